@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
+
+/// <summary>
+/// One breaker's health: Closed is Healthy; Open, HalfOpen and Isolated are Degraded (still HTTP 200), so a
+/// tripped breaker shows on the dashboard without making this process look dead.
+/// </summary>
+public sealed class CircuitBreakerHealthCheck(CircuitBreakerRegistry registry, string breakerName) : IHealthCheck
+{
+    /// <inheritdoc />
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (registry.Find(breakerName) is not { } breaker)
+        {
+            return Task.FromResult(HealthCheckResult.Healthy($"Circuit breaker {breakerName} has not been used."));
+        }
+
+        var status = breaker.GetStatus();
+        var data = new Dictionary<string, object>
+        {
+            ["state"] = status.State.ToString(),
+            ["failureCount"] = status.FailureCount,
+            ["retryAfterMs"] = status.RetryAfterMs ?? 0,
+        };
+        var description = $"Circuit breaker {breakerName} is {status.State}.";
+        return Task.FromResult(status.State == CircuitState.Closed
+            ? HealthCheckResult.Healthy(description, data)
+            : HealthCheckResult.Degraded(description, data: data));
+    }
+}

@@ -1,0 +1,45 @@
+namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
+
+/// <summary>Checks every option against its allowed range; each message names the breaker, the option and the range.</summary>
+public static class CircuitBreakerOptionsValidator
+{
+    private static readonly TimeSpan MaxDuration = TimeSpan.FromDays(1);
+
+    /// <summary>Returns one message per invalid option; empty when all are valid.</summary>
+    public static IReadOnlyList<string> Validate(string breakerName, CircuitBreakerOptions options)
+    {
+        var errors = new List<string>();
+        void Check(bool ok, string option, string range, object? value)
+        {
+            if (!ok)
+            {
+                errors.Add($"Circuit breaker '{breakerName}': {option} must be {range} (was {value ?? "null"}).");
+            }
+        }
+
+        Check(options.FailureThreshold is >= 1 and <= 1000, nameof(options.FailureThreshold), "between 1 and 1000", options.FailureThreshold);
+        Check(IsPositive(options.FailureWindow), nameof(options.FailureWindow), "between 1 ms and 1 day", options.FailureWindow);
+        Check(options.FailureRatio is null or (> 0 and <= 1), nameof(options.FailureRatio), "greater than 0 and at most 1, or unset", options.FailureRatio);
+        Check(options.MinimumThroughput is >= 1 and <= 1_000_000, nameof(options.MinimumThroughput), "between 1 and 1000000", options.MinimumThroughput);
+        Check(options.SamplingDuration >= TimeSpan.FromMilliseconds(10) && options.SamplingDuration <= MaxDuration, nameof(options.SamplingDuration), "between 10 ms and 1 day", options.SamplingDuration);
+        Check(IsPositive(options.OpenDuration), nameof(options.OpenDuration), "between 1 ms and 1 day", options.OpenDuration);
+        Check(options.OpenDurationMultiplier is >= 1 and <= 100, nameof(options.OpenDurationMultiplier), "between 1 and 100", options.OpenDurationMultiplier);
+        Check(options.MaxOpenDuration >= options.OpenDuration && options.MaxOpenDuration <= MaxDuration, nameof(options.MaxOpenDuration), $"between OpenDuration ({options.OpenDuration}) and 1 day", options.MaxOpenDuration);
+        Check(options.SuccessThreshold is >= 1 and <= 1000, nameof(options.SuccessThreshold), "between 1 and 1000", options.SuccessThreshold);
+        Check(options.HalfOpenMaxProbes is >= 1 and <= 1000, nameof(options.HalfOpenMaxProbes), "between 1 and 1000", options.HalfOpenMaxProbes);
+        Check(IsPositive(options.AttemptTimeout), nameof(options.AttemptTimeout), "between 1 ms and 1 day", options.AttemptTimeout);
+        return errors;
+    }
+
+    /// <summary>Throws an <see cref="InvalidOperationException"/> listing every invalid option.</summary>
+    public static void ThrowIfInvalid(string breakerName, CircuitBreakerOptions options)
+    {
+        var errors = Validate(breakerName, options);
+        if (errors.Count > 0)
+        {
+            throw new InvalidOperationException("Invalid circuit breaker configuration: " + string.Join(" ", errors));
+        }
+    }
+
+    private static bool IsPositive(TimeSpan value) => value >= TimeSpan.FromMilliseconds(1) && value <= MaxDuration;
+}

@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+
+namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
+
+/// <summary>
+/// Makes every breaker visible: the state gauge (reported from start), transition and call counters, a span per
+/// call tagged with the breaker's decision, and a log line per transition.
+/// </summary>
+public sealed partial class CircuitBreakerTelemetry
+{
+    /// <summary>The name of the meter and of the activity source.</summary>
+    public const string MeterName = "CircuitDemo.CircuitBreaker";
+
+    /// <summary>The span tag and metric tag that names the breaker.</summary>
+    public const string NameTag = "circuit_breaker.name";
+
+    /// <summary>The span tag with the breaker's state when it decided.</summary>
+    public const string StateTag = "circuit_breaker.state";
+
+    /// <summary>The span tag with the decision: allowed, probe or rejected.</summary>
+    public const string DecisionTag = "circuit_breaker.decision";
+
+    /// <summary>Where the decision is kept on the request, so the HttpClient span can carry it too.</summary>
+    public static readonly HttpRequestOptionsKey<CircuitPermitInfo> PermitKey = new("CircuitDemo.CircuitBreaker.Permit");
+
+    private static readonly ActivitySource Source = new(MeterName);
+
+    private readonly Counter<long> _transitions;
+    private readonly Counter<long> _calls;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the instruments and starts observing every breaker of the registry.</summary>
+    public CircuitBreakerTelemetry(IMeterFactory meterFactory, CircuitBreakerRegistry registry, ILogger<CircuitBreakerTelemetry> logger)
+    {
+        _logger = logger;
+        var meter = meterFactory.Create(MeterName);
+        meter.CreateObservableGauge(
+            "circuit_breaker.state",
+            () => registry.All.Select(b => new Measurement<int>((int)b.State, new KeyValuePair<string, object?>(NameTag, b.Name))),
+            unit: "{state}",
+            description: "State of each circuit breaker: 0 Closed, 1 Open, 2 HalfOpen, 3 Isolated.");
+        meter.CreateObservableGauge(
+            "circuit_breaker.failure_count",
+            () => registry.All.Select(b => new Measurement<int>(b.GetStatus().FailureCount, new KeyValuePair<string, object?>(NameTag, b.Name))),
+            unit: "{failure}",
+            description: "Consecutive failures within the failure window; the circuit opens when this reaches FailureThreshold.");
+        _transitions = meter.CreateCounter<long>(
+            "circuit_breaker.transitions",
+            unit: "{transition}",
+            description: "Changes of state, tagged with the breaker and the states before and after.");
+        _calls = meter.CreateCounter<long>(
+            "circuit_breaker.calls",
+            unit: "{call}",
+            description: "Calls through a breaker by outcome: success, failure or rejected.");
+        registry.ObserveBreakers(breaker => breaker.StateChanged += OnStateChanged);
+    }
+
+    /// <summary>Starts the span that wraps one call through <paramref name="breaker"/> (null when nobody listens).</summary>
+    public Activity? StartCallActivity(CircuitBreaker breaker)
+    {
+        var activity = Source.StartActivity("circuit_breaker " + breaker.Name, ActivityKind.Internal);
+        activity?.SetTag(NameTag, breaker.Name);
+        return activity;
+    }
+
+    /// <summary>Tags the span (and the request, for the HttpClient span) with the decision; counts a rejection.</summary>
+    public void RecordDecision(Activity? activity, HttpRequestMessage request, CircuitBreaker breaker, in CircuitPermit permit)
+    {
+        var decision = DecisionName(permit.Decision);
+        var state = permit.State.ToString();
+        if (activity is not null)
+        {
+            activity.SetTag(StateTag, state);
+            activity.SetTag(DecisionTag, decision);
+            request.Options.Set(PermitKey, new CircuitPermitInfo(breaker.Name, state, decision));
+        }
+
+        if (!permit.IsAdmitted)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, $"Rejected by circuit breaker {breaker.Name} ({state})");
+            _calls.Add(1, new KeyValuePair<string, object?>(NameTag, breaker.Name), new KeyValuePair<string, object?>("circuit_breaker.outcome", "rejected"));
+        }
+    }
+
+    /// <summary>Counts an admitted call's outcome; a cancelled call is not counted.</summary>
+    public void RecordOutcome(Activity? activity, CircuitBreaker breaker, CallOutcome outcome)
+    {
+        if (outcome == CallOutcome.Cancelled)
+        {
+            return;
+        }
+
+        var name = outcome == CallOutcome.Success ? "success" : "failure";
+        activity?.SetTag("circuit_breaker.outcome", name);
+        _calls.Add(1, new KeyValuePair<string, object?>(NameTag, breaker.Name), new KeyValuePair<string, object?>("circuit_breaker.outcome", name));
+    }
+
+    /// <summary>Copies the breaker's tags onto the HttpClient's own client span.</summary>
+    public static void EnrichHttpClientSpan(Activity activity, HttpRequestMessage request)
+    {
+        if (request.Options.TryGetValue(PermitKey, out var permit))
+        {
+            activity.SetTag(NameTag, permit.BreakerName);
+            activity.SetTag(StateTag, permit.State);
+            activity.SetTag(DecisionTag, permit.Decision);
+        }
+    }
+
+    private static string DecisionName(CircuitDecision decision) => decision switch
+    {
+        CircuitDecision.Allowed => "allowed",
+        CircuitDecision.Probe => "probe",
+        _ => "rejected",
+    };
+
+    private void OnStateChanged(CircuitBreaker breaker, CircuitStateChange change)
+    {
+        _transitions.Add(
+            1,
+            new KeyValuePair<string, object?>(NameTag, breaker.Name),
+            new KeyValuePair<string, object?>("circuit_breaker.from", change.From.ToString()),
+            new KeyValuePair<string, object?>("circuit_breaker.to", change.To.ToString()));
+        if (change.To == CircuitState.Open)
+        {
+            LogOpened(_logger, breaker.Name, change.From, change.To, change.Reason);
+        }
+        else
+        {
+            LogTransition(_logger, breaker.Name, change.From, change.To, change.Reason);
+        }
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Circuit breaker {BreakerName} opened: {FromState} -> {ToState} ({Reason})")]
+    private static partial void LogOpened(ILogger logger, string breakerName, CircuitState fromState, CircuitState toState, string reason);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Circuit breaker {BreakerName} changed state: {FromState} -> {ToState} ({Reason})")]
+    private static partial void LogTransition(ILogger logger, string breakerName, CircuitState fromState, CircuitState toState, string reason);
+}
+
+/// <summary>The breaker's decision for one request, as copied onto the HttpClient span.</summary>
+public sealed record CircuitPermitInfo(string BreakerName, string State, string Decision);

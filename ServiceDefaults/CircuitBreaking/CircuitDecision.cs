@@ -1,0 +1,30 @@
+using System.Text.Json.Serialization;
+
+namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
+
+/// <summary>What the breaker decided for one call; the value of the span tag <c>circuit_breaker.decision</c>.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<CircuitDecision>))]
+public enum CircuitDecision
+{
+    /// <summary>Closed: the call goes through.</summary>
+    Allowed,
+
+    /// <summary>HalfOpen: the call goes through as one of the limited probes.</summary>
+    Probe,
+
+    /// <summary>The call is refused without reaching the service.</summary>
+    Rejected,
+}
+
+/// <summary>How an admitted call ended, as the breaker counts it.</summary>
+public enum CallOutcome
+{
+    /// <summary>Counts as a success.</summary>
+    Success,
+
+    /// <summary>Counts as a failure towards the trip rules.</summary>
+    Failure,
+
+    /// <summary>Cancelled by its own caller: neither success nor failure; a HalfOpen probe slot is returned.</summary>
+    Cancelled,
+}

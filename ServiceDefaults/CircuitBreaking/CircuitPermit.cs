@@ -1,0 +1,31 @@
+namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
+
+/// <summary>
+/// The breaker's answer to one call: admitted (as a normal call or a probe) or rejected. An admitted permit
+/// must be completed exactly once with <see cref="CircuitBreaker.Complete"/>. A struct, so asking costs no allocation.
+/// </summary>
+public readonly struct CircuitPermit
+{
+    internal CircuitPermit(CircuitDecision decision, CircuitState state, long epoch, TimeSpan? retryAfter)
+    {
+        Decision = decision;
+        State = state;
+        Epoch = epoch;
+        RetryAfter = retryAfter;
+    }
+
+    /// <summary>Allowed, Probe or Rejected.</summary>
+    public CircuitDecision Decision { get; }
+
+    /// <summary>The state the decision was taken in.</summary>
+    public CircuitState State { get; }
+
+    /// <summary>For a rejection: how long until the breaker may admit calls again; null while isolated.</summary>
+    public TimeSpan? RetryAfter { get; }
+
+    /// <summary>True when the call may go ahead.</summary>
+    public bool IsAdmitted => Decision != CircuitDecision.Rejected;
+
+    /// <summary>Which period of the state machine issued the permit; a result from an earlier period changes no state.</summary>
+    internal long Epoch { get; }
+}

@@ -1,0 +1,97 @@
+using CircuitDemo.ServiceDefaults.CircuitBreaking;
+using CircuitDemo.ServiceDefaults.Health;
+using CircuitDemo.ServiceDefaults.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// What every CircuitDemo service shares: OpenTelemetry, health checks, service discovery, and a circuit
+/// breaker (with attempt timeout and read retry) on every outgoing HttpClient.
+/// </summary>
+public static class Extensions
+{
+    /// <summary>The path of the readiness endpoint (every check, with one entry per breaker).</summary>
+    public const string HealthEndpointPath = "/health";
+
+    /// <summary>The path of the liveness endpoint (only the "live" check).</summary>
+    public const string AlivenessEndpointPath = "/alive";
+
+    /// <summary>Adds the shared defaults to a service.</summary>
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.ConfigureOpenTelemetry();
+        builder.AddDefaultHealthChecks();
+        builder.AddCircuitBreakers();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddServiceDiscovery();
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            // Order matters: the breaker must see "payment-service", not the address it resolves to.
+            http.AddCircuitBreaker();
+            http.AddServiceDiscovery();
+        });
+        return builder;
+    }
+
+    /// <summary>Adds the liveness check that <c>/alive</c> reports.</summary>
+    public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers the breaker registry, validates every configured breaker's options at start (a bad value stops
+    /// the process with a message naming the option) and adds one health check per configured breaker.
+    /// </summary>
+    public static TBuilder AddCircuitBreakers<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddCircuitBreakerRegistry();
+        builder.Services.AddHostedService<CircuitBreakerStartup>();
+        var healthChecks = builder.Services.AddHealthChecks();
+        foreach (var (service, hasWriteSection) in new CircuitBreakerOptionsResolver(builder.Configuration).ConfiguredServices())
+        {
+            AddBreakerHealthCheck(healthChecks, CircuitBreakerNames.For(service, isWrite: false));
+            if (hasWriteSection)
+            {
+                AddBreakerHealthCheck(healthChecks, CircuitBreakerNames.For(service, isWrite: true));
+            }
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// The middleware every service shares: errors and empty error answers become ProblemDetails, and endpoints
+    /// marked with <c>RequireAdminKey()</c> are guarded before their body is read.
+    /// </summary>
+    public static WebApplication UseServiceDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAdminKey();
+        return app;
+    }
+
+    /// <summary>Maps <c>/health</c> (JSON, one entry per check) and <c>/alive</c>.</summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        // Both are mapped in every environment: the gateway's breaker states are part of its contract,
+        // and they reveal nothing secret.
+        app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions { ResponseWriter = HealthReportJsonWriter.WriteAsync });
+        app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
+        return app;
+    }
+
+    private static void AddBreakerHealthCheck(IHealthChecksBuilder healthChecks, string breakerName) =>
+        healthChecks.Add(new HealthCheckRegistration(
+            "circuit-breaker:" + breakerName,
+            services => new CircuitBreakerHealthCheck(services.GetRequiredService<CircuitBreakerRegistry>(), breakerName),
+            failureStatus: HealthStatus.Degraded,
+            tags: ["circuit-breaker"]));
+}

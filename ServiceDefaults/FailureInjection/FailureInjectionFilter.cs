@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Http;
+
+namespace CircuitDemo.ServiceDefaults.FailureInjection;
+
+/// <summary>Applies the current failure mode to a business endpoint; never installed on health or control endpoints.</summary>
+internal sealed class FailureInjectionFilter(FailureModeState state, TimeProvider time) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        state.CountBusinessRequest();
+        var mode = state.Current;
+        var http = context.HttpContext;
+        switch (mode.Mode)
+        {
+            case FailureKind.Error:
+                return InjectedProblem(mode.StatusCode ?? StatusCodes.Status500InternalServerError, "error mode");
+            case FailureKind.Flaky when Random.Shared.NextDouble() < mode.FailureRate:
+                return InjectedProblem(StatusCodes.Status500InternalServerError, $"flaky mode ({mode.FailureRate:0.##})");
+            case FailureKind.Slow:
+                await Task.Delay(TimeSpan.FromMilliseconds(mode.DelayMs ?? 0), time, http.RequestAborted);
+                break;
+            case FailureKind.Hang:
+                await Task.Delay(FailureMode.MaxHang, time, http.RequestAborted);
+                http.Abort();
+                return Results.Empty;
+            case FailureKind.Down:
+                http.Abort();
+                return Results.Empty;
+        }
+
+        return await next(context);
+    }
+
+    private static IResult InjectedProblem(int statusCode, string why) => TypedResults.Problem(
+        statusCode: statusCode,
+        title: "Injected failure",
+        detail: $"This service is in {why}; reset it with DELETE /failure-mode.");
+}

@@ -1,0 +1,13 @@
+using CircuitDemo.ServiceDefaults.FailureInjection;
+using CircuitDemo.UserService;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.Services.AddFailureInjection();
+
+var app = builder.Build();
+app.UseServiceDefaults();
+app.MapDefaultEndpoints();
+app.MapFailureModeEndpoints();
+app.MapUserApi();
+app.Run();
