@@ -1,0 +1,108 @@
+using CircuitDemo.ServiceDefaults.CircuitBreaking;
+using Microsoft.Extensions.Configuration;
+
+namespace CircuitDemo.UnitTests.CircuitBreaking;
+
+public class CircuitBreakerOptionsTests
+{
+    public static TheoryData<string, CircuitBreakerOptions> InvalidOptions => new()
+    {
+        { "FailureThreshold", new() { FailureThreshold = 0 } },
+        { "FailureThreshold", new() { FailureThreshold = 1001 } },
+        { "FailureWindow", new() { FailureWindow = TimeSpan.Zero } },
+        { "FailureRatio", new() { FailureRatio = 0 } },
+        { "FailureRatio", new() { FailureRatio = 1.5 } },
+        { "MinimumThroughput", new() { MinimumThroughput = 0 } },
+        { "SamplingDuration", new() { SamplingDuration = TimeSpan.FromMilliseconds(1) } },
+        { "OpenDuration", new() { OpenDuration = TimeSpan.FromSeconds(-1) } },
+        { "OpenDurationMultiplier", new() { OpenDurationMultiplier = 0.5 } },
+        { "MaxOpenDuration", new() { OpenDuration = TimeSpan.FromMinutes(10), MaxOpenDuration = TimeSpan.FromMinutes(5) } },
+        { "SuccessThreshold", new() { SuccessThreshold = 0 } },
+        { "HalfOpenMaxProbes", new() { HalfOpenMaxProbes = 0 } },
+        { "AttemptTimeout", new() { AttemptTimeout = TimeSpan.Zero } },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidOptions))]
+    public void Validate_InvalidValue_MessageNamesTheOptionAndRange(string option, CircuitBreakerOptions options)
+    {
+        var error = Assert.Single(CircuitBreakerOptionsValidator.Validate("payment-service", options));
+
+        Assert.StartsWith($"Circuit breaker 'payment-service': {option} must be ", error);
+        var thrown = Assert.Throws<InvalidOperationException>(() => new CircuitBreaker("payment-service", options));
+        Assert.Contains(option, thrown.Message);
+    }
+
+    [Fact]
+    public void Validate_Defaults_AreValid() =>
+        Assert.Empty(CircuitBreakerOptionsValidator.Validate("any", new CircuitBreakerOptions()));
+
+    [Fact]
+    public void Defaults_AreTheSeedValues()
+    {
+        var options = new CircuitBreakerOptions();
+
+        Assert.Equal(
+            (3, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10), 2, 1, TimeSpan.FromSeconds(2), (double?)null, true),
+            (options.FailureThreshold, options.FailureWindow, options.OpenDuration, options.SuccessThreshold,
+             options.HalfOpenMaxProbes, options.AttemptTimeout, options.FailureRatio, options.Enabled));
+    }
+
+    [Fact]
+    public void Resolve_LayersDefaultsServiceAndWrite()
+    {
+        var resolver = Resolver(new()
+        {
+            ["CircuitBreaker:Defaults:FailureThreshold"] = "7",
+            ["CircuitBreaker:Defaults:SuccessThreshold"] = "4",
+            ["CircuitBreaker:Services:payment-service:FailureThreshold"] = "2",
+            ["CircuitBreaker:Services:payment-service:OpenDuration"] = "00:00:08",
+            ["CircuitBreaker:Services:payment-service:Write:AttemptTimeout"] = "00:00:05",
+        });
+
+        var read = resolver.Resolve("payment-service", isWrite: false);
+        var write = resolver.Resolve("payment-service", isWrite: true);
+        var other = resolver.Resolve("user-service", isWrite: false);
+
+        Assert.Equal((2, 4, TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(2)), (read.FailureThreshold, read.SuccessThreshold, read.OpenDuration, read.AttemptTimeout));
+        Assert.Equal((2, 4, TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(5)), (write.FailureThreshold, write.SuccessThreshold, write.OpenDuration, write.AttemptTimeout));
+        Assert.Equal((7, 4), (other.FailureThreshold, other.SuccessThreshold));
+    }
+
+    [Fact]
+    public void Resolve_TopLevelEnabledFalse_SwitchesEveryBreakerOff()
+    {
+        var resolver = Resolver(new()
+        {
+            ["CircuitBreaker:Enabled"] = "false",
+            ["CircuitBreaker:Services:payment-service:Enabled"] = "true",
+        });
+
+        Assert.False(resolver.Resolve("payment-service", isWrite: false).Enabled);
+    }
+
+    [Fact]
+    public void Registry_InvalidConfiguredValue_FailsAtStartNamingTheOption()
+    {
+        var resolver = Resolver(new() { ["CircuitBreaker:Services:order-service:HalfOpenMaxProbes"] = "0" });
+
+        var error = Assert.Throws<InvalidOperationException>(() => new CircuitBreakerRegistry(resolver, TimeProvider.System));
+
+        Assert.Contains("'order-service': HalfOpenMaxProbes must be between 1 and 1000 (was 0)", error.Message);
+    }
+
+    [Fact]
+    public void Registry_ConfiguredServices_ExistFromStartWithWriteSideWhereConfigured()
+    {
+        var registry = new CircuitBreakerRegistry(Resolver(new()
+        {
+            ["CircuitBreaker:Services:user-service:FailureThreshold"] = "2",
+            ["CircuitBreaker:Services:payment-service:Write:AttemptTimeout"] = "00:00:05",
+        }), TimeProvider.System);
+
+        Assert.Equal(["payment-service", "payment-service:write", "user-service"], registry.All.Select(b => b.Name));
+    }
+
+    private static CircuitBreakerOptionsResolver Resolver(Dictionary<string, string?> values) =>
+        new(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
+}

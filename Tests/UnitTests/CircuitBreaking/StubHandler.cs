@@ -1,0 +1,29 @@
+using System.Net;
+
+namespace CircuitDemo.UnitTests.CircuitBreaking;
+
+/// <summary>The innermost handler of a test pipeline: answers from a script, counts calls, no network.</summary>
+internal sealed class StubHandler(Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> respond) : HttpMessageHandler
+{
+    private int _calls;
+
+    public StubHandler(HttpStatusCode status)
+        : this((_, _) => Task.FromResult(new HttpResponseMessage(status)))
+    {
+    }
+
+    public int Calls => Volatile.Read(ref _calls);
+
+    public List<string> Hosts { get; } = [];
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _calls);
+        lock (Hosts)
+        {
+            Hosts.Add(request.RequestUri!.Host);
+        }
+
+        return respond(request, cancellationToken);
+    }
+}
