@@ -16,6 +16,7 @@ builder.AddProject<Projects.Gateway>("gateway")
     .WithReference(paymentService).WaitFor(paymentService)
     .WithAdminKey(adminKey)
     .WithHttpHealthCheck("/health")
+    .WithBreakerHealthCheck()
     .WithCircuitBreakerConfiguration(builder.Configuration)
     .WithCircuitBreakerCommands(adminKey, ["user-service", "order-service", "payment-service", "payment-service:write"])
     .WithReplicas(builder.Configuration.GetValue("Gateway:Replicas", 1));

@@ -1,0 +1,53 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace CircuitDemo.AppHost;
+
+/// <summary>
+/// Reads the status inside the gateway's <c>/health</c> JSON. <c>WithHttpHealthCheck</c> only looks at the HTTP
+/// status, and a tripped breaker still answers 200 (the gateway is alive and serving fallbacks); this check turns
+/// the reported <c>Degraded</c> into the resource's health, so the dashboard shows it.
+/// </summary>
+internal sealed class BreakerHealthCheck(EndpointReference endpoint) : IHealthCheck
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var report = await Http.GetFromJsonAsync<JsonElement>(new Uri(new Uri(endpoint.Url), "/health"), cancellationToken);
+            var status = report.GetProperty("status").GetString();
+            var tripped = report.GetProperty("entries").EnumerateObject()
+                .Where(e => e.Value.GetProperty("status").GetString() != nameof(HealthStatus.Healthy))
+                .Select(e => e.Value.GetProperty("description").GetString());
+            var description = string.Join(" ", tripped);
+            return status switch
+            {
+                nameof(HealthStatus.Healthy) => HealthCheckResult.Healthy("Every circuit breaker is Closed."),
+                nameof(HealthStatus.Degraded) => HealthCheckResult.Degraded(description),
+                _ => HealthCheckResult.Unhealthy(description),
+            };
+        }
+        catch (Exception exception) when (exception is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return HealthCheckResult.Unhealthy("The gateway's /health could not be read.", exception);
+        }
+    }
+}
+
+/// <summary>Registers <see cref="BreakerHealthCheck"/> on a resource.</summary>
+internal static class BreakerHealthCheckExtensions
+{
+    /// <summary>The resource is Degraded on the dashboard while its <c>/health</c> JSON says Degraded.</summary>
+    public static IResourceBuilder<ProjectResource> WithBreakerHealthCheck(this IResourceBuilder<ProjectResource> project)
+    {
+        var endpoint = project.GetEndpoint("http");
+        var key = $"{project.Resource.Name}-circuit-breakers";
+        project.ApplicationBuilder.Services.AddHealthChecks()
+            .Add(new HealthCheckRegistration(key, _ => new BreakerHealthCheck(endpoint), failureStatus: null, tags: null));
+        return project.WithHealthCheck(key);
+    }
+}
