@@ -105,11 +105,21 @@ public sealed class DashboardBrowserTests(DashboardApp system) : IClassFixture<D
 
     private static async Task ToggleFilterPopupAsync(IPage page, bool open)
     {
+        // Blazor may not have wired the button yet right after a navigation: click again until the popup follows.
         var popup = page.Locator(".dimension-popup");
-        if (await popup.IsVisibleAsync() != open)
+        var button = page.Locator(".dimension-overflow").Locator("xpath=../..").Locator("fluent-button, button").Last;
+        for (var attempt = 1; await popup.IsVisibleAsync() != open; attempt++)
         {
-            await page.Locator(".dimension-overflow").Locator("xpath=../..").Locator("fluent-button, button").Last.ClickAsync();
-            await Expect(popup).ToBeVisibleAsync(new() { Visible = open });
+            Assert.True(attempt <= 10, $"The metric filter popup did not {(open ? "open" : "close")} after 10 clicks.");
+            await button.ClickAsync();
+            try
+            {
+                await Expect(popup).ToBeVisibleAsync(new() { Visible = open, Timeout = 3000 });
+            }
+            catch (PlaywrightException)
+            {
+                // Not yet: the loop clicks again.
+            }
         }
     }
 
