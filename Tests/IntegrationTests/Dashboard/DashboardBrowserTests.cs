@@ -73,8 +73,9 @@ public sealed class DashboardBrowserTests(DashboardApp system) : IClassFixture<D
     // (d) Gateway → ... → Commands → "Reset payment-service" closes the breaker.
     private async Task GatewayResetButton_ClosesTheBreaker(IPage page)
     {
-        await GatewayRow(page).Locator("fluent-button, button").Last.ClickAsync();
-        await page.GetByRole(AriaRole.Menuitem, new() { Name = "Commands" }).ClickAsync();
+        var commands = page.GetByRole(AriaRole.Menuitem, new() { Name = "Commands" });
+        await ClickUntilAsync(GatewayRow(page).Locator("fluent-button, button").Last, commands);
+        await commands.ClickAsync();
         await page.GetByRole(AriaRole.Menuitem, new() { Name = "Reset payment-service", Exact = true }).ClickAsync();
 
         await Eventually.UntilAsync(
@@ -103,18 +104,21 @@ public sealed class DashboardBrowserTests(DashboardApp system) : IClassFixture<D
         await ToggleFilterPopupAsync(page, open: false);
     }
 
-    private static async Task ToggleFilterPopupAsync(IPage page, bool open)
+    private static Task ToggleFilterPopupAsync(IPage page, bool open) => ClickUntilAsync(
+        page.Locator(".dimension-overflow").Locator("xpath=../..").Locator("fluent-button, button").Last,
+        page.Locator(".dimension-popup"),
+        visible: open);
+
+    // Blazor may not have wired a button yet right after a navigation: click again until the target follows.
+    private static async Task ClickUntilAsync(ILocator button, ILocator target, bool visible = true)
     {
-        // Blazor may not have wired the button yet right after a navigation: click again until the popup follows.
-        var popup = page.Locator(".dimension-popup");
-        var button = page.Locator(".dimension-overflow").Locator("xpath=../..").Locator("fluent-button, button").Last;
-        for (var attempt = 1; await popup.IsVisibleAsync() != open; attempt++)
+        for (var attempt = 1; await target.IsVisibleAsync() != visible; attempt++)
         {
-            Assert.True(attempt <= 10, $"The metric filter popup did not {(open ? "open" : "close")} after 10 clicks.");
+            Assert.True(attempt <= 10, $"{target} did not become {(visible ? "visible" : "hidden")} after 10 clicks on {button}.");
             await button.ClickAsync();
             try
             {
-                await Expect(popup).ToBeVisibleAsync(new() { Visible = open, Timeout = 3000 });
+                await Expect(target).ToBeVisibleAsync(new() { Visible = visible, Timeout = 3000 });
             }
             catch (PlaywrightException)
             {
