@@ -12,4 +12,5 @@ app.MapDashboardEndpoints();
 app.MapPaymentEndpoints();
 app.MapCircuitBreakerEndpoints();
 app.MapSimulateFailureEndpoints();
+app.MapDiagnosticsEndpoints();
 app.Run();

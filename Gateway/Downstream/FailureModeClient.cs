@@ -13,7 +13,7 @@ namespace CircuitDemo.Gateway.Downstream;
 public sealed class FailureModeClient(HttpClient http, IConfiguration configuration)
 {
     /// <summary>PUTs the mode to the service; returns its status and body unchanged.</summary>
-    public async Task<(int StatusCode, JsonElement? Body)> SetAsync(string service, FailureMode mode, CancellationToken cancellationToken)
+    public async Task<(int StatusCode, JsonElement? Body, string? ContentType)> SetAsync(string service, FailureMode mode, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(ServiceNames.BaseAddress(service), "/failure-mode"))
         {
@@ -23,6 +23,6 @@ public sealed class FailureModeClient(HttpClient http, IConfiguration configurat
         request.Options.Set(CircuitBreakerHandler.BypassKey, true);
         using var response = await http.SendAsync(request, cancellationToken);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-        return ((int)response.StatusCode, body);
+        return ((int)response.StatusCode, body, response.Content.Headers.ContentType?.MediaType);
     }
 }

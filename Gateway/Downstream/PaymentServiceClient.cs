@@ -22,7 +22,7 @@ public sealed class PaymentServiceClient(HttpClient http, ILogger<PaymentService
     /// POSTs a payment once (writes are never retried) with the caller's idempotency key, and returns the service's
     /// status and body unchanged. Breaker rejections, timeouts and transport failures surface as exceptions.
     /// </summary>
-    public async Task<(int StatusCode, JsonElement? Body)> CreatePaymentAsync(
+    public async Task<(int StatusCode, JsonElement? Body, string? ContentType)> CreatePaymentAsync(
         string userId, string idempotencyKey, PaymentRequest payment, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/payments/user/{userId}")
@@ -34,6 +34,6 @@ public sealed class PaymentServiceClient(HttpClient http, ILogger<PaymentService
         var body = response.Content.Headers.ContentLength is 0
             ? (JsonElement?)null
             : await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-        return ((int)response.StatusCode, body);
+        return ((int)response.StatusCode, body, response.Content.Headers.ContentType?.MediaType);
     }
 }

@@ -39,8 +39,9 @@ public static class PaymentEndpoints
 
         try
         {
-            var (status, body) = await payments.CreatePaymentAsync(userId, idempotencyKey, payment, cancellationToken);
-            return body is { } json ? Results.Json(json, statusCode: status) : Results.StatusCode(status);
+            // payment-service's answer, as it gave it: a payment, or its ProblemDetails for a bad request.
+            var (status, body, contentType) = await payments.CreatePaymentAsync(userId, idempotencyKey, payment, cancellationToken);
+            return body is { } json ? Results.Json(json, contentType: contentType, statusCode: status) : Results.StatusCode(status);
         }
         catch (CircuitBreakerRejectedException rejected)
         {

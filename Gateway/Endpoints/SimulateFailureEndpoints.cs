@@ -30,7 +30,7 @@ public static class SimulateFailureEndpoints
             return problem!;
         }
 
-        var (status, answer) = await failureModes.SetAsync(resolved, mode, cancellationToken);
-        return Results.Json(answer, statusCode: status);
+        var (status, answer, contentType) = await failureModes.SetAsync(resolved, mode, cancellationToken);
+        return Results.Json(answer, contentType: contentType, statusCode: status);
     }
 }

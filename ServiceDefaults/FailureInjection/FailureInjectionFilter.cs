@@ -15,6 +15,12 @@ internal sealed class FailureInjectionFilter(FailureModeState state, TimeProvide
             case FailureKind.Error:
                 return InjectedProblem(mode.StatusCode ?? StatusCodes.Status500InternalServerError, "error mode");
             case FailureKind.Flaky when Random.Shared.NextDouble() < mode.FailureRate:
+                if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
+                {
+                    // A write fails the nasty way: applied, but the answer lost. Only an idempotent retry is safe.
+                    await next(context);
+                }
+
                 return InjectedProblem(StatusCodes.Status500InternalServerError, $"flaky mode ({mode.FailureRate:0.##})");
             case FailureKind.Slow:
                 await Task.Delay(TimeSpan.FromMilliseconds(mode.DelayMs ?? 0), time, http.RequestAborted);

@@ -18,7 +18,10 @@ public enum FailureKind
     /// <summary>Never answers until the client gives up (at most five minutes, then the connection is aborted).</summary>
     [JsonStringEnumMemberName("hang")] Hang,
 
-    /// <summary>Fails with 500 at probability <see cref="FailureMode.FailureRate"/>.</summary>
+    /// <summary>
+    /// Fails with 500 at probability <see cref="FailureMode.FailureRate"/>. A failed read is never executed; a failed
+    /// write is executed and then its answer replaced by the 500, as when a response is lost on the way back.
+    /// </summary>
     [JsonStringEnumMemberName("flaky")] Flaky,
 
     /// <summary>Aborts the connection without a response, as a crashed process would.</summary>

@@ -26,7 +26,7 @@ public static class FailureModeBody
             return (null, TooLarge());
         }
 
-        var (mode, error) = FailureModeParser.Parse(body.AsSpan(0, length));
+        var (mode, error) = FailureModeParser.Parse(body.AsMemory(0, length));
         return mode is null ? (null, Problem(StatusCodes.Status400BadRequest, "Invalid failure mode", error!)) : (mode, null);
     }
 

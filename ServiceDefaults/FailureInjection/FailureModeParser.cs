@@ -11,13 +11,12 @@ public static class FailureModeParser
     /// <summary>The largest body accepted; a failure mode is a few dozen bytes.</summary>
     public const int MaxBodyBytes = 4096;
 
-    /// <summary>Parses <paramref name="json"/>; exactly one of the results is non-null.</summary>
-    public static (FailureMode? Mode, string? Error) Parse(ReadOnlySpan<byte> json)
+    /// <summary>Parses <paramref name="json"/>, which must be one JSON value and nothing after it; exactly one result is non-null.</summary>
+    public static (FailureMode? Mode, string? Error) Parse(ReadOnlyMemory<byte> json)
     {
         try
         {
-            var reader = new Utf8JsonReader(json);
-            using var document = JsonDocument.ParseValue(ref reader);
+            using var document = JsonDocument.Parse(json);
             return Parse(document.RootElement);
         }
         catch (JsonException exception)

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace CircuitDemo.IntegrationTests;
 
@@ -32,6 +34,14 @@ public class CircuitDemoApp : IAsyncLifetime
 
     protected virtual bool DashboardEnabled => false;
 
+    /// <summary>The log lines captured so far (the AppHost's and every resource's console output).</summary>
+    public IReadOnlyList<Microsoft.Extensions.Logging.Testing.FakeLogRecord> Logs => App.Services.GetFakeLogCollector().GetSnapshot();
+
+    /// <summary>A last change to the application model before it starts.</summary>
+    protected virtual void ConfigureBuilder(IDistributedApplicationTestingBuilder builder)
+    {
+    }
+
     public async Task InitializeAsync()
     {
         using var cancellation = new CancellationTokenSource(TestTimeouts.Startup);
@@ -39,7 +49,9 @@ public class CircuitDemoApp : IAsyncLifetime
             [.. Arguments],
             (options, _) => options.DisableDashboard = !DashboardEnabled,
             cancellation.Token);
-        builder.Services.AddLogging();
+        // Every log line of the AppHost and, forwarded by it, of every resource, for tests that read them.
+        builder.Services.AddLogging(logging => logging.AddFakeLogging());
+        ConfigureBuilder(builder);
         _app = await builder.BuildAsync(cancellation.Token).WaitAsync(TestTimeouts.Startup);
         await _app.StartAsync(cancellation.Token).WaitAsync(TestTimeouts.Startup);
         foreach (var resource in Services.Append("gateway"))
@@ -47,7 +59,7 @@ public class CircuitDemoApp : IAsyncLifetime
             await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellation.Token).WaitAsync(TestTimeouts.Startup);
         }
 
-        Gateway = _app.CreateHttpClient("gateway");
+        Gateway = CreateClient("gateway");
     }
 
     public async Task DisposeAsync()
@@ -60,7 +72,15 @@ public class CircuitDemoApp : IAsyncLifetime
     }
 
     /// <summary>An HttpClient to a stub service.</summary>
-    public HttpClient Service(string name) => App.CreateHttpClient(name);
+    public HttpClient Service(string name) => CreateClient(name);
+
+    // A bounded timeout: a test that waits on a dead endpoint fails in seconds, not after HttpClient's 100.
+    private HttpClient CreateClient(string resource)
+    {
+        var client = App.CreateHttpClient(resource);
+        client.Timeout = TestTimeouts.Step;
+        return client;
+    }
 
     /// <summary>Puts every service back to normal and closes every breaker, so each test starts clean.</summary>
     public async Task ResetAsync()

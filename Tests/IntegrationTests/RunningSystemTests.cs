@@ -1,7 +1,8 @@
 namespace CircuitDemo.IntegrationTests;
 
 /// <summary>The running system end to end: resources, live data, the seed's own breaker test, failure simulation, idempotent payments.</summary>
-public sealed class RunningSystemTests(CircuitDemoApp system) : IClassFixture<CircuitDemoApp>, IAsyncLifetime
+[Collection(SharedSystem.Name)]
+public sealed class RunningSystemTests(CircuitDemoApp system) : IAsyncLifetime
 {
     public Task InitializeAsync() => system.ResetAsync();
 
