@@ -39,8 +39,14 @@ public static class PaymentEndpoints
 
         try
         {
-            // payment-service's answer, as it gave it: a payment, or its ProblemDetails for a bad request.
+            // payment-service's answer as it gave it (a payment, or its ProblemDetails for a bad request), except a
+            // server error, which is the gateway's 502: the caller should retry with the same Idempotency-Key.
             var (status, body, contentType) = await payments.CreatePaymentAsync(userId, idempotencyKey, payment, cancellationToken);
+            if (status >= StatusCodes.Status500InternalServerError)
+            {
+                return Unavailable(StatusCodes.Status502BadGateway, $"payment-service answered {status}. The payment may or may not have been taken: retry with the same Idempotency-Key.");
+            }
+
             return body is { } json ? Results.Json(json, contentType: contentType, statusCode: status) : Results.StatusCode(status);
         }
         catch (CircuitBreakerRejectedException rejected)

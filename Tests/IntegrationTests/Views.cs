@@ -27,3 +27,5 @@ public sealed record DashboardResponse(JsonElement User, JsonElement Orders, Jso
 public sealed record FailureModeView(string Mode, int? StatusCode, int? DelayMs, double? FailureRate);
 
 public sealed record PaymentView(string Id, decimal Amount, string Currency, string Status);
+
+public sealed record HeapView(long HeapBytesAfterFullGc, long TotalAllocatedBytes, int Gen2Collections);
