@@ -50,7 +50,10 @@ public class CircuitDemoApp : IAsyncLifetime
             (options, _) => options.DisableDashboard = !DashboardEnabled,
             cancellation.Token);
         // Every log line of the AppHost and, forwarded by it, of every resource, for tests that read them.
-        builder.Services.AddLogging(logging => logging.AddFakeLogging());
+        // The console (and so the test log) gets only warnings: a soak makes hundreds of thousands of lines.
+        builder.Services.AddLogging(logging => logging
+            .AddFakeLogging()
+            .AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(level => level >= LogLevel.Warning));
         ConfigureBuilder(builder);
         _app = await builder.BuildAsync(cancellation.Token).WaitAsync(TestTimeouts.Startup);
         await _app.StartAsync(cancellation.Token).WaitAsync(TestTimeouts.Startup);

@@ -1,0 +1,60 @@
+using System.Net;
+using BenchmarkDotNet.Attributes;
+using CircuitDemo.ServiceDefaults.CircuitBreaking;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CircuitDemo.Benchmarks;
+
+/// <summary>
+/// One GET through an HttpClient over a stub handler that answers at once (no network): no handler at all; the
+/// pipeline ServiceDefaults puts on every client (read retry, breaker, attempt timeout); the standard resilience handler.
+/// </summary>
+[MemoryDiagnoser]
+public class HttpClientPipelineBenchmarks
+{
+    private static readonly Uri Target = new("http://user-service/users/42");
+    private ServiceProvider _services = null!;
+    private HttpClient _bare = null!;
+    private HttpClient _ours = null!;
+    private HttpClient _standard = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        services.AddCircuitBreakerRegistry();
+        services.AddHttpClient("ours").AddCircuitBreaker().ConfigurePrimaryHttpMessageHandler(() => new InstantHandler());
+        services.AddHttpClient("standard").AddStandardResilienceHandler().Services
+            .AddHttpClient("standard").ConfigurePrimaryHttpMessageHandler(() => new InstantHandler());
+        _services = services.BuildServiceProvider();
+        var factory = _services.GetRequiredService<IHttpClientFactory>();
+        _bare = new HttpClient(new InstantHandler());
+        _ours = factory.CreateClient("ours");
+        _standard = factory.CreateClient("standard");
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _bare.Dispose();
+        _services.Dispose();
+    }
+
+    [Benchmark(Baseline = true)]
+    public Task<HttpResponseMessage> NoHandler() => _bare.GetAsync(Target);
+
+    [Benchmark]
+    public Task<HttpResponseMessage> ServiceDefaultsPipeline() => _ours.GetAsync(Target);
+
+    [Benchmark]
+    public Task<HttpResponseMessage> StandardResilienceHandler() => _standard.GetAsync(Target);
+
+    private sealed class InstantHandler : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { RequestMessage = request });
+    }
+}
