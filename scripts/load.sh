@@ -35,8 +35,10 @@ dotnet build CircuitDemo.sln -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
 
 start() { # name port [extra env...]
   local name=$1 port=$2; shift 2
+  local dir="$PWD/$name/bin/Release/net10.0"
+  # --contentRoot: the project's own appsettings.json (the gateway's holds the breaker settings), whatever the cwd.
   env ASPNETCORE_ENVIRONMENT=Production Admin__Key="$ADMIN_KEY" Logging__LogLevel__Default=Warning "$@" \
-    dotnet "$name/bin/Release/net10.0/$name.dll" --urls "http://127.0.0.1:$port" >"$LOGS/$name.log" 2>&1 &
+    dotnet "$dir/$name.dll" --contentRoot "$dir" --urls "http://127.0.0.1:$port" >"$LOGS/$name.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$port/alive" >/dev/null && return 0; sleep 0.2; done
   echo "$name did not start; its log:"; cat "$LOGS/$name.log"; exit 1
@@ -75,6 +77,8 @@ start OrderService $((BASE_PORT + 2))
 start PaymentService $((BASE_PORT + 3))
 start_gateway
 GATEWAY_PID=${PIDS[-1]}
+curl -sf "http://127.0.0.1:$BASE_PORT/circuit-breakers" | grep -q '"payment-service"' \
+  || { echo "The gateway did not load its breaker configuration."; exit 1; }
 
 echo "Measuring ($DURATION s each, $CONNECTIONS connections)..."
 measure "(a) all healthy"
