@@ -124,15 +124,21 @@ public sealed class CircuitBreaker
     /// without running it when the breaker refuses; counts an exception as a failure, except a cancellation of
     /// <paramref name="cancellationToken"/>, which counts as neither. The state argument spares a closure allocation.
     /// </summary>
-    public async ValueTask<TResult> ExecuteAsync<TState, TResult>(
+    public ValueTask<TResult> ExecuteAsync<TState, TResult>(
         Func<TState, CancellationToken, ValueTask<TResult>> operation, TState state, CancellationToken cancellationToken = default)
     {
         var permit = TryAcquire();
-        if (!permit.IsAdmitted)
-        {
-            throw new CircuitBreakerRejectedException(Name, permit.State, permit.RetryAfter);
-        }
 
+        // A rejection is handed back as a faulted ValueTask, not thrown here: it is thrown once, where it is awaited,
+        // instead of being thrown, caught by an async state machine and thrown again.
+        return permit.IsAdmitted
+            ? ExecuteAdmittedAsync(permit, operation, state, cancellationToken)
+            : ValueTask.FromException<TResult>(new CircuitBreakerRejectedException(Name, permit.State, permit.RetryAfter));
+    }
+
+    private async ValueTask<TResult> ExecuteAdmittedAsync<TState, TResult>(
+        CircuitPermit permit, Func<TState, CancellationToken, ValueTask<TResult>> operation, TState state, CancellationToken cancellationToken)
+    {
         TResult result;
         try
         {

@@ -5,7 +5,6 @@ public sealed class CircuitBreakerRejectedException : Exception
 {
     /// <summary>Creates the exception for one rejected call.</summary>
     public CircuitBreakerRejectedException(string breakerName, CircuitState state, TimeSpan? retryAfter)
-        : base(CreateMessage(breakerName, state, retryAfter))
     {
         BreakerName = breakerName;
         State = state;
@@ -21,7 +20,9 @@ public sealed class CircuitBreakerRejectedException : Exception
     /// <summary>When a new call may be admitted; null while the breaker is isolated (until a manual reset).</summary>
     public TimeSpan? RetryAfter { get; }
 
-    private static string CreateMessage(string name, CircuitState state, TimeSpan? retryAfter) => retryAfter is { } wait
-        ? $"Circuit breaker '{name}' is {state}; the call was rejected without reaching the service. Retry after {wait.TotalMilliseconds:0} ms."
-        : $"Circuit breaker '{name}' is {state}; the call was rejected without reaching the service until it is reset.";
+    /// <inheritdoc />
+    // Built when read, not when thrown: an open breaker rejects many calls, and most callers never read the message.
+    public override string Message => RetryAfter is { } wait
+        ? $"Circuit breaker '{BreakerName}' is {State}; the call was rejected without reaching the service. Retry after {wait.TotalMilliseconds:0} ms."
+        : $"Circuit breaker '{BreakerName}' is {State}; the call was rejected without reaching the service until it is reset.";
 }
