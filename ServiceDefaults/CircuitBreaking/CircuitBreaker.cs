@@ -73,6 +73,18 @@ public sealed class CircuitBreaker
         }
     }
 
+    /// <summary>Consecutive failures of the current streak still within the failure window (what the threshold is compared with).</summary>
+    public int FailureCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _consecutiveFailures.CountWithinWindow(_time.GetUtcNow().UtcTicks);
+            }
+        }
+    }
+
     /// <summary>Asks to make a call. A rejection is counted here; an admitted permit must be passed to <see cref="Complete"/>.</summary>
     public CircuitPermit TryAcquire()
     {

@@ -43,7 +43,7 @@ public sealed partial class CircuitBreakerTelemetry
             description: "State of each circuit breaker: 0 Closed, 1 Open, 2 HalfOpen, 3 Isolated.");
         meter.CreateObservableGauge(
             "circuit_breaker.failure_count",
-            () => registry.All.Select(b => new Measurement<int>(b.GetStatus().FailureCount, new KeyValuePair<string, object?>(NameTag, b.Name))),
+            () => registry.All.Select(b => new Measurement<int>(b.FailureCount, new KeyValuePair<string, object?>(NameTag, b.Name))),
             unit: "{failure}",
             description: "Consecutive failures within the failure window; the circuit opens when this reaches FailureThreshold.");
         _transitions = meter.CreateCounter<long>(

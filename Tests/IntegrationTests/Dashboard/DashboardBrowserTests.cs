@@ -10,7 +10,8 @@ namespace CircuitDemo.IntegrationTests.Dashboard;
 /// </summary>
 public sealed class DashboardBrowserTests(DashboardApp system) : IClassFixture<DashboardApp>
 {
-    private static readonly float UiTimeoutMs = (float)TimeSpan.FromSeconds(45).TotalMilliseconds;
+    // Generous: the AppHost re-checks health on its own schedule, and metrics arrive on the exporter's interval.
+    private static readonly float UiTimeoutMs = (float)TimeSpan.FromSeconds(90).TotalMilliseconds;
 
     [ChromiumFact]
     public async Task TrippedPaymentBreaker_ShowsInMetricsTracesAndHealth_AndTheResetButtonClosesIt()

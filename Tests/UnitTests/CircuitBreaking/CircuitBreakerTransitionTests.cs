@@ -88,6 +88,7 @@ public class CircuitBreakerTransitionTests
 
         Assert.Equal(CircuitState.Closed, breaker.State);
         Assert.Equal(2, breaker.GetStatus().FailureCount);
+        Assert.Equal(2, breaker.FailureCount);
     }
 
     [Fact]
