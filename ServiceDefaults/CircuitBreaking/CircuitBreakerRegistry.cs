@@ -15,12 +15,14 @@ public sealed class CircuitBreakerRegistry
     private readonly Lock _createLock = new();
     private readonly CircuitBreakerOptionsResolver _optionsResolver;
     private readonly TimeProvider _time;
+    private readonly Action<CircuitBreaker, Exception>? _onSubscriberError;
 
     /// <summary>Creates the registry and the breakers of every configured service (which validates their options).</summary>
-    public CircuitBreakerRegistry(CircuitBreakerOptionsResolver optionsResolver, TimeProvider time)
+    public CircuitBreakerRegistry(CircuitBreakerOptionsResolver optionsResolver, TimeProvider time, Action<CircuitBreaker, Exception>? onSubscriberError = null)
     {
         _optionsResolver = optionsResolver;
         _time = time;
+        _onSubscriberError = onSubscriberError;
         foreach (var (service, hasWriteSection) in optionsResolver.ConfiguredServices())
         {
             Get(service, isWrite: false);
@@ -63,8 +65,9 @@ public sealed class CircuitBreakerRegistry
         }
     }
 
-    // Creation is rare (once per service and kind), so one lock keeps it simple: two racing first calls
-    // create and announce one breaker, and an observer added meanwhile sees every breaker exactly once.
+    // Creation is rare (once per service and kind), so one lock keeps it simple: two racing first calls create one
+    // breaker, and an observer added meanwhile sees every breaker exactly once. Observers subscribe before the breaker
+    // is published: until then nobody else can reach it, so no change of state can happen unobserved.
     private CircuitBreaker Create(ConcurrentDictionary<string, CircuitBreaker> breakers, string service, bool isWrite)
     {
         lock (_createLock)
@@ -77,13 +80,14 @@ public sealed class CircuitBreakerRegistry
             var breaker = new CircuitBreaker(
                 CircuitBreakerNames.For(service, isWrite),
                 _optionsResolver.Resolve(service, isWrite),
-                _time);
-            breakers[service] = breaker;
+                _time,
+                _onSubscriberError);
             foreach (var observer in _observers)
             {
                 observer(breaker);
             }
 
+            breakers[service] = breaker;
             return breaker;
         }
     }

@@ -15,6 +15,7 @@ public sealed record BreakerView(
     long SuccessfulRequests,
     long FailedRequests,
     long RejectedRequests,
+    long CancelledRequests,
     long InFlightRequests,
     IReadOnlyList<StateChangeView> StateChanges);
 

@@ -88,7 +88,7 @@ public sealed class ChaosSoakTests(CircuitDemoApp system, ITestOutputHelper outp
         output.WriteLine($"Gateway heap after full GC: {heapAfterFirst15s.HeapBytesAfterFullGc / 1024} KiB at 15 s, {heapAtEnd.HeapBytesAfterFullGc / 1024} KiB at the end");
         foreach (var b in breakers)
         {
-            output.WriteLine($"  {b.Name}: total {b.TotalRequests} = {b.SuccessfulRequests} ok + {b.FailedRequests} failed + {b.RejectedRequests} rejected");
+            output.WriteLine($"  {b.Name}: total {b.TotalRequests} = {b.SuccessfulRequests} ok + {b.FailedRequests} failed + {b.RejectedRequests} rejected + {b.CancelledRequests} cancelled");
         }
 
         Assert.True(problems.IsEmpty, $"{problems.Count} bad answers, first: {string.Join(" | ", problems.Take(5))}");
@@ -97,7 +97,7 @@ public sealed class ChaosSoakTests(CircuitDemoApp system, ITestOutputHelper outp
         Assert.All(breakers, b =>
         {
             Assert.Equal(0, b.InFlightRequests);
-            Assert.Equal(b.TotalRequests, b.SuccessfulRequests + b.FailedRequests + b.RejectedRequests);
+            Assert.Equal(b.TotalRequests, b.SuccessfulRequests + b.FailedRequests + b.RejectedRequests + b.CancelledRequests);
         });
         Assert.True(
             heapAtEnd.HeapBytesAfterFullGc < heapAfterFirst15s.HeapBytesAfterFullGc * 1.2,

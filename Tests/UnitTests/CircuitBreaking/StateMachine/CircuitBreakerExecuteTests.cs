@@ -41,7 +41,7 @@ public class CircuitBreakerExecuteTests
     }
 
     [Fact]
-    public async Task ExecuteAsync_CancelledByCaller_CountsNeither()
+    public async Task ExecuteAsync_CancelledByCaller_IsCountedApartNeverAsAFailure()
     {
         var (breaker, _) = TestBreakers.Create();
         using var cancellation = new CancellationTokenSource();
@@ -51,6 +51,6 @@ public class CircuitBreakerExecuteTests
             breaker.ExecuteAsync(static (_, token) => ValueTask.FromCanceled<int>(token), 0, cancellation.Token).AsTask());
 
         var status = breaker.GetStatus();
-        Assert.Equal((0L, 0L, 0L), (status.TotalRequests, status.SuccessfulRequests, status.FailedRequests));
+        Assert.Equal((1L, 1L, 0L, 0L), (status.TotalRequests, status.CancelledRequests, status.SuccessfulRequests, status.FailedRequests));
     }
 }

@@ -8,41 +8,41 @@ namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
 public sealed record CircuitBreakerOptions
 {
     /// <summary>Consecutive failures (within <see cref="FailureWindow"/>) that open the circuit. Default 3; 1 to 1000.</summary>
-    public int FailureThreshold { get; set; } = 3;
+    public int FailureThreshold { get; init; } = 3;
 
     /// <summary>Failures older than this no longer count towards <see cref="FailureThreshold"/>. Default 30 s.</summary>
-    public TimeSpan FailureWindow { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan FailureWindow { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// Optional second trip rule: open when the share of failed calls over <see cref="SamplingDuration"/>
     /// reaches this ratio (0 &lt; ratio ≤ 1), with at least <see cref="MinimumThroughput"/> calls. Default off (null).
     /// </summary>
-    public double? FailureRatio { get; set; }
+    public double? FailureRatio { get; init; }
 
     /// <summary>Calls needed in the sampling window before <see cref="FailureRatio"/> may trip. Default 10; 1 or more.</summary>
-    public int MinimumThroughput { get; set; } = 10;
+    public int MinimumThroughput { get; init; } = 10;
 
     /// <summary>The window over which <see cref="FailureRatio"/> is measured. Default 30 s.</summary>
-    public TimeSpan SamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan SamplingDuration { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Time spent Open before the circuit turns HalfOpen and admits probes. Default 10 s.</summary>
-    public TimeSpan OpenDuration { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan OpenDuration { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Each reopening without a close in between multiplies the open duration by this. Default 1 (no growth); 1 to 100.</summary>
-    public double OpenDurationMultiplier { get; set; } = 1;
+    public double OpenDurationMultiplier { get; init; } = 1;
 
     /// <summary>The cap on a grown open duration. Default 5 min; at least <see cref="OpenDuration"/>.</summary>
-    public TimeSpan MaxOpenDuration { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan MaxOpenDuration { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Successful probes in HalfOpen that close the circuit. Default 2; 1 to 1000.</summary>
-    public int SuccessThreshold { get; set; } = 2;
+    public int SuccessThreshold { get; init; } = 2;
 
     /// <summary>Probe calls in flight at once in HalfOpen; the rest are rejected. Default 1; 1 to 1000.</summary>
-    public int HalfOpenMaxProbes { get; set; } = 1;
+    public int HalfOpenMaxProbes { get; init; } = 1;
 
     /// <summary>Timeout of one attempt, applied inside the breaker so that a timeout counts as a failure. Default 2 s.</summary>
-    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary><c>false</c> takes the breaker out: calls pass straight through (still timed out). Default true.</summary>
-    public bool Enabled { get; set; } = true;
+    public bool Enabled { get; init; } = true;
 }

@@ -124,7 +124,7 @@ public class CircuitBreakerHandlerTests
         var status = breaker.GetStatus();
         Assert.Equal(CircuitState.HalfOpen, status.State);
         Assert.Equal((2L, 0L), (status.FailedRequests, status.SuccessfulRequests));
-        Assert.Equal(status.TotalRequests, status.FailedRequests + status.SuccessfulRequests + status.RejectedRequests);
+        Assert.Equal((3L, 1L), (status.TotalRequests, status.CancelledRequests));
         Assert.Equal(CircuitDecision.Probe, breaker.TryAcquire().Decision);
     }
 

@@ -94,6 +94,11 @@ public sealed partial class CircuitBreakerTelemetry
 
         var name = outcome == CallOutcome.Success ? "success" : "failure";
         activity?.SetTag("circuit_breaker.outcome", name);
+        if (outcome == CallOutcome.Failure)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, $"The call through circuit breaker {breaker.Name} failed");
+        }
+
         _calls.Add(1, new KeyValuePair<string, object?>(NameTag, breaker.Name), new KeyValuePair<string, object?>("circuit_breaker.outcome", name));
     }
 

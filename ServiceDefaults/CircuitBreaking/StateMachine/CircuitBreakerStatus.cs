@@ -1,9 +1,9 @@
 namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
 
-/// <summary>One recorded change of state.</summary>
-public sealed record CircuitStateChange(DateTimeOffset Timestamp, CircuitState From, CircuitState To, string Reason);
-
-/// <summary>A consistent snapshot of one breaker, as served by the gateway's <c>/circuit-breakers</c>.</summary>
+/// <summary>
+/// A consistent snapshot of one breaker, as served by the gateway's <c>/circuit-breakers</c>. The totals only grow:
+/// <c>TotalRequests == SuccessfulRequests + FailedRequests + RejectedRequests + CancelledRequests + InFlightRequests</c>.
+/// </summary>
 public sealed record CircuitBreakerStatus(
     string Name,
     CircuitState State,
@@ -15,6 +15,7 @@ public sealed record CircuitBreakerStatus(
     long SuccessfulRequests,
     long FailedRequests,
     long RejectedRequests,
+    long CancelledRequests,
     long InFlightRequests,
     IReadOnlyList<CircuitStateChange> StateChanges,
     CircuitBreakerOptions Options);

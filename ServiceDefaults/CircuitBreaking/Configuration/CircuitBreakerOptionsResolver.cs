@@ -26,12 +26,7 @@ public sealed class CircuitBreakerOptionsResolver(IConfiguration configuration)
             serviceSection.GetSection("Write").Bind(options);
         }
 
-        if (_section.GetValue<bool?>("Enabled") is false)
-        {
-            options.Enabled = false;
-        }
-
-        return options;
+        return _section.GetValue<bool?>("Enabled") is false ? options with { Enabled = false } : options;
     }
 
     /// <summary>The services named under <c>CircuitBreaker:Services</c>, with whether each has a <c>Write</c> section.</summary>

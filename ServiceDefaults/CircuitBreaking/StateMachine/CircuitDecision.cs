@@ -15,16 +15,3 @@ public enum CircuitDecision
     /// <summary>The call is refused without reaching the service.</summary>
     Rejected,
 }
-
-/// <summary>How an admitted call ended, as the breaker counts it.</summary>
-public enum CallOutcome
-{
-    /// <summary>Counts as a success.</summary>
-    Success,
-
-    /// <summary>Counts as a failure towards the trip rules.</summary>
-    Failure,
-
-    /// <summary>Cancelled by its own caller: neither success nor failure; a HalfOpen probe slot is returned.</summary>
-    Cancelled,
-}

@@ -364,6 +364,7 @@ public class CircuitBreakerTransitionTests
         Assert.Equal((9, 4, 3, 1, 1), (status.TotalRequests, status.SuccessfulRequests, status.FailedRequests, status.RejectedRequests, status.InFlightRequests));
         breaker.Complete(probe, CallOutcome.Cancelled);
         status = breaker.GetStatus();
-        Assert.Equal(status.TotalRequests, status.SuccessfulRequests + status.FailedRequests + status.RejectedRequests);
+        Assert.Equal((9, 1, 0), (status.TotalRequests, status.CancelledRequests, status.InFlightRequests));
+        Assert.Equal(status.TotalRequests, status.SuccessfulRequests + status.FailedRequests + status.RejectedRequests + status.CancelledRequests);
     }
 }

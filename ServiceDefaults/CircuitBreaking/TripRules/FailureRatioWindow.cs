@@ -10,8 +10,8 @@ internal sealed class FailureRatioWindow
     private const int BucketCount = 10;
     private readonly long _bucketTicks;
     private readonly long[] _bucketIds = new long[BucketCount];
-    private readonly int[] _successes = new int[BucketCount];
-    private readonly int[] _failures = new int[BucketCount];
+    private readonly long[] _successes = new long[BucketCount];
+    private readonly long[] _failures = new long[BucketCount];
     private readonly double _ratio;
     private readonly int _minimumThroughput;
 
@@ -35,10 +35,10 @@ internal sealed class FailureRatioWindow
     }
 
     /// <summary>Successes and failures still within the window.</summary>
-    public (int Successes, int Failures) Totals(long nowTicks)
+    public (long Successes, long Failures) Totals(long nowTicks)
     {
         var currentId = nowTicks / _bucketTicks;
-        int successes = 0, failures = 0;
+        long successes = 0, failures = 0;
         for (var i = 0; i < BucketCount; i++)
         {
             if (_bucketIds[i] > currentId - BucketCount)

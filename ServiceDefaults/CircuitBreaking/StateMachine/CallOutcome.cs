@@ -1,0 +1,14 @@
+namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
+
+/// <summary>How an admitted call ended, as the breaker counts it.</summary>
+public enum CallOutcome
+{
+    /// <summary>Counts as a success.</summary>
+    Success,
+
+    /// <summary>Counts as a failure towards the trip rules.</summary>
+    Failure,
+
+    /// <summary>Cancelled by its own caller: neither success nor failure, counted apart; a HalfOpen probe slot is returned.</summary>
+    Cancelled,
+}

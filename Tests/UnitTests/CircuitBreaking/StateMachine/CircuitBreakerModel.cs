@@ -1,0 +1,266 @@
+using CircuitDemo.ServiceDefaults.CircuitBreaking;
+
+namespace CircuitDemo.UnitTests.CircuitBreaking;
+
+/// <summary>
+/// A reference model of the breaker, written from the outside contract and the README's rules, as naively as possible:
+/// it keeps nothing but a log of what happened and when, and answers every question by replaying the whole log from
+/// the start. No epochs, no counters kept up to date, no promotion on read: time passing is just another reason for
+/// the replay to move from Open to HalfOpen. Slow, and meant to be.
+/// </summary>
+internal sealed class CircuitBreakerModel(CircuitBreakerOptions options)
+{
+    private readonly List<Event> _log = [];
+    private int _calls;
+
+    /// <summary>A call asks to go through at <paramref name="at"/>; returns the call's number.</summary>
+    public int Acquire(TimeSpan at)
+    {
+        _log.Add(new Event(at, EventKind.Acquire, _calls, default));
+        return _calls++;
+    }
+
+    public void Complete(int call, CallOutcome outcome, TimeSpan at) => _log.Add(new Event(at, EventKind.Complete, call, outcome));
+
+    public void Isolate(TimeSpan at) => _log.Add(new Event(at, EventKind.Isolate, -1, default));
+
+    public void Reset(TimeSpan at) => _log.Add(new Event(at, EventKind.Reset, -1, default));
+
+    /// <summary>Everything the contract says can be observed, as of <paramref name="now"/>.</summary>
+    public ModelView ViewAt(TimeSpan now)
+    {
+        var replay = new Replay(options);
+        foreach (var e in _log)
+        {
+            replay.Apply(e);
+        }
+
+        replay.LetTimePass(now);
+        return replay.View(now);
+    }
+
+    private enum EventKind { Acquire, Complete, Isolate, Reset }
+
+    private readonly record struct Event(TimeSpan At, EventKind Kind, int Call, CallOutcome Outcome);
+
+    private sealed class Replay(CircuitBreakerOptions options)
+    {
+        private readonly Dictionary<int, (CircuitDecision Decision, int TransitionsBefore)> _calls = [];
+        private readonly HashSet<int> _probesRunning = [];
+        private readonly List<TimeSpan> _streak = [];                 // failures since the last success or close
+        private readonly List<(TimeSpan At, bool Failed)> _sampled = []; // calls since the circuit last closed
+        private readonly List<ModelTransition> _transitions = [];
+        private readonly Dictionary<int, TimeSpan?> _retryAfter = [];
+        private CircuitState _state = CircuitState.Closed;
+        private TimeSpan _openUntil;
+        private int _reopensSinceClosed;
+        private int _probeSuccesses;
+        private long _total, _succeeded, _failed, _rejected, _cancelled;
+
+        public void Apply(Event e)
+        {
+            LetTimePass(e.At);
+            switch (e.Kind)
+            {
+                case EventKind.Acquire:
+                    Acquire(e.Call, e.At);
+                    break;
+                case EventKind.Complete:
+                    Complete(e.Call, e.Outcome, e.At);
+                    break;
+                case EventKind.Isolate when _state != CircuitState.Isolated:
+                    Move(CircuitState.Isolated, "isolated manually", e.At);
+                    break;
+                case EventKind.Reset:
+                    if (_state != CircuitState.Closed)
+                    {
+                        Move(CircuitState.Closed, "reset manually", e.At);
+                    }
+
+                    ForgetTrips();
+                    break;
+            }
+        }
+
+        // Once the open duration has passed, the circuit is HalfOpen, from that very moment.
+        public void LetTimePass(TimeSpan now)
+        {
+            if (_state == CircuitState.Open && now >= _openUntil)
+            {
+                Move(CircuitState.HalfOpen, "open duration elapsed", _openUntil);
+            }
+        }
+
+        public ModelView View(TimeSpan now)
+        {
+            var open = _state == CircuitState.Open;
+            return new ModelView(
+                _state,
+                _calls,
+                _retryAfter,
+                FailuresInWindow(now),
+                _probeSuccesses,
+                open ? _openUntil : null,
+                open ? (long)Math.Ceiling((_openUntil - now).TotalMilliseconds) : null,
+                _total,
+                _succeeded,
+                _failed,
+                _rejected,
+                _cancelled,
+                _total - _rejected - _succeeded - _failed - _cancelled,
+                _transitions);
+        }
+
+        private void Acquire(int call, TimeSpan at)
+        {
+            _total++;
+            CircuitDecision decision;
+            if (_state == CircuitState.Closed)
+            {
+                decision = CircuitDecision.Allowed;
+            }
+            else if (_state == CircuitState.HalfOpen && _probesRunning.Count < options.HalfOpenMaxProbes)
+            {
+                decision = CircuitDecision.Probe;
+                _probesRunning.Add(call);
+            }
+            else
+            {
+                decision = CircuitDecision.Rejected;
+                _rejected++;
+                _retryAfter[call] = _state switch
+                {
+                    CircuitState.Open => _openUntil - at,
+                    CircuitState.HalfOpen => options.AttemptTimeout,
+                    _ => null,
+                };
+            }
+
+            _calls[call] = (decision, _transitions.Count);
+        }
+
+        private void Complete(int call, CallOutcome outcome, TimeSpan at)
+        {
+            var (decision, transitionsBefore) = _calls[call];
+            _probesRunning.Remove(call);
+            if (outcome == CallOutcome.Cancelled)
+            {
+                _cancelled++;
+                return;
+            }
+
+            var failed = outcome == CallOutcome.Failure;
+            if (failed)
+            {
+                _failed++;
+            }
+            else
+            {
+                _succeeded++;
+            }
+
+            if (_transitions.Count != transitionsBefore)
+            {
+                return; // admitted before the latest change of state: counted, decides nothing
+            }
+
+            if (_state == CircuitState.Closed)
+            {
+                CompleteWhileClosed(failed, at);
+            }
+            else if (_state == CircuitState.HalfOpen && decision == CircuitDecision.Probe)
+            {
+                CompleteProbe(failed, at);
+            }
+        }
+
+        private void CompleteWhileClosed(bool failed, TimeSpan at)
+        {
+            _sampled.Add((at, failed));
+            if (!failed)
+            {
+                _streak.Clear();
+                return;
+            }
+
+            _streak.Add(at);
+            if (FailuresInWindow(at) >= options.FailureThreshold)
+            {
+                Open($"{options.FailureThreshold} consecutive failures", at);
+                return;
+            }
+
+            if (options.FailureRatio is { } ratio)
+            {
+                // The sampling window moves in steps of a tenth of its length (README: the ratio rule).
+                var step = options.SamplingDuration.Ticks / 10;
+                var inWindow = _sampled.Where(c => c.At.Ticks / step > (at.Ticks / step) - 10).ToList();
+                var failures = inWindow.Count(c => c.Failed);
+                if (inWindow.Count >= options.MinimumThroughput && failures >= ratio * inWindow.Count)
+                {
+                    Open($"failure ratio {failures}/{inWindow.Count} reached {ratio:0.##}", at);
+                }
+            }
+        }
+
+        private void CompleteProbe(bool failed, TimeSpan at)
+        {
+            if (failed)
+            {
+                _reopensSinceClosed++;
+                Open("probe failed", at);
+                return;
+            }
+
+            if (++_probeSuccesses >= options.SuccessThreshold)
+            {
+                Move(CircuitState.Closed, $"{_probeSuccesses} successful probes", at);
+                ForgetTrips();
+            }
+        }
+
+        private int FailuresInWindow(TimeSpan now) => _streak.Count(failure => now - failure < options.FailureWindow);
+
+        private void Open(string reason, TimeSpan at)
+        {
+            var grown = options.OpenDuration.TotalMilliseconds * Math.Pow(options.OpenDurationMultiplier, _reopensSinceClosed);
+            _openUntil = at + TimeSpan.FromMilliseconds(Math.Min(grown, options.MaxOpenDuration.TotalMilliseconds));
+            Move(CircuitState.Open, reason, at);
+        }
+
+        private void Move(CircuitState to, string reason, TimeSpan at)
+        {
+            _transitions.Add(new ModelTransition(at, _state, to, reason));
+            _state = to;
+            _probeSuccesses = 0;
+        }
+
+        private void ForgetTrips()
+        {
+            _streak.Clear();
+            _sampled.Clear();
+            _reopensSinceClosed = 0;
+            _probeSuccesses = 0;
+        }
+    }
+}
+
+/// <summary>One change of state in the model: when, from, to and why.</summary>
+internal sealed record ModelTransition(TimeSpan At, CircuitState From, CircuitState To, string Reason);
+
+/// <summary>What the model says can be observed at one moment.</summary>
+internal sealed record ModelView(
+    CircuitState State,
+    IReadOnlyDictionary<int, (CircuitDecision Decision, int TransitionsBefore)> Calls,
+    Dictionary<int, TimeSpan?> RetryAfter,
+    int FailureCount,
+    int SuccessCount,
+    TimeSpan? NextAttempt,
+    long? RetryAfterMs,
+    long Total,
+    long Succeeded,
+    long Failed,
+    long Rejected,
+    long Cancelled,
+    long InFlight,
+    IReadOnlyList<ModelTransition> Transitions);

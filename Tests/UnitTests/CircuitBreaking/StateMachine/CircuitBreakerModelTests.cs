@@ -1,0 +1,103 @@
+using CircuitDemo.ServiceDefaults.CircuitBreaking;
+using CsCheck;
+
+namespace CircuitDemo.UnitTests.CircuitBreaking;
+
+/// <summary>
+/// Random sequences of calls, outcomes, clock advances and manual commands, checked at every step against the
+/// naive <see cref="CircuitBreakerModel"/>: state, counts, decisions and their RetryAfter, calls in flight, the
+/// recorded changes of state and the events raised.
+/// </summary>
+public class CircuitBreakerModelTests
+{
+    private static readonly CircuitBreakerOptions Options = new()
+    {
+        FailureThreshold = 3,
+        FailureWindow = TimeSpan.FromSeconds(10),
+        FailureRatio = 0.5,
+        MinimumThroughput = 4,
+        SamplingDuration = TimeSpan.FromSeconds(5),
+        OpenDuration = TimeSpan.FromSeconds(3),
+        OpenDurationMultiplier = 2,
+        MaxOpenDuration = TimeSpan.FromSeconds(10),
+        SuccessThreshold = 2,
+        HalfOpenMaxProbes = 2,
+        AttemptTimeout = TimeSpan.FromSeconds(1),
+    };
+
+    [Fact]
+    public void RandomOperations_MatchTheReferenceModelAtEveryStep() =>
+        Gen.Int[0, 99].Array[1, 120].Sample(RunAndCompare, iter: 10_000);
+
+    private static void RunAndCompare(int[] operations)
+    {
+        var (breaker, clock) = TestBreakers.Create(Options);
+        var raised = new List<CircuitStateChange>();
+        breaker.StateChanged += (_, change) => raised.Add(change);
+        var model = new CircuitBreakerModel(Options);
+        var held = new List<(CircuitPermit Real, int Model)>();
+
+        for (var step = 0; step < operations.Length; step++)
+        {
+            var operation = operations[step];
+            var now = clock.GetUtcNow() - TestBreakers.Start;
+            (CircuitPermit Real, int Model)? acquired = null;
+            switch (operation)
+            {
+                case < 30:
+                    acquired = (breaker.TryAcquire(), model.Acquire(now));
+                    break;
+                case < 60 when held.Count > 0:
+                    var outcome = operation switch { < 42 => CallOutcome.Success, < 55 => CallOutcome.Failure, _ => CallOutcome.Cancelled };
+                    var index = operation % held.Count;
+                    breaker.Complete(held[index].Real, outcome);
+                    model.Complete(held[index].Model, outcome, now);
+                    held.RemoveAt(index);
+                    break;
+                case >= 60 and < 62:
+                    breaker.Isolate();
+                    model.Isolate(now);
+                    break;
+                case >= 62 and < 65:
+                    breaker.Reset();
+                    model.Reset(now);
+                    break;
+                case >= 65:
+                    clock.Advance(TimeSpan.FromMilliseconds((operation - 64) * 150));
+                    break;
+            }
+
+            var expected = model.ViewAt(clock.GetUtcNow() - TestBreakers.Start);
+            if (acquired is var (permit, call))
+            {
+                if (expected.Calls[call].Decision != permit.Decision || expected.RetryAfter.GetValueOrDefault(call) != permit.RetryAfter)
+                {
+                    Assert.Fail($"step {step}: breaker {permit.Decision} (retry after {permit.RetryAfter}), model {expected.Calls[call].Decision} (retry after {expected.RetryAfter.GetValueOrDefault(call)})");
+                }
+
+                if (permit.IsAdmitted)
+                {
+                    held.Add((permit, call));
+                }
+            }
+
+            Compare(step, breaker.GetStatus(), raised, expected);
+        }
+    }
+
+    private static void Compare(int step, CircuitBreakerStatus real, List<CircuitStateChange> raised, ModelView model)
+    {
+        var expected = (model.State, model.FailureCount, model.SuccessCount, NextAttempt: TestBreakers.Start + model.NextAttempt, model.RetryAfterMs,
+            model.Total, model.Succeeded, model.Failed, model.Rejected, model.Cancelled, model.InFlight);
+        var actual = (real.State, real.FailureCount, real.SuccessCount, real.NextAttempt, real.RetryAfterMs,
+            real.TotalRequests, real.SuccessfulRequests, real.FailedRequests, real.RejectedRequests, real.CancelledRequests, real.InFlightRequests);
+        if (expected != actual)
+        {
+            Assert.Fail($"step {step}: breaker {actual}, model {expected}");
+        }
+
+        var transitions = model.Transitions.Select((t, i) => (TestBreakers.Start + t.At, t.From, t.To, t.Reason, (long)i + 1)).ToList();
+        Assert.Equal(transitions, raised.Select(c => (c.Timestamp, c.From, c.To, c.Reason, c.Sequence)));
+        Assert.Equal(transitions.TakeLast(StateChangeHistory.Capacity), real.StateChanges.Select(c => (c.Timestamp, c.From, c.To, c.Reason, c.Sequence)));
+    }
+}
