@@ -1,16 +1,17 @@
-using Microsoft.Extensions.Configuration;
 using CircuitDemo.AppHost;
+using CircuitDemo.Contracts;
+using Microsoft.Extensions.Configuration;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
 // Generated on each run unless configured (Parameters__admin-key); the dashboard shows it under Parameters.
 var adminKey = builder.AddParameter("admin-key", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true);
 
-var userService = builder.AddStubService<Projects.UserService>("user-service", adminKey);
-var orderService = builder.AddStubService<Projects.OrderService>("order-service", adminKey);
-var paymentService = builder.AddStubService<Projects.PaymentService>("payment-service", adminKey);
+var userService = builder.AddStubService<Projects.UserService>(ServiceNames.User, adminKey);
+var orderService = builder.AddStubService<Projects.OrderService>(ServiceNames.Order, adminKey);
+var paymentService = builder.AddStubService<Projects.PaymentService>(ServiceNames.Payment, adminKey);
 
-builder.AddProject<Projects.Gateway>("gateway")
+builder.AddProject<Projects.Gateway>(ServiceNames.Gateway)
     .WithReference(userService).WaitFor(userService)
     .WithReference(orderService).WaitFor(orderService)
     .WithReference(paymentService).WaitFor(paymentService)
@@ -18,7 +19,7 @@ builder.AddProject<Projects.Gateway>("gateway")
     .WithHttpHealthCheck("/health")
     .WithBreakerHealthCheck()
     .WithCircuitBreakerConfiguration(builder.Configuration)
-    .WithCircuitBreakerCommands(adminKey, ["user-service", "order-service", "payment-service", "payment-service:write"])
+    .WithCircuitBreakerCommands(adminKey, BreakerNames.Gateway)
     .WithReplicas(builder.Configuration.GetValue("Gateway:Replicas", 1));
 
 builder.Build().Run();

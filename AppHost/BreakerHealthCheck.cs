@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using CircuitDemo.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -18,20 +19,19 @@ internal sealed class BreakerHealthCheck(EndpointReference endpoint) : IHealthCh
     {
         try
         {
-            var report = await Http.GetFromJsonAsync<JsonElement>(new Uri(new Uri(endpoint.Url), "/health"), cancellationToken);
-            var status = report.GetProperty("status").GetString();
-            var tripped = report.GetProperty("entries").EnumerateObject()
-                .Where(e => e.Value.GetProperty("status").GetString() != nameof(HealthStatus.Healthy))
-                .Select(e => e.Value.GetProperty("description").GetString());
-            var description = string.Join(" ", tripped);
-            return status switch
+            var report = await Http.GetFromJsonAsync<HealthReportView>(new Uri(new Uri(endpoint.Url), "/health"), cancellationToken)
+                ?? throw new JsonException("The gateway's /health answered null.");
+            var description = string.Join(" ", report.Entries.Values
+                .Where(e => e.Status != nameof(HealthStatus.Healthy))
+                .Select(e => e.Description));
+            return report.Status switch
             {
                 nameof(HealthStatus.Healthy) => HealthCheckResult.Healthy("Every circuit breaker is Closed."),
                 nameof(HealthStatus.Degraded) => HealthCheckResult.Degraded(description),
                 _ => HealthCheckResult.Unhealthy(description),
             };
         }
-        catch (Exception exception) when (exception is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException)
+        catch (Exception exception) when (exception is HttpRequestException or JsonException or NotSupportedException)
         {
             return HealthCheckResult.Unhealthy("The gateway's /health could not be read.", exception);
         }

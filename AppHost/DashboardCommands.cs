@@ -1,43 +1,51 @@
 using System.Net.Http.Json;
+using System.Text.Json;
+using CircuitDemo.Contracts;
 
 namespace CircuitDemo.AppHost;
 
 /// <summary>The buttons on the dashboard: failure modes on each stub service, isolate and reset on the gateway.</summary>
 internal static class DashboardCommands
 {
-    private const string AdminKeyHeader = "X-Admin-Key";
-
-    private static readonly (string Command, string DisplayName, string Icon, object? Body)[] FailureModes =
+    private static readonly FailureButton[] FailureButtons =
     [
-        ("fail-error", "Fail with errors (500)", "ErrorCircle", new { mode = "error", statusCode = 500 }),
-        ("fail-slow", "Go slow (3 s)", "Timer", new { mode = "slow", delayMs = 3000 }),
-        ("fail-hang", "Hang", "PauseCircle", new { mode = "hang" }),
-        ("fail-flaky", "Flaky (50%)", "ArrowShuffle", new { mode = "flaky", failureRate = 0.5 }),
-        ("fail-down", "Go down (abort connections)", "PlugDisconnected", new { mode = "down" }),
-        ("recover", "Recover", "CheckmarkCircle", null),
+        new("fail-error", "Fail with errors (500)", "ErrorCircle", new(FailureKind.Error, StatusCode: 500), Highlighted: true),
+        new("fail-slow", "Go slow (3 s)", "Timer", new(FailureKind.Slow, DelayMs: 3000)),
+        new("fail-hang", "Hang", "PauseCircle", new(FailureKind.Hang), Confirm: true),
+        new("fail-flaky", "Flaky (50%)", "ArrowShuffle", new(FailureKind.Flaky, FailureRate: 0.5)),
+        new("fail-down", "Go down (abort connections)", "PlugDisconnected", new(FailureKind.Down), Confirm: true),
+        new("fail-stall", "Stall mid-body", "TextWrap", new(FailureKind.Stall), Confirm: true),
+        new("fail-trickle", "Trickle the body (20 s)", "DropletHalfFilled", new(FailureKind.Trickle, DurationMs: 20_000)),
+        new("fail-cut", "Cut connections mid-body", "Cut", new(FailureKind.Cut)),
+        new("fail-garbage", "Answer garbage (200)", "DocumentError", new(FailureKind.Garbage)),
+        new("fail-busy", "Busy (503, Retry-After 120 s)", "HourglassHalf", new(FailureKind.Busy, StatusCode: 503, RetryAfterSeconds: 120)),
+        new("fail-huge", "Huge body (300 MB)", "DocumentArrowDown", new(FailureKind.Huge, SizeBytes: 300_000_000)),
+        new("recover", "Recover", "CheckmarkCircle", null, Highlighted: true),
     ];
 
     /// <summary>One button per failure mode, each a PUT (or, to recover, a DELETE) of <c>/failure-mode</c> with the admin key.</summary>
     public static IResourceBuilder<ProjectResource> WithFailureModeCommands(
         this IResourceBuilder<ProjectResource> service, IResourceBuilder<ParameterResource> adminKey)
     {
-        foreach (var (command, displayName, icon, body) in FailureModes)
+        foreach (var button in FailureButtons)
         {
             service.WithHttpCommand(
                 "/failure-mode",
-                displayName,
-                commandName: command,
+                button.DisplayName,
+                commandName: button.Name,
                 commandOptions: new HttpCommandOptions
                 {
-                    Method = body is null ? HttpMethod.Delete : HttpMethod.Put,
-                    IconName = icon,
-                    Description = body is null ? "Reset the failure mode to none." : $"Set the failure mode: {System.Text.Json.JsonSerializer.Serialize(body)}",
+                    Method = button.Mode is null ? HttpMethod.Delete : HttpMethod.Put,
+                    IconName = button.Icon,
+                    IsHighlighted = button.Highlighted,
+                    Description = button.Mode is null ? "Reset the failure mode to none." : $"Set the failure mode: {JsonSerializer.Serialize(button.Mode, JsonSerializerOptions.Web)}",
+                    ConfirmationMessage = button.Confirm ? $"{button.DisplayName}: {service.Resource.Name} will stop answering properly until you press Recover. Go ahead?" : null,
                     PrepareRequest = async context =>
                     {
                         await AddAdminKeyAsync(context, adminKey);
-                        if (body is not null)
+                        if (button.Mode is not null)
                         {
-                            context.Request.Content = JsonContent.Create(body);
+                            context.Request.Content = JsonContent.Create(button.Mode);
                         }
                     },
                 });
@@ -72,5 +80,7 @@ internal static class DashboardCommands
     }
 
     private static async Task AddAdminKeyAsync(HttpCommandRequestContext context, IResourceBuilder<ParameterResource> adminKey) =>
-        context.Request.Headers.Add(AdminKeyHeader, await adminKey.Resource.GetValueAsync(context.CancellationToken));
+        context.Request.Headers.Add(HeaderNames.AdminKey, await adminKey.Resource.GetValueAsync(context.CancellationToken));
+
+    private sealed record FailureButton(string Name, string DisplayName, string Icon, FailureMode? Mode, bool Highlighted = false, bool Confirm = false);
 }

@@ -1,3 +1,4 @@
+using CircuitDemo.Contracts;
 using Microsoft.Extensions.Configuration;
 
 namespace CircuitDemo.AppHost;
@@ -17,7 +18,7 @@ internal static class ResourceBuilderExtensions
     /// <summary>Passes the admin key to the project as <c>Admin__Key</c>.</summary>
     public static IResourceBuilder<ProjectResource> WithAdminKey(
         this IResourceBuilder<ProjectResource> project, IResourceBuilder<ParameterResource> adminKey) =>
-        project.WithEnvironment("Admin__Key", adminKey);
+        project.WithEnvironment(Settings.AdminKeyVariable, adminKey);
 
     /// <summary>
     /// Forwards the AppHost's <c>CircuitBreaker</c> section (from its appsettings, command line or environment) to
@@ -30,7 +31,7 @@ internal static class ResourceBuilderExtensions
         {
             if (value is not null)
             {
-                project.WithEnvironment(key.Replace(":", "__", StringComparison.Ordinal), value);
+                project.WithEnvironment(Settings.EnvironmentVariable(key), value);
             }
         }
 

@@ -1,16 +1,23 @@
+using CircuitDemo.Contracts;
+using CircuitDemo.Gateway.CircuitBreakers;
+using CircuitDemo.Gateway.Dashboard;
+using CircuitDemo.Gateway.Diagnostics;
 using CircuitDemo.Gateway.Downstream;
-using CircuitDemo.Gateway.Endpoints;
+using CircuitDemo.Gateway.FailureSimulation;
+using CircuitDemo.Gateway.Payments;
+using CircuitDemo.ServiceDefaults.CircuitBreaking;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddCircuitBreakers(BreakerNames.Gateway);
 builder.Services.AddDownstreamClients();
 
 var app = builder.Build();
 app.UseServiceDefaults();
 app.MapDefaultEndpoints();
-app.MapDashboardEndpoints();
-app.MapPaymentEndpoints();
-app.MapCircuitBreakerEndpoints();
-app.MapSimulateFailureEndpoints();
-app.MapDiagnosticsEndpoints();
+app.MapDashboardApi();
+app.MapPaymentsApi();
+app.MapCircuitBreakersApi();
+app.MapFailureSimulationApi();
+app.MapDiagnosticsApi();
 app.Run();

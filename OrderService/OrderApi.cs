@@ -1,14 +1,9 @@
+using CircuitDemo.Contracts;
 using CircuitDemo.ServiceDefaults.FailureInjection;
 using CircuitDemo.ServiceDefaults.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CircuitDemo.OrderService;
-
-/// <summary>One order line.</summary>
-public sealed record Order(string Id, string Item, int Quantity, decimal Total);
-
-/// <summary>A user's orders, the same for the same id on every run.</summary>
-public sealed record UserOrders(string UserId, IReadOnlyList<Order> Orders);
 
 /// <summary><c>GET /orders/user/{userId}</c>, subject to the failure mode.</summary>
 public static class OrderApi
@@ -25,9 +20,9 @@ public static class OrderApi
 
     private static Results<Ok<UserOrders>, ProblemHttpResult> GetOrders(string userId)
     {
-        if (!UserId.IsValid(userId))
+        if (!UserIds.IsValid(userId))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid user id", detail: UserId.Rule);
+            return Problems.InvalidUserId();
         }
 
         var random = new Random(StableSeed.For(userId));

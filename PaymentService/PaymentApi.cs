@@ -1,3 +1,4 @@
+using CircuitDemo.Contracts;
 using CircuitDemo.ServiceDefaults.FailureInjection;
 using CircuitDemo.ServiceDefaults.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -8,9 +9,6 @@ namespace CircuitDemo.PaymentService;
 /// <summary><c>GET</c> and idempotent <c>POST /payments/user/{userId}</c>, both subject to the failure mode.</summary>
 public static class PaymentApi
 {
-    /// <summary>The header that makes a payment request safe to repeat.</summary>
-    public const string IdempotencyKeyHeader = "Idempotency-Key";
-
     /// <summary>Maps the payment endpoints.</summary>
     public static IEndpointRouteBuilder MapPaymentApi(this IEndpointRouteBuilder app)
     {
@@ -21,23 +19,23 @@ public static class PaymentApi
     }
 
     private static Results<Ok<UserPayments>, ProblemHttpResult> GetPayments(string userId, PaymentLedger ledger) =>
-        UserId.IsValid(userId) ? TypedResults.Ok(ledger.For(userId)) : InvalidUserId();
+        UserIds.IsValid(userId) ? TypedResults.Ok(ledger.For(userId)) : Problems.InvalidUserId();
 
     private static Results<Created<Payment>, Ok<Payment>, ProblemHttpResult> CreatePayment(
         string userId,
-        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
+        [FromHeader(Name = HeaderNames.IdempotencyKey)] string? idempotencyKey,
         PaymentRequest request,
         PaymentLedger ledger,
         HttpResponse response)
     {
-        if (!UserId.IsValid(userId))
+        if (!UserIds.IsValid(userId))
         {
-            return InvalidUserId();
+            return Problems.InvalidUserId();
         }
 
         if (PaymentValidation.Check(idempotencyKey, request) is { } error)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid payment", detail: error);
+            return Problems.BadRequest("Invalid payment", error);
         }
 
         var (payment, created) = ledger.Create(userId, idempotencyKey!, request.Amount!.Value, request.Currency!);
@@ -46,10 +44,7 @@ public static class PaymentApi
             return TypedResults.Created((string?)null, payment);
         }
 
-        response.Headers["Idempotent-Replayed"] = "true";
+        response.Headers[HeaderNames.IdempotentReplayed] = "true";
         return TypedResults.Ok(payment);
     }
-
-    private static ProblemHttpResult InvalidUserId() =>
-        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid user id", detail: UserId.Rule);
 }

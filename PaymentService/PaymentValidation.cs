@@ -1,3 +1,5 @@
+using CircuitDemo.Contracts;
+
 namespace CircuitDemo.PaymentService;
 
 /// <summary>The rules for a payment request: an idempotency key, a positive amount and a currency code.</summary>

@@ -1,4 +1,4 @@
-using CircuitDemo.ServiceDefaults.CircuitBreaking;
+using CircuitDemo.ServiceDefaults.HttpClients;
 using CircuitDemo.ServiceDefaults.Health;
 using CircuitDemo.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Builder;
@@ -11,8 +11,8 @@ using Microsoft.Extensions.Hosting;
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// What every CircuitDemo service shares: OpenTelemetry, health checks, service discovery, and a circuit
-/// breaker (with attempt timeout and read retry) on every outgoing HttpClient.
+/// What every CircuitDemo service shares: OpenTelemetry, health checks, service discovery, and the circuit-breaker
+/// pipeline (read retry, breaker, attempt timeout, whole-body read) on every outgoing HttpClient.
 /// </summary>
 public static class Extensions
 {
@@ -27,13 +27,12 @@ public static class Extensions
     {
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
-        builder.AddCircuitBreakers();
         builder.Services.AddProblemDetails();
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
             // Order matters: the breaker must see "payment-service", not the address it resolves to.
-            http.AddCircuitBreaker();
+            http.AddCircuitBreakerPipeline();
             http.AddServiceDiscovery();
         });
         return builder;
@@ -43,27 +42,6 @@ public static class Extensions
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
-        return builder;
-    }
-
-    /// <summary>
-    /// Registers the breaker registry, validates every configured breaker's options at start (a bad value stops
-    /// the process with a message naming the option) and adds one health check per configured breaker.
-    /// </summary>
-    public static TBuilder AddCircuitBreakers<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
-    {
-        builder.Services.AddCircuitBreakerRegistry();
-        builder.Services.AddHostedService<CircuitBreakerStartup>();
-        var healthChecks = builder.Services.AddHealthChecks();
-        foreach (var (service, hasWriteSection) in new CircuitBreakerOptionsResolver(builder.Configuration).ConfiguredServices())
-        {
-            AddBreakerHealthCheck(healthChecks, CircuitBreakerNames.For(service, isWrite: false));
-            if (hasWriteSection)
-            {
-                AddBreakerHealthCheck(healthChecks, CircuitBreakerNames.For(service, isWrite: true));
-            }
-        }
-
         return builder;
     }
 
@@ -93,11 +71,4 @@ public static class Extensions
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
         return app;
     }
-
-    private static void AddBreakerHealthCheck(IHealthChecksBuilder healthChecks, string breakerName) =>
-        healthChecks.Add(new HealthCheckRegistration(
-            "circuit-breaker:" + breakerName,
-            services => new CircuitBreakerHealthCheck(services.GetRequiredService<CircuitBreakerRegistry>(), breakerName),
-            failureStatus: HealthStatus.Degraded,
-            tags: ["circuit-breaker"]));
 }

@@ -1,11 +1,9 @@
+using CircuitDemo.Contracts;
 using CircuitDemo.ServiceDefaults.FailureInjection;
 using CircuitDemo.ServiceDefaults.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CircuitDemo.UserService;
-
-/// <summary>A user, the same for the same id on every run.</summary>
-public sealed record User(string Id, string Name, string Email);
 
 /// <summary><c>GET /users/{userId}</c>, subject to the failure mode.</summary>
 public static class UserApi
@@ -22,9 +20,9 @@ public static class UserApi
 
     private static Results<Ok<User>, ProblemHttpResult> GetUser(string userId)
     {
-        if (!UserId.IsValid(userId))
+        if (!UserIds.IsValid(userId))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid user id", detail: UserId.Rule);
+            return Problems.InvalidUserId();
         }
 
         var random = new Random(StableSeed.For(userId));

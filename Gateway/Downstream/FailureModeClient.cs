@@ -1,8 +1,6 @@
 using System.Net.Http.Json;
-using System.Text.Json;
+using CircuitDemo.Contracts;
 using CircuitDemo.ServiceDefaults.CircuitBreaking;
-using CircuitDemo.ServiceDefaults.FailureInjection;
-using CircuitDemo.ServiceDefaults.Security;
 
 namespace CircuitDemo.Gateway.Downstream;
 
@@ -12,17 +10,16 @@ namespace CircuitDemo.Gateway.Downstream;
 /// </summary>
 public sealed class FailureModeClient(HttpClient http, IConfiguration configuration)
 {
-    /// <summary>PUTs the mode to the service; returns its status and body unchanged.</summary>
-    public async Task<(int StatusCode, JsonElement? Body, string? ContentType)> SetAsync(string service, FailureMode mode, CancellationToken cancellationToken)
+    /// <summary>PUTs the mode to the service; returns its answer as it gave it.</summary>
+    public async Task<ServiceAnswer> SetAsync(string service, FailureMode mode, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(ServiceNames.BaseAddress(service), "/failure-mode"))
+        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(DownstreamClientsExtensions.BaseAddress(service), "/failure-mode"))
         {
             Content = JsonContent.Create(mode),
         };
-        request.Headers.Add(AdminKey.HeaderName, configuration[AdminKey.ConfigurationKey]);
-        request.Options.Set(CircuitBreakerHandler.BypassKey, true);
+        request.Headers.Add(HeaderNames.AdminKey, configuration[Settings.AdminKey]);
+        CircuitBreakerRoute.Bypass(request);
         using var response = await http.SendAsync(request, cancellationToken);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-        return ((int)response.StatusCode, body, response.Content.Headers.ContentType?.MediaType);
+        return await ServiceAnswer.ReadAsync(response, cancellationToken);
     }
 }

@@ -3,33 +3,38 @@ using System.Collections.Concurrent;
 namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
 
 /// <summary>
-/// Every breaker of this process, one per downstream service and operation kind. The HttpClient handler asks it
-/// for a request's breaker; the gateway reads it for status and drives isolate and reset; telemetry observes it.
-/// Breakers for the services named in configuration exist from start, so status and gauges show them before any call.
+/// Every breaker of this process, one per downstream service and operation kind. The client pipeline asks it for a
+/// request's breaker; the gateway reads it for status and drives isolate and reset; telemetry observes it. Breakers
+/// named in configuration (or declared by the host) exist from start, so status and gauges show them before any call.
 /// </summary>
 public sealed class CircuitBreakerRegistry
 {
     private readonly ConcurrentDictionary<string, CircuitBreaker> _reads = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, CircuitBreaker> _writes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<CircuitBreakerKey, CircuitBreakerOptions> _options = new();
     private readonly List<Action<CircuitBreaker>> _observers = [];
     private readonly Lock _createLock = new();
     private readonly CircuitBreakerOptionsResolver _optionsResolver;
     private readonly TimeProvider _time;
     private readonly Action<CircuitBreaker, Exception>? _onSubscriberError;
 
-    /// <summary>Creates the registry and the breakers of every configured service (which validates their options).</summary>
-    public CircuitBreakerRegistry(CircuitBreakerOptionsResolver optionsResolver, TimeProvider time, Action<CircuitBreaker, Exception>? onSubscriberError = null)
+    /// <summary>Creates the registry and the breakers that are declared or configured (which validates their options).</summary>
+    /// <param name="optionsResolver">Reads each breaker's options from configuration.</param>
+    /// <param name="time">The clock of every breaker.</param>
+    /// <param name="declared">Breakers the host calls through, created now whether or not configuration names them.</param>
+    /// <param name="onSubscriberError">Told when a subscriber to a breaker's changes throws.</param>
+    public CircuitBreakerRegistry(
+        CircuitBreakerOptionsResolver optionsResolver,
+        TimeProvider time,
+        IEnumerable<CircuitBreakerKey>? declared = null,
+        Action<CircuitBreaker, Exception>? onSubscriberError = null)
     {
         _optionsResolver = optionsResolver;
         _time = time;
         _onSubscriberError = onSubscriberError;
-        foreach (var (service, hasWriteSection) in optionsResolver.ConfiguredServices())
+        foreach (var key in optionsResolver.ConfiguredBreakers().Concat(declared ?? []))
         {
-            Get(service, isWrite: false);
-            if (hasWriteSection)
-            {
-                Get(service, isWrite: true);
-            }
+            Get(key);
         }
     }
 
@@ -38,19 +43,27 @@ public sealed class CircuitBreakerRegistry
         [.. _reads.Values.Concat(_writes.Values).OrderBy(b => b.Name, StringComparer.Ordinal)];
 
     /// <summary>The breaker of one service and operation kind, created on first use.</summary>
-    public CircuitBreaker Get(string service, bool isWrite)
+    public CircuitBreaker Get(CircuitBreakerKey key)
     {
-        var breakers = isWrite ? _writes : _reads;
-        return breakers.TryGetValue(service, out var breaker) ? breaker : Create(breakers, service, isWrite);
+        var breakers = key.IsWrite ? _writes : _reads;
+        return breakers.TryGetValue(key.Service, out var breaker) ? breaker : Create(breakers, key);
     }
 
-    /// <summary>Finds a breaker by its full name (<c>payment-service</c> or <c>payment-service:write</c>).</summary>
+    /// <summary>Finds a breaker by its full name (<c>payment-service</c> or <c>payment-service:write</c>); never creates one.</summary>
     public CircuitBreaker? Find(string name)
     {
-        var isWrite = name.EndsWith(CircuitBreakerNames.WriteSuffix, StringComparison.OrdinalIgnoreCase);
-        var service = isWrite ? name[..^CircuitBreakerNames.WriteSuffix.Length] : name;
-        return (isWrite ? _writes : _reads).GetValueOrDefault(service);
+        var key = CircuitBreakerKey.FromName(name);
+        return (key.IsWrite ? _writes : _reads).GetValueOrDefault(key.Service);
     }
+
+    /// <summary>
+    /// The options that apply to calls of <paramref name="key"/>, without creating its breaker: a call that bypasses
+    /// the breaker (a control-plane call) still has an attempt timeout and a response size limit.
+    /// </summary>
+    public CircuitBreakerOptions OptionsFor(CircuitBreakerKey key) =>
+        (key.IsWrite ? _writes : _reads).TryGetValue(key.Service, out var breaker)
+            ? breaker.Options
+            : _options.GetOrAdd(key, static (k, resolver) => resolver.Resolve(k), _optionsResolver);
 
     /// <summary>Calls <paramref name="observer"/> for every breaker that exists now and for each one created later, once each.</summary>
     public void ObserveBreakers(Action<CircuitBreaker> observer)
@@ -68,26 +81,22 @@ public sealed class CircuitBreakerRegistry
     // Creation is rare (once per service and kind), so one lock keeps it simple: two racing first calls create one
     // breaker, and an observer added meanwhile sees every breaker exactly once. Observers subscribe before the breaker
     // is published: until then nobody else can reach it, so no change of state can happen unobserved.
-    private CircuitBreaker Create(ConcurrentDictionary<string, CircuitBreaker> breakers, string service, bool isWrite)
+    private CircuitBreaker Create(ConcurrentDictionary<string, CircuitBreaker> breakers, CircuitBreakerKey key)
     {
         lock (_createLock)
         {
-            if (breakers.TryGetValue(service, out var existing))
+            if (breakers.TryGetValue(key.Service, out var existing))
             {
                 return existing;
             }
 
-            var breaker = new CircuitBreaker(
-                CircuitBreakerNames.For(service, isWrite),
-                _optionsResolver.Resolve(service, isWrite),
-                _time,
-                _onSubscriberError);
+            var breaker = new CircuitBreaker(key.Name, _optionsResolver.Resolve(key), _time, _onSubscriberError);
             foreach (var observer in _observers)
             {
                 observer(breaker);
             }
 
-            breakers[service] = breaker;
+            breakers[key.Service] = breaker;
             return breaker;
         }
     }

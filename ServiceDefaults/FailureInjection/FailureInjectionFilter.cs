@@ -1,3 +1,4 @@
+using CircuitDemo.Contracts;
 using Microsoft.AspNetCore.Http;
 
 namespace CircuitDemo.ServiceDefaults.FailureInjection;
@@ -26,11 +27,28 @@ internal sealed class FailureInjectionFilter(FailureModeState state, TimeProvide
                 await Task.Delay(TimeSpan.FromMilliseconds(mode.DelayMs ?? 0), time, http.RequestAborted);
                 break;
             case FailureKind.Hang:
-                await Task.Delay(FailureMode.MaxHang, time, http.RequestAborted);
-                http.Abort();
+                await BrokenAnswers.HoldAsync(http, time);
                 return Results.Empty;
             case FailureKind.Down:
                 http.Abort();
+                return Results.Empty;
+            case FailureKind.Busy:
+                http.Response.Headers.RetryAfter = mode.RetryAfterSeconds?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return InjectedProblem(mode.StatusCode ?? StatusCodes.Status503ServiceUnavailable, $"busy mode (Retry-After: {mode.RetryAfterSeconds} s)");
+            case FailureKind.Garbage:
+                return BrokenAnswers.Garbage(mode.Body ?? GarbageBody.Random);
+            case FailureKind.Huge:
+                await BrokenAnswers.HugeAsync(http, mode.SizeBytes ?? 0);
+                return Results.Empty;
+            case FailureKind.Stall or FailureKind.Trickle or FailureKind.Cut:
+                // The real answer (a write is applied), then delivered broken, as a failing network or proxy would.
+                var answer = await CapturedAnswer.CaptureAsync(http, await next(context));
+                await (mode.Mode switch
+                {
+                    FailureKind.Stall => BrokenAnswers.StallAsync(http, answer, time),
+                    FailureKind.Trickle => BrokenAnswers.TrickleAsync(http, answer, TimeSpan.FromMilliseconds(mode.DurationMs ?? 0), time),
+                    _ => BrokenAnswers.CutAsync(http, answer),
+                });
                 return Results.Empty;
         }
 

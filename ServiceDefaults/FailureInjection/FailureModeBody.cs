@@ -1,3 +1,4 @@
+using CircuitDemo.Contracts;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 

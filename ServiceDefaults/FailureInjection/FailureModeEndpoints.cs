@@ -1,3 +1,4 @@
+using CircuitDemo.Contracts;
 using CircuitDemo.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -52,6 +53,3 @@ public static class FailureModeEndpoints
         return TypedResults.Ok(FailureMode.None);
     }
 }
-
-/// <summary>What <c>GET /stats</c> answers: how many business requests reached the service.</summary>
-public sealed record ServiceStats(long BusinessRequests);

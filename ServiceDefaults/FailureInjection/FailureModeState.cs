@@ -1,3 +1,5 @@
+using CircuitDemo.Contracts;
+
 namespace CircuitDemo.ServiceDefaults.FailureInjection;
 
 /// <summary>The process-wide failure mode and the count of business requests that reached this service.</summary>

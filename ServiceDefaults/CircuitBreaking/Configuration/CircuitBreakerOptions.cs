@@ -40,8 +40,17 @@ public sealed record CircuitBreakerOptions
     /// <summary>Probe calls in flight at once in HalfOpen; the rest are rejected. Default 1; 1 to 1000.</summary>
     public int HalfOpenMaxProbes { get; init; } = 1;
 
-    /// <summary>Timeout of one attempt, applied inside the breaker so that a timeout counts as a failure. Default 2 s.</summary>
+    /// <summary>
+    /// Timeout of one attempt, headers and whole body, applied inside the breaker so that a timeout counts as a failure.
+    /// Default 2 s.
+    /// </summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The largest response body a call may receive: the whole body is read inside the attempt timeout and the breaker,
+    /// and one larger than this is a failure, read no further. Default 1 MiB; 1 KiB to 1 GiB.
+    /// </summary>
+    public long MaxResponseBodyBytes { get; init; } = 1024 * 1024;
 
     /// <summary><c>false</c> takes the breaker out: calls pass straight through (still timed out). Default true.</summary>
     public bool Enabled { get; init; } = true;

@@ -15,13 +15,13 @@ public sealed class CircuitBreakerOptionsResolver(IConfiguration configuration)
     private readonly IConfigurationSection _section = configuration.GetSection(SectionName);
 
     /// <summary>The effective options of one service's read or write breaker.</summary>
-    public CircuitBreakerOptions Resolve(string service, bool isWrite)
+    public CircuitBreakerOptions Resolve(CircuitBreakerKey key)
     {
         var options = new CircuitBreakerOptions();
         _section.GetSection("Defaults").Bind(options);
-        var serviceSection = _section.GetSection("Services").GetSection(service);
+        var serviceSection = _section.GetSection("Services").GetSection(key.Service);
         serviceSection.Bind(options);
-        if (isWrite)
+        if (key.IsWrite)
         {
             serviceSection.GetSection("Write").Bind(options);
         }
@@ -29,8 +29,9 @@ public sealed class CircuitBreakerOptionsResolver(IConfiguration configuration)
         return _section.GetValue<bool?>("Enabled") is false ? options with { Enabled = false } : options;
     }
 
-    /// <summary>The services named under <c>CircuitBreaker:Services</c>, with whether each has a <c>Write</c> section.</summary>
-    public IEnumerable<(string Service, bool HasWriteSection)> ConfiguredServices() =>
-        _section.GetSection("Services").GetChildren()
-            .Select(s => (s.Key, s.GetSection("Write").Exists()));
+    /// <summary>The breakers configuration names: a read breaker per service under <c>CircuitBreaker:Services</c>, and a write breaker where it has a <c>Write</c> section.</summary>
+    public IEnumerable<CircuitBreakerKey> ConfiguredBreakers() =>
+        _section.GetSection("Services").GetChildren().SelectMany(service => service.GetSection("Write").Exists()
+            ? new[] { new CircuitBreakerKey(service.Key, false), new CircuitBreakerKey(service.Key, true) }
+            : [new CircuitBreakerKey(service.Key, false)]);
 }

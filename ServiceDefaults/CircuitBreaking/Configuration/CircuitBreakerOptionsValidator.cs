@@ -28,6 +28,7 @@ public static class CircuitBreakerOptionsValidator
         Check(options.SuccessThreshold is >= 1 and <= 1000, nameof(options.SuccessThreshold), "between 1 and 1000", options.SuccessThreshold);
         Check(options.HalfOpenMaxProbes is >= 1 and <= 1000, nameof(options.HalfOpenMaxProbes), "between 1 and 1000", options.HalfOpenMaxProbes);
         Check(IsPositive(options.AttemptTimeout), nameof(options.AttemptTimeout), "between 1 ms and 1 day", options.AttemptTimeout);
+        Check(options.MaxResponseBodyBytes is >= 1024 and <= 1024 * 1024 * 1024, nameof(options.MaxResponseBodyBytes), "between 1024 and 1073741824", options.MaxResponseBodyBytes);
         return errors;
     }
 

@@ -8,7 +8,7 @@ namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
 /// Makes every breaker visible: the state gauge (reported from start), transition and call counters, a span per
 /// call tagged with the breaker's decision, and a log line per transition.
 /// </summary>
-public sealed partial class CircuitBreakerTelemetry
+public sealed class CircuitBreakerTelemetry
 {
     /// <summary>The name of the meter and of the activity source.</summary>
     public const string MeterName = "CircuitDemo.CircuitBreaker";
@@ -22,8 +22,7 @@ public sealed partial class CircuitBreakerTelemetry
     /// <summary>The span tag with the decision: allowed, probe or rejected.</summary>
     public const string DecisionTag = "circuit_breaker.decision";
 
-    /// <summary>Where the decision is kept on the request, so the HttpClient span can carry it too.</summary>
-    public static readonly HttpRequestOptionsKey<CircuitPermitInfo> PermitKey = new("CircuitDemo.CircuitBreaker.Permit");
+    private const string OutcomeTag = "circuit_breaker.outcome";
 
     private static readonly ActivitySource Source = new(MeterName);
 
@@ -58,34 +57,31 @@ public sealed partial class CircuitBreakerTelemetry
     }
 
     /// <summary>Starts the span that wraps one call through <paramref name="breaker"/> (null when nobody listens).</summary>
-    public Activity? StartCallActivity(CircuitBreaker breaker)
+    internal static Activity? StartCallActivity(CircuitBreaker breaker)
     {
         var activity = Source.StartActivity("circuit_breaker " + breaker.Name, ActivityKind.Internal);
         activity?.SetTag(NameTag, breaker.Name);
         return activity;
     }
 
-    /// <summary>Tags the span (and the request, for the HttpClient span) with the decision; counts a rejection.</summary>
-    public void RecordDecision(Activity? activity, HttpRequestMessage request, CircuitBreaker breaker, in CircuitPermit permit)
+    /// <summary>Tags the span with the decision; counts a rejection, whose span is an error.</summary>
+    internal void RecordDecision(Activity? activity, CircuitBreaker breaker, in CircuitPermit permit)
     {
-        var decision = DecisionName(permit.Decision);
-        var state = permit.State.ToString();
         if (activity is not null)
         {
-            activity.SetTag(StateTag, state);
-            activity.SetTag(DecisionTag, decision);
-            request.Options.Set(PermitKey, new CircuitPermitInfo(breaker.Name, state, decision));
+            activity.SetTag(StateTag, permit.State.ToString());
+            activity.SetTag(DecisionTag, DecisionName(permit.Decision));
         }
 
         if (!permit.IsAdmitted)
         {
-            activity?.SetStatus(ActivityStatusCode.Error, $"Rejected by circuit breaker {breaker.Name} ({state})");
-            _calls.Add(1, new KeyValuePair<string, object?>(NameTag, breaker.Name), new KeyValuePair<string, object?>("circuit_breaker.outcome", "rejected"));
+            activity?.SetStatus(ActivityStatusCode.Error, $"Rejected by circuit breaker {breaker.Name} ({permit.State})");
+            _calls.Add(1, new KeyValuePair<string, object?>(NameTag, breaker.Name), new KeyValuePair<string, object?>(OutcomeTag, "rejected"));
         }
     }
 
-    /// <summary>Counts an admitted call's outcome; a cancelled call is not counted.</summary>
-    public void RecordOutcome(Activity? activity, CircuitBreaker breaker, CallOutcome outcome)
+    /// <summary>Counts an admitted call's outcome; a failure marks its span as an error; a cancelled call is not counted.</summary>
+    internal void RecordOutcome(Activity? activity, CircuitBreaker breaker, CallOutcome outcome)
     {
         if (outcome == CallOutcome.Cancelled)
         {
@@ -93,23 +89,26 @@ public sealed partial class CircuitBreakerTelemetry
         }
 
         var name = outcome == CallOutcome.Success ? "success" : "failure";
-        activity?.SetTag("circuit_breaker.outcome", name);
+        activity?.SetTag(OutcomeTag, name);
         if (outcome == CallOutcome.Failure)
         {
             activity?.SetStatus(ActivityStatusCode.Error, $"The call through circuit breaker {breaker.Name} failed");
         }
 
-        _calls.Add(1, new KeyValuePair<string, object?>(NameTag, breaker.Name), new KeyValuePair<string, object?>("circuit_breaker.outcome", name));
+        _calls.Add(1, new KeyValuePair<string, object?>(NameTag, breaker.Name), new KeyValuePair<string, object?>(OutcomeTag, name));
     }
 
-    /// <summary>Copies the breaker's tags onto the HttpClient's own client span.</summary>
+    /// <summary>
+    /// Copies the breaker's tags onto the HttpClient's own client span, whose parent is the breaker's span: the
+    /// dashboard then shows the decision on the HTTP call too.
+    /// </summary>
     public static void EnrichHttpClientSpan(Activity activity, HttpRequestMessage request)
     {
-        if (request.Options.TryGetValue(PermitKey, out var permit))
+        if (activity.Parent is { } parent && parent.Source == Source)
         {
-            activity.SetTag(NameTag, permit.BreakerName);
-            activity.SetTag(StateTag, permit.State);
-            activity.SetTag(DecisionTag, permit.Decision);
+            activity.SetTag(NameTag, parent.GetTagItem(NameTag));
+            activity.SetTag(StateTag, parent.GetTagItem(StateTag));
+            activity.SetTag(DecisionTag, parent.GetTagItem(DecisionTag));
         }
     }
 
@@ -129,20 +128,11 @@ public sealed partial class CircuitBreakerTelemetry
             new KeyValuePair<string, object?>("circuit_breaker.to", change.To.ToString()));
         if (change.To == CircuitState.Open)
         {
-            LogOpened(_logger, breaker.Name, change.From, change.To, change.Reason);
+            CircuitBreakerLog.Opened(_logger, breaker.Name, change.From, change.To, change.Reason);
         }
         else
         {
-            LogTransition(_logger, breaker.Name, change.From, change.To, change.Reason);
+            CircuitBreakerLog.Changed(_logger, breaker.Name, change.From, change.To, change.Reason);
         }
     }
-
-    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Circuit breaker {BreakerName} opened: {FromState} -> {ToState} ({Reason})")]
-    private static partial void LogOpened(ILogger logger, string breakerName, CircuitState fromState, CircuitState toState, string reason);
-
-    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Circuit breaker {BreakerName} changed state: {FromState} -> {ToState} ({Reason})")]
-    private static partial void LogTransition(ILogger logger, string breakerName, CircuitState fromState, CircuitState toState, string reason);
 }
-
-/// <summary>The breaker's decision for one request, as copied onto the HttpClient span.</summary>
-public sealed record CircuitPermitInfo(string BreakerName, string State, string Decision);

@@ -14,8 +14,8 @@ public class CircuitBreakerRegistryTests
         var reachableWhileObserved = new List<bool>();
         registry.ObserveBreakers(breaker => reachableWhileObserved.Add(registry.Find(breaker.Name) is not null));
 
-        registry.Get("payment-service", isWrite: false);
-        registry.Get("payment-service", isWrite: true);
+        registry.Get(new("payment-service", IsWrite: false));
+        registry.Get(new("payment-service", IsWrite: true));
 
         Assert.Equal([false, false], reachableWhileObserved);
     }
@@ -28,7 +28,7 @@ public class CircuitBreakerRegistryTests
         registry.ObserveBreakers(breaker => breaker.StateChanged += (b, change) => observed.Enqueue($"{b.Name}:{change.To}"));
 
         Race.Run(Race.Threads, rounds: 50, beforeRound: _ => { }, body: (thread, round) =>
-            registry.Get($"service-{round}", isWrite: thread % 2 == 0).Isolate());
+            registry.Get(new($"service-{round}", IsWrite: thread % 2 == 0)).Isolate());
 
         Assert.Equal(100, observed.Count);
         Assert.Equal(100, observed.Distinct().Count());
@@ -38,10 +38,10 @@ public class CircuitBreakerRegistryTests
     public void SubscriberThrows_IsReportedAndTheBreakerCarriesOn()
     {
         var reported = new List<string>();
-        var registry = new CircuitBreakerRegistry(Resolver(), TimeProvider.System, (breaker, exception) => reported.Add($"{breaker.Name}: {exception.Message}"));
+        var registry = new CircuitBreakerRegistry(Resolver(), TimeProvider.System, onSubscriberError: (breaker, exception) => reported.Add($"{breaker.Name}: {exception.Message}"));
         registry.ObserveBreakers(breaker => breaker.StateChanged += (_, _) => throw new InvalidOperationException("boom"));
 
-        var breaker = registry.Get("user-service", isWrite: false);
+        var breaker = registry.Get(new("user-service", IsWrite: false));
         breaker.Isolate();
         breaker.Reset();
 

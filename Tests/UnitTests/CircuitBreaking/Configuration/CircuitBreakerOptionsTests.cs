@@ -60,9 +60,9 @@ public class CircuitBreakerOptionsTests
             ["CircuitBreaker:Services:payment-service:Write:AttemptTimeout"] = "00:00:05",
         });
 
-        var read = resolver.Resolve("payment-service", isWrite: false);
-        var write = resolver.Resolve("payment-service", isWrite: true);
-        var other = resolver.Resolve("user-service", isWrite: false);
+        var read = resolver.Resolve(new("payment-service", IsWrite: false));
+        var write = resolver.Resolve(new("payment-service", IsWrite: true));
+        var other = resolver.Resolve(new("user-service", IsWrite: false));
 
         Assert.Equal((2, 4, TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(2)), (read.FailureThreshold, read.SuccessThreshold, read.OpenDuration, read.AttemptTimeout));
         Assert.Equal((2, 4, TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(5)), (write.FailureThreshold, write.SuccessThreshold, write.OpenDuration, write.AttemptTimeout));
@@ -78,7 +78,7 @@ public class CircuitBreakerOptionsTests
             ["CircuitBreaker:Services:payment-service:Enabled"] = "true",
         });
 
-        Assert.False(resolver.Resolve("payment-service", isWrite: false).Enabled);
+        Assert.False(resolver.Resolve(new("payment-service", IsWrite: false)).Enabled);
     }
 
     [Fact]

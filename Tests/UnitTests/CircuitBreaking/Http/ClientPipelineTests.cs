@@ -1,143 +1,251 @@
 using System.Net;
 using CircuitDemo.ServiceDefaults.CircuitBreaking;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Polly.Timeout;
 
 namespace CircuitDemo.UnitTests.CircuitBreaking;
 
-/// <summary>The whole client pipeline as ServiceDefaults builds it: read retry, breaker, attempt timeout, over a stub.</summary>
+/// <summary>The whole client pipeline as ServiceDefaults builds it (read retry, breaker, attempt timeout, body), over a stub.</summary>
 public sealed class ClientPipelineTests : IDisposable
 {
-    private readonly ServiceProvider _services;
-    private readonly StubHandler _stub;
-    private readonly Queue<Func<CancellationToken, Task<HttpResponseMessage>>> _script = new();
-    private readonly TaskCompletionSource _stubEntered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ClientPipeline _pipeline = new();
 
-    public ClientPipelineTests() : this(TimeProvider.System)
+    [Fact]
+    public void EveryClient_HasOneResilienceHandlerAndNoHttpClientTimeout()
     {
+        Assert.Equal(Timeout.InfiniteTimeSpan, _pipeline.Client.Timeout);
     }
-
-    private ClientPipelineTests(TimeProvider time)
-    {
-        _stub = new StubHandler((_, token) =>
-        {
-            _stubEntered.TrySetResult();
-            return _script.Count > 0 ? _script.Dequeue()(token) : Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK));
-        });
-        _services = Build(time, _stub);
-    }
-
-    private CircuitBreakerRegistry Registry => _services.GetRequiredService<CircuitBreakerRegistry>();
 
     [Fact]
     public async Task Read_FailsOnce_IsRetriedOnceAndBothAttemptsCount()
     {
-        Answer(HttpStatusCode.InternalServerError);
+        _pipeline.Answer(HttpStatusCode.InternalServerError);
 
-        var response = await Client().GetAsync("http://user-service/users/1");
+        var response = await _pipeline.Client.GetAsync("http://user-service/users/1");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(2, _stub.Calls);
-        var status = Registry.Find("user-service")!.GetStatus();
+        Assert.Equal(2, _pipeline.Stub.Calls);
+        var status = _pipeline.Status("user-service");
         Assert.Equal((1L, 1L), (status.FailedRequests, status.SuccessfulRequests));
     }
 
     [Fact]
     public async Task Read_FailsTwice_IsRetriedOnlyOnce()
     {
-        Answer(HttpStatusCode.InternalServerError);
-        Answer(HttpStatusCode.InternalServerError);
-        Answer(HttpStatusCode.OK);
+        _pipeline.Answer(HttpStatusCode.InternalServerError);
+        _pipeline.Answer(HttpStatusCode.InternalServerError);
+        _pipeline.Answer(HttpStatusCode.OK);
 
-        var response = await Client().GetAsync("http://order-service/orders/user/1");
+        var response = await _pipeline.Client.GetAsync("http://order-service/orders/user/1");
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
-        Assert.Equal(2, _stub.Calls);
+        Assert.Equal(2, _pipeline.Stub.Calls);
     }
 
     [Fact]
     public async Task Write_Fails_IsNeverRetried()
     {
-        Answer(HttpStatusCode.InternalServerError);
+        _pipeline.Answer(HttpStatusCode.InternalServerError);
 
-        var response = await Client().PostAsync("http://payment-service/payments/user/1", content: null);
+        var response = await _pipeline.Client.PostAsync("http://payment-service/payments/user/1", content: null);
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
-        Assert.Equal(1, _stub.Calls);
+        Assert.Equal(1, _pipeline.Stub.Calls);
+        Assert.Equal(1, _pipeline.Status("payment-service:write").FailedRequests);
     }
 
     [Fact]
-    public async Task Rejection_IsNeverRetried()
+    public async Task Open_RejectsWithRetryAfterWithoutCallingTheServiceAndIsNeverRetried()
     {
-        Registry.Get("user-service", isWrite: false).Isolate();
+        var breaker = _pipeline.Registry.Get(new("payment-service", false));
+        for (var i = 0; i < 5; i++)
+        {
+            breaker.Call(CallOutcome.Failure);
+        }
 
-        await Assert.ThrowsAsync<CircuitBreakerRejectedException>(() => Client().GetAsync("http://user-service/users/1"));
+        var rejected = await Assert.ThrowsAsync<CircuitBreakerRejectedException>(() => _pipeline.Client.GetAsync("http://payment-service/payments/user/1"));
 
-        Assert.Equal(0, _stub.Calls);
-        Assert.Equal(1, Registry.Find("user-service")!.GetStatus().RejectedRequests);
+        Assert.Equal(0, _pipeline.Stub.Calls);
+        Assert.Equal(("payment-service", CircuitState.Open), (rejected.BreakerName, rejected.State));
+        Assert.InRange(rejected.RetryAfter!.Value, TimeSpan.FromSeconds(9), TimeSpan.FromSeconds(10));
+        Assert.Equal(1, breaker.GetStatus().RejectedRequests);
+    }
+
+    [Fact]
+    public async Task ReadsAndWrites_UseSeparateBreakers_AndTwoServicesNeverShareOne()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            _pipeline.Answer(HttpStatusCode.ServiceUnavailable);
+            await _pipeline.Client.PostAsync("http://payment-service/payments/user/1", content: null);
+        }
+
+        Assert.Equal(CircuitState.Open, _pipeline.Status("payment-service:write").State);
+        Assert.Equal(HttpStatusCode.OK, (await _pipeline.Client.GetAsync("http://payment-service/payments/user/1")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _pipeline.Client.GetAsync("http://user-service/users/1")).StatusCode);
+        Assert.Equal(CircuitState.Closed, _pipeline.Status("payment-service").State);
+        Assert.Equal(CircuitState.Closed, _pipeline.Status("user-service").State);
+    }
+
+    [Fact]
+    public async Task NotFoundAndBadRequest_CountAsSuccesses()
+    {
+        _pipeline.Answer(HttpStatusCode.NotFound);
+        _pipeline.Answer(HttpStatusCode.BadRequest);
+
+        await _pipeline.Client.GetAsync("http://user-service/users/x");
+        await _pipeline.Client.GetAsync("http://user-service/users/x");
+
+        var status = _pipeline.Status("user-service");
+        Assert.Equal((2L, 0L), (status.SuccessfulRequests, status.FailedRequests));
+    }
+
+    [Fact]
+    public async Task ConnectionFailure_CountsAsFailure()
+    {
+        _pipeline.Answer((_, _) => throw new HttpRequestException("Connection refused"));
+        _pipeline.Answer((_, _) => throw new HttpRequestException("Connection refused"));
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => _pipeline.Client.GetAsync("http://user-service/users/1"));
+
+        Assert.Equal(2, _pipeline.Status("user-service").FailedRequests);
     }
 
     [Fact]
     public async Task AttemptTimeout_CountsAsBreakerFailureAndIsNotRetried()
     {
         var clock = new FakeTimeProvider(TestBreakers.Start);
-        using var pipeline = new ClientPipelineTests(clock);
-        pipeline._script.Enqueue(async token =>
+        using var pipeline = new ClientPipeline(clock);
+        pipeline.Answer(async (_, token) =>
         {
             await Task.Delay(Timeout.Infinite, token);
             return new HttpResponseMessage(HttpStatusCode.OK);
         });
 
-        var call = pipeline.Client().GetAsync("http://payment-service/payments/user/1");
-        await pipeline._stubEntered.Task;
+        var call = pipeline.Client.GetAsync("http://payment-service/payments/user/1");
+        await pipeline.StubEntered;
         clock.Advance(TimeSpan.FromSeconds(2.5)); // payment-service's AttemptTimeout in this configuration
 
         await Assert.ThrowsAsync<TimeoutRejectedException>(() => call);
-        Assert.Equal(1, pipeline._stub.Calls);
-        var status = pipeline.Registry.Find("payment-service")!.GetStatus();
+        Assert.Equal(1, pipeline.Stub.Calls);
+        var status = pipeline.Status("payment-service");
         Assert.Equal((1L, 1), (status.FailedRequests, status.FailureCount));
     }
 
     [Fact]
-    public async Task Disabled_CallsPassStraightThrough()
+    public async Task CallerCancellation_IsCountedApartAndGivesTheProbeSlotBack()
     {
-        using var services = Build(TimeProvider.System, _stub, new() { ["CircuitBreaker:Enabled"] = "false" });
-        var registry = services.GetRequiredService<CircuitBreakerRegistry>();
-        var client = services.GetRequiredService<IHttpClientFactory>().CreateClient("test");
-        registry.Get("user-service", isWrite: false).Isolate(); // would reject everything if it were in the path
+        var clock = new FakeTimeProvider(TestBreakers.Start);
+        using var pipeline = new ClientPipeline(clock, new() { ["CircuitBreaker:Defaults:FailureThreshold"] = "1" });
+        var probeBreaker = pipeline.Registry.Get(new("user-service", false));
+        probeBreaker.Call(CallOutcome.Failure);
+        clock.Advance(probeBreaker.Options.OpenDuration);
+        using var caller = new CancellationTokenSource();
+        pipeline.Answer(async (_, token) =>
+        {
+            await Task.Delay(Timeout.Infinite, token);
+            return new HttpResponseMessage(HttpStatusCode.OK);
+        });
 
-        var response = await client.GetAsync("http://user-service/users/1");
+        var probe = pipeline.Client.GetAsync("http://user-service/users/1", caller.Token);
+        await pipeline.StubEntered;
+        await caller.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => probe);
+
+        var status = probeBreaker.GetStatus();
+        Assert.Equal((CircuitState.HalfOpen, 1L, 1L, 0L), (status.State, status.CancelledRequests, status.FailedRequests, status.SuccessfulRequests));
+        Assert.Equal(CircuitDecision.Probe, probeBreaker.TryAcquire().Decision);
+    }
+
+    [Fact]
+    public async Task Bypassed_ControlPlaneCall_PassesAnOpenCircuitCountsNothingAndCreatesNoBreaker()
+    {
+        _pipeline.Registry.Get(new("payment-service", false)).Isolate();
+        using var request = new HttpRequestMessage(HttpMethod.Put, "http://payment-service/failure-mode");
+        CircuitBreakerRoute.Bypass(request);
+
+        var response = await _pipeline.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(1, _stub.Calls);
+        Assert.Equal(1, _pipeline.Stub.Calls);
+        Assert.Null(_pipeline.Registry.Find("payment-service:write")); // no phantom breaker
+        Assert.DoesNotContain(_pipeline.Registry.All, b => b.Name == "payment-service:write");
+        Assert.Equal(0, _pipeline.Status("payment-service").SuccessfulRequests);
     }
 
-    public void Dispose() => _services.Dispose();
-
-    private static ServiceProvider Build(TimeProvider time, StubHandler stub, Dictionary<string, string?>? extra = null)
+    [Fact]
+    public async Task Bypassed_ControlPlaneCall_StillHasTheAttemptTimeout()
     {
-        var values = new Dictionary<string, string?>
+        var clock = new FakeTimeProvider(TestBreakers.Start);
+        using var pipeline = new ClientPipeline(clock);
+        pipeline.Answer(async (_, token) =>
         {
-            ["CircuitBreaker:Defaults:FailureThreshold"] = "5",
-            ["CircuitBreaker:Services:payment-service:AttemptTimeout"] = "00:00:02.5",
-        };
-        foreach (var (key, value) in extra ?? [])
+            await Task.Delay(Timeout.Infinite, token);
+            return new HttpResponseMessage(HttpStatusCode.OK);
+        });
+        using var request = new HttpRequestMessage(HttpMethod.Put, "http://payment-service/failure-mode");
+        CircuitBreakerRoute.Bypass(request);
+
+        var call = pipeline.Client.SendAsync(request);
+        await pipeline.StubEntered;
+        clock.Advance(TimeSpan.FromSeconds(2.5));
+
+        await Assert.ThrowsAsync<TimeoutRejectedException>(() => call);
+        Assert.Null(pipeline.Registry.Find("payment-service:write"));
+    }
+
+    [Fact]
+    public void SynchronousSend_GoesThroughTheBreaker()
+    {
+        using (var first = new HttpRequestMessage(HttpMethod.Get, "http://user-service/users/1"))
         {
-            values[key] = value;
+            Assert.Equal(HttpStatusCode.OK, _pipeline.Client.Send(first).StatusCode);
         }
 
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
-        services.AddSingleton(time);
-        services.AddCircuitBreakerRegistry();
-        services.AddHttpClient("test").AddCircuitBreaker().ConfigurePrimaryHttpMessageHandler(() => stub);
-        return services.BuildServiceProvider();
+        _pipeline.Registry.Get(new("user-service", false)).Isolate();
+        using var second = new HttpRequestMessage(HttpMethod.Get, "http://user-service/users/1");
+
+        Assert.Throws<CircuitBreakerRejectedException>(() => _pipeline.Client.Send(second));
+        Assert.Equal(1, _pipeline.Stub.Calls);
+        Assert.Equal((1L, 1L), (_pipeline.Status("user-service").SuccessfulRequests, _pipeline.Status("user-service").RejectedRequests));
     }
 
-    private HttpClient Client() => _services.GetRequiredService<IHttpClientFactory>().CreateClient("test");
+    [Fact]
+    public async Task SubscriberThrowsOnTheClosingProbe_TheCallerStillGetsItsResponse()
+    {
+        var clock = new FakeTimeProvider(TestBreakers.Start);
+        using var pipeline = new ClientPipeline(clock, new() { ["CircuitBreaker:Defaults:FailureThreshold"] = "1", ["CircuitBreaker:Defaults:SuccessThreshold"] = "1" });
+        var breaker = pipeline.Registry.Get(new("user-service", false));
+        breaker.StateChanged += (_, _) => throw new InvalidOperationException("the logger is down");
+        breaker.Call(CallOutcome.Failure);
+        clock.Advance(breaker.Options.OpenDuration);
 
-    private void Answer(HttpStatusCode status) => _script.Enqueue(_ => Task.FromResult(new HttpResponseMessage(status)));
+        var response = await pipeline.Client.GetAsync("http://user-service/users/1"); // the probe that closes it
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(CircuitState.Closed, breaker.State);
+        Assert.Equal(0, breaker.GetStatus().InFlightRequests);
+    }
+
+    [Fact]
+    public async Task Disabled_CallsPassStraightThroughButAreStillTimedOut()
+    {
+        var clock = new FakeTimeProvider(TestBreakers.Start);
+        using var pipeline = new ClientPipeline(clock, new() { ["CircuitBreaker:Enabled"] = "false" });
+        pipeline.Registry.Get(new("payment-service", false)).Isolate(); // would reject everything if it were in the path
+        pipeline.Answer(async (_, token) =>
+        {
+            await Task.Delay(Timeout.Infinite, token);
+            return new HttpResponseMessage(HttpStatusCode.OK);
+        });
+
+        var call = pipeline.Client.GetAsync("http://payment-service/payments/user/1");
+        await pipeline.StubEntered;
+        clock.Advance(TimeSpan.FromSeconds(2.5));
+
+        await Assert.ThrowsAsync<TimeoutRejectedException>(() => call);
+        Assert.Equal(1, pipeline.Stub.Calls);
+    }
+
+    public void Dispose() => _pipeline.Dispose();
 }

@@ -19,7 +19,7 @@ public class OutcomeClassifierTests
     [InlineData(HttpStatusCode.Unauthorized, CallOutcome.Success)]
     [InlineData(HttpStatusCode.NotFound, CallOutcome.Success)]
     public void Classify_StatusCode(HttpStatusCode status, CallOutcome expected) =>
-        Assert.Equal(expected, OutcomeClassifier.Classify(status));
+        Assert.Equal(expected, HttpOutcomeClassifier.Classify(status));
 
     [Fact]
     public void Classify_HttpRequestException_IsFailure() =>

@@ -26,4 +26,7 @@ internal sealed class StubHandler(Func<HttpRequestMessage, CancellationToken, Ta
 
         return respond(request, cancellationToken);
     }
+
+    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        SendAsync(request, cancellationToken).GetAwaiter().GetResult();
 }

@@ -1,0 +1,14 @@
+namespace CircuitDemo.Contracts;
+
+/// <summary>The configuration keys the AppHost sets on the projects, and their environment-variable forms.</summary>
+public static class Settings
+{
+    /// <summary>The admin key that guards the control plane.</summary>
+    public const string AdminKey = "Admin:Key";
+
+    /// <summary>Where the AppHost puts the admin key: <see cref="AdminKey"/> as an environment variable.</summary>
+    public static string AdminKeyVariable => EnvironmentVariable(AdminKey);
+
+    /// <summary>A configuration key as an environment variable (<c>Admin:Key</c> is <c>Admin__Key</c>).</summary>
+    public static string EnvironmentVariable(string configurationKey) => configurationKey.Replace(":", "__", StringComparison.Ordinal);
+}

@@ -1,0 +1,27 @@
+using CircuitDemo.ServiceDefaults.CircuitBreaking;
+using Polly.Timeout;
+
+namespace CircuitDemo.Gateway.Dashboard;
+
+/// <summary>The <c>sources</c> value of a section: <c>live</c>, or why its fallback was served.</summary>
+public static class FallbackReason
+{
+    /// <summary>The section came from the service.</summary>
+    public const string Live = "live";
+
+    /// <summary>
+    /// Maps a failed call to its reason: the breaker refused (<c>circuit-open</c>); the attempt timed out, headers or
+    /// body (<c>timeout</c>); the service answered an error or an answer that cannot be used (<c>error</c>); or it could
+    /// not be reached at all (<c>unavailable</c>). Null for an exception that is not a downstream failure.
+    /// Called only when the gateway's own caller has not cancelled, so any other cancellation is a timeout too: no
+    /// timeout of any layer becomes a 500.
+    /// </summary>
+    public static string? For(Exception exception) => exception switch
+    {
+        CircuitBreakerRejectedException => "fallback:circuit-open",
+        TimeoutRejectedException or OperationCanceledException => "fallback:timeout",
+        HttpRequestException { StatusCode: not null } => "fallback:error",
+        HttpRequestException => "fallback:unavailable",
+        _ => null,
+    };
+}

@@ -1,0 +1,12 @@
+using CircuitDemo.Contracts;
+using CircuitDemo.Gateway.Dashboard;
+
+namespace CircuitDemo.Gateway.Downstream;
+
+/// <summary>user-service.</summary>
+public sealed class UserServiceClient(HttpClient http, ILogger<UserServiceClient> logger) : DownstreamClient(http, logger)
+{
+    /// <summary>The user, or the fallback user.</summary>
+    public Task<Section<UserView>> GetUserAsync(string userId, CancellationToken cancellationToken) =>
+        GetSectionAsync<User, UserView>($"/users/{userId}", user => new(user.Id, user.Name, user.Email), () => Fallbacks.User(userId), cancellationToken);
+}

@@ -1,0 +1,40 @@
+using System.Text.Json;
+using CircuitDemo.Contracts;
+using CircuitDemo.Gateway.Downstream;
+using CircuitDemo.ServiceDefaults.FailureInjection;
+using CircuitDemo.ServiceDefaults.Security;
+using CircuitDemo.ServiceDefaults.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CircuitDemo.Gateway.FailureSimulation;
+
+/// <summary>
+/// <c>POST /simulate-failure/{service}</c>: sets that service's failure mode (admin key required). The body is
+/// checked here first, so a bad one is refused without touching the service.
+/// </summary>
+public static class FailureSimulationApi
+{
+    /// <summary>Maps the simulate-failure endpoint.</summary>
+    public static IEndpointRouteBuilder MapFailureSimulationApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/simulate-failure/{service}", SimulateAsync).WithTags("Failure simulation").RequireAdminKey();
+        return app;
+    }
+
+    private static async Task<Results<JsonHttpResult<JsonElement>, StatusCodeHttpResult, ProblemHttpResult>> SimulateAsync(
+        string service, HttpRequest request, FailureModeClient failureModes, CancellationToken cancellationToken)
+    {
+        if (ServiceNames.ResolveStub(service) is not { } resolved)
+        {
+            return Problems.NotFound("Unknown service", $"There is no service '{service}'. Use one of {string.Join(", ", ServiceNames.Stubs)} or user, order, payment.");
+        }
+
+        var (mode, problem) = await FailureModeBody.ReadAsync(request, cancellationToken);
+        if (mode is null)
+        {
+            return problem!;
+        }
+
+        return (await failureModes.SetAsync(resolved, mode, cancellationToken)).Forward();
+    }
+}

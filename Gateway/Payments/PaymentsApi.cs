@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text.Json;
+using CircuitDemo.Contracts;
+using CircuitDemo.Gateway.Downstream;
+using CircuitDemo.ServiceDefaults.CircuitBreaking;
+using CircuitDemo.ServiceDefaults.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Polly.Timeout;
+
+namespace CircuitDemo.Gateway.Payments;
+
+/// <summary>
+/// <c>POST /payments/user/{userId}</c>: one attempt through payment-service's write breaker, never retried by the
+/// gateway. The caller may retry with the same <c>Idempotency-Key</c>; payment-service makes that safe.
+/// </summary>
+public static class PaymentsApi
+{
+    /// <summary>Maps the payment endpoint.</summary>
+    public static IEndpointRouteBuilder MapPaymentsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/payments/user/{userId}", CreatePaymentAsync).WithTags("Payments");
+        return app;
+    }
+
+    private static async Task<Results<JsonHttpResult<JsonElement>, StatusCodeHttpResult, ProblemHttpResult>> CreatePaymentAsync(
+        string userId,
+        [FromHeader(Name = HeaderNames.IdempotencyKey)] string? idempotencyKey,
+        PaymentRequest payment,
+        PaymentServiceClient payments,
+        HttpResponse response,
+        CancellationToken cancellationToken)
+    {
+        if (!UserIds.IsValid(userId))
+        {
+            return Problems.InvalidUserId();
+        }
+
+        if (string.IsNullOrWhiteSpace(idempotencyKey))
+        {
+            return Problems.BadRequest("Idempotency-Key required", "Send an Idempotency-Key header, so that a repeated request never pays twice.");
+        }
+
+        try
+        {
+            // payment-service's answer as it gave it (a payment, or its ProblemDetails for a bad request), except a
+            // server error, which is the gateway's 502: the caller should retry with the same Idempotency-Key.
+            var answer = await payments.CreatePaymentAsync(userId, idempotencyKey, payment, cancellationToken);
+            return answer.StatusCode >= StatusCodes.Status500InternalServerError
+                ? NotTaken(StatusCodes.Status502BadGateway, $"payment-service answered {answer.StatusCode}. The payment may or may not have been taken: retry with the same Idempotency-Key.")
+                : answer.Forward();
+        }
+        catch (CircuitBreakerRejectedException rejected)
+        {
+            if (rejected.RetryAfter is { } wait)
+            {
+                response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            }
+
+            return NotTaken(StatusCodes.Status503ServiceUnavailable, rejected.Message);
+        }
+        catch (TimeoutRejectedException)
+        {
+            return NotTaken(StatusCodes.Status504GatewayTimeout, "payment-service did not answer in time. Retry with the same Idempotency-Key.");
+        }
+        catch (HttpRequestException failure)
+        {
+            return NotTaken(StatusCodes.Status502BadGateway, $"payment-service failed ({failure.Message}). Retry with the same Idempotency-Key.");
+        }
+    }
+
+    private static ProblemHttpResult NotTaken(int status, string detail) =>
+        TypedResults.Problem(statusCode: status, title: "Payment not taken", detail: detail);
+}

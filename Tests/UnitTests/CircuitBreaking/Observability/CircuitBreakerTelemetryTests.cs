@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Net;
+using CircuitDemo.ServiceDefaults.CircuitBreaking;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+
+namespace CircuitDemo.UnitTests.CircuitBreaking;
+
+/// <summary>An ActivityListener sees every test's spans: these run alone.</summary>
+[CollectionDefinition(nameof(CircuitBreakerTelemetryTests), DisableParallelization = true)]
+public sealed class TelemetryCollection;
+
+/// <summary>What the dashboard is fed: the meter's instruments and the spans, through the real client pipeline.</summary>
+[Collection(nameof(CircuitBreakerTelemetryTests))]
+public sealed class CircuitBreakerTelemetryTests : IDisposable
+{
+    private readonly ClientPipeline _pipeline = new(configuration: new()
+    {
+        ["CircuitBreaker:Services:user-service:FailureThreshold"] = "2",
+        ["CircuitBreaker:Services:payment-service:Write:AttemptTimeout"] = "00:00:05",
+    });
+
+    private readonly List<Activity> _spans = [];
+    private readonly ActivityListener _listener;
+
+    public CircuitBreakerTelemetryTests()
+    {
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is CircuitBreakerTelemetry.MeterName or "test.http",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                lock (_spans)
+                {
+                    _spans.Add(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(_listener);
+        _ = _pipeline.Services.GetRequiredService<CircuitBreakerTelemetry>(); // created at start by the host in a service
+    }
+
+    [Fact]
+    public void StateGauge_ReportsEveryConfiguredBreakerFromStart()
+    {
+        using var gauge = new MetricCollector<int>(_pipeline.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), CircuitBreakerTelemetry.MeterName, "circuit_breaker.state");
+
+        gauge.RecordObservableInstruments();
+
+        var values = gauge.GetMeasurementSnapshot().ToDictionary(m => (string)m.Tags[CircuitBreakerTelemetry.NameTag]!, m => m.Value);
+        Assert.Equal(new Dictionary<string, int> { ["payment-service"] = 0, ["payment-service:write"] = 0, ["user-service"] = 0 }, values);
+    }
+
+    [Fact]
+    public async Task TransitionsAndCalls_AreCountedWithTheirTags()
+    {
+        var meters = _pipeline.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        using var transitions = new MetricCollector<long>(meters, CircuitBreakerTelemetry.MeterName, "circuit_breaker.transitions");
+        using var calls = new MetricCollector<long>(meters, CircuitBreakerTelemetry.MeterName, "circuit_breaker.calls");
+        _pipeline.Answer(HttpStatusCode.ServiceUnavailable);
+        _pipeline.Answer(HttpStatusCode.ServiceUnavailable);
+
+        await _pipeline.Client.GetAsync("http://user-service/users/1"); // two failed attempts: opens
+        await Assert.ThrowsAsync<CircuitBreakerRejectedException>(() => _pipeline.Client.GetAsync("http://user-service/users/1"));
+
+        var transition = Assert.Single(transitions.GetMeasurementSnapshot());
+        Assert.Equal(("user-service", "Closed", "Open"), ((string)transition.Tags["circuit_breaker.name"]!, (string)transition.Tags["circuit_breaker.from"]!, (string)transition.Tags["circuit_breaker.to"]!));
+        Assert.Equal(["failure", "failure", "rejected"], calls.GetMeasurementSnapshot().Select(m => (string)m.Tags["circuit_breaker.outcome"]!));
+    }
+
+    [Fact]
+    public async Task RejectedCall_LeavesAnErrorSpanWithTheDecisionAndNoHttpCall()
+    {
+        _pipeline.Registry.Get(new("payment-service", false)).Isolate();
+
+        await Assert.ThrowsAsync<CircuitBreakerRejectedException>(() => _pipeline.Client.GetAsync("http://payment-service/payments/user/1"));
+
+        var span = Assert.Single(Spans("circuit_breaker payment-service"));
+        Assert.Equal(ActivityStatusCode.Error, span.Status);
+        Assert.Equal(("payment-service", "Isolated", "rejected"), (Tag(span, "circuit_breaker.name"), Tag(span, "circuit_breaker.state"), Tag(span, "circuit_breaker.decision")));
+        Assert.Equal(0, _pipeline.Stub.Calls);
+    }
+
+    [Fact]
+    public async Task AdmittedCallThatFails_LeavesAnErrorSpan_ASuccessDoesNot()
+    {
+        _pipeline.Answer(HttpStatusCode.InternalServerError);
+
+        await _pipeline.Client.PostAsync("http://payment-service/payments/user/1", content: null);
+        await _pipeline.Client.PostAsync("http://payment-service/payments/user/1", content: null);
+
+        var spans = Spans("circuit_breaker payment-service:write");
+        Assert.Equal([ActivityStatusCode.Error, ActivityStatusCode.Unset], spans.Select(s => s.Status));
+        Assert.Equal(["failure", "success"], spans.Select(s => Tag(s, "circuit_breaker.outcome")));
+        Assert.All(spans, s => Assert.Equal("allowed", Tag(s, "circuit_breaker.decision")));
+    }
+
+    [Fact]
+    public void HttpClientSpan_UnderABreakerSpan_GetsTheBreakersTags()
+    {
+        using var source = new ActivitySource("test.http");
+        var (breaker, _) = TestBreakers.Create(name: "order-service");
+        using var breakerSpan = CircuitBreakerTelemetry.StartCallActivity(breaker)!;
+        breakerSpan.SetTag(CircuitBreakerTelemetry.StateTag, "HalfOpen").SetTag(CircuitBreakerTelemetry.DecisionTag, "probe");
+        using var httpSpan = source.StartActivity("GET")!;
+
+        CircuitBreakerTelemetry.EnrichHttpClientSpan(httpSpan, new HttpRequestMessage());
+
+        Assert.Equal(("order-service", "HalfOpen", "probe"), (Tag(httpSpan, "circuit_breaker.name"), Tag(httpSpan, "circuit_breaker.state"), Tag(httpSpan, "circuit_breaker.decision")));
+    }
+
+    public void Dispose()
+    {
+        _listener.Dispose();
+        _pipeline.Dispose();
+    }
+
+    private List<Activity> Spans(string name)
+    {
+        lock (_spans)
+        {
+            return [.. _spans.Where(s => s.DisplayName == name)];
+        }
+    }
+
+    private static string? Tag(Activity span, string name) => span.GetTagItem(name) as string;
+}

@@ -1,0 +1,69 @@
+using System.Net;
+using CircuitDemo.ServiceDefaults.CircuitBreaking;
+using CircuitDemo.ServiceDefaults.HttpClients;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CircuitDemo.UnitTests.CircuitBreaking;
+
+/// <summary>
+/// An HttpClient with exactly the pipeline ServiceDefaults gives every client, over a scripted stub handler: no
+/// network, and on the given clock. Breakers: threshold 5 by default, payment-service's attempt timeout 2.5 s.
+/// </summary>
+internal sealed class ClientPipeline : IDisposable
+{
+    private readonly ServiceProvider _services;
+    private readonly Queue<Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>> _script = new();
+    private readonly TaskCompletionSource _stubEntered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public ClientPipeline(TimeProvider? time = null, Dictionary<string, string?>? configuration = null)
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["CircuitBreaker:Defaults:FailureThreshold"] = "5",
+            ["CircuitBreaker:Services:payment-service:AttemptTimeout"] = "00:00:02.5",
+        };
+        foreach (var (key, value) in configuration ?? [])
+        {
+            values[key] = value;
+        }
+
+        Stub = new StubHandler((request, token) =>
+        {
+            _stubEntered.TrySetResult();
+            return _script.TryDequeue(out var answer) ? answer(request, token) : Task.FromResult(Json("""{"id":"1","name":"Ada","email":"ada@example.com"}"""));
+        });
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
+        services.AddSingleton(time ?? TimeProvider.System);
+        services.AddHttpClient("test").AddCircuitBreakerPipeline().ConfigurePrimaryHttpMessageHandler(() => Stub);
+        _services = services.BuildServiceProvider();
+    }
+
+    public StubHandler Stub { get; }
+
+    public HttpClient Client => _services.GetRequiredService<IHttpClientFactory>().CreateClient("test");
+
+    public CircuitBreakerRegistry Registry => _services.GetRequiredService<CircuitBreakerRegistry>();
+
+    public IServiceProvider Services => _services;
+
+    /// <summary>Completes once the stub has received its first request.</summary>
+    public Task StubEntered => _stubEntered.Task;
+
+    /// <summary>The status of a breaker that must exist by now.</summary>
+    public CircuitBreakerStatus Status(string breaker) =>
+        (Registry.Find(breaker) ?? throw new InvalidOperationException($"No breaker {breaker}")).GetStatus();
+
+    public void Answer(HttpStatusCode status) => _script.Enqueue((_, _) => Task.FromResult(new HttpResponseMessage(status)));
+
+    public void Answer(Func<HttpResponseMessage> answer) => _script.Enqueue((_, _) => Task.FromResult(answer()));
+
+    public void Answer(Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> answer) => _script.Enqueue(answer);
+
+    public static HttpResponseMessage Json(string json) =>
+        new(HttpStatusCode.OK) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+
+    public void Dispose() => _services.Dispose();
+}
