@@ -1,4 +1,7 @@
 using CircuitDemo.AppHost;
+using CircuitDemo.AppHost.CircuitBreakers;
+using CircuitDemo.AppHost.Gateway;
+using CircuitDemo.AppHost.Stubs;
 using CircuitDemo.Contracts;
 using Microsoft.Extensions.Configuration;
 
@@ -11,7 +14,7 @@ var userService = builder.AddStubService<Projects.UserService>(ServiceNames.User
 var orderService = builder.AddStubService<Projects.OrderService>(ServiceNames.Order, adminKey);
 var paymentService = builder.AddStubService<Projects.PaymentService>(ServiceNames.Payment, adminKey);
 
-builder.AddProject<Projects.Gateway>(ServiceNames.Gateway)
+var gateway = builder.AddProject<Projects.Gateway>(ServiceNames.Gateway)
     .WithReference(userService).WaitFor(userService)
     .WithReference(orderService).WaitFor(orderService)
     .WithReference(paymentService).WaitFor(paymentService)
@@ -19,7 +22,14 @@ builder.AddProject<Projects.Gateway>(ServiceNames.Gateway)
     .WithHttpHealthCheck("/health")
     .WithBreakerHealthCheck()
     .WithCircuitBreakerConfiguration(builder.Configuration)
-    .WithCircuitBreakerCommands(adminKey, BreakerNames.Gateway)
+    .WithCircuitBreakerLinks(builder.Configuration)
+    .WithCircuitBreakerRows(adminKey, BreakerNames.Gateway)
     .WithReplicas(builder.Configuration.GetValue("Gateway:Replicas", 1));
+
+// Steady requests to the gateway, once someone presses Start on its row; the rate is a parameter (1 to 100 a second).
+builder.AddProject<Projects.Traffic>(ServiceNames.Traffic)
+    .WithReference(gateway).WaitFor(gateway)
+    .WithEnvironment("Traffic__RatePerSecond", builder.AddParameter("traffic-rate", "5"))
+    .WithExplicitStart();
 
 builder.Build().Run();

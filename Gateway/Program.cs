@@ -11,6 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddCircuitBreakers(BreakerNames.Gateway);
 builder.Services.AddDownstreamClients();
+builder.Services.AddTransitionFeed();
 
 var app = builder.Build();
 app.UseServiceDefaults();
@@ -18,6 +19,7 @@ app.MapDefaultEndpoints();
 app.MapDashboardApi();
 app.MapPaymentsApi();
 app.MapCircuitBreakersApi();
+app.MapCircuitBreakerStreamApi();
 app.MapFailureSimulationApi();
 app.MapDiagnosticsApi();
 app.Run();

@@ -26,7 +26,8 @@ public static class OpenTelemetryExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(CircuitBreakerTelemetry.MeterName))
+                .AddMeter(CircuitBreakerTelemetry.MeterName)
+                .AddMeter(PollyMeterName))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(CircuitBreakerTelemetry.MeterName)
@@ -40,6 +41,9 @@ public static class OpenTelemetryExtensions
 
         return builder;
     }
+
+    // Polly's own meter: the read retries and attempt timeouts, beside the breaker's metrics.
+    private const string PollyMeterName = "Polly";
 
     // Health probes run every few seconds; tracing them would bury the interesting traces.
     private static bool IsHealthRequest(PathString path) =>

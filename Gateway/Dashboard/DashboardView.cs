@@ -25,8 +25,5 @@ public sealed record PaymentsView(
     IReadOnlyList<Payment> Payments,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message = null);
 
-/// <summary>Where each section came from: <c>live</c>, or <c>fallback:</c> and a reason.</summary>
-public sealed record DashboardSources(string User, string Orders, string Payments);
-
 /// <summary>One section of the dashboard and where it came from.</summary>
 public readonly record struct Section<T>(T Data, string Source);

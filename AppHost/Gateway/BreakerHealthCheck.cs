@@ -4,7 +4,7 @@ using CircuitDemo.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace CircuitDemo.AppHost;
+namespace CircuitDemo.AppHost.Gateway;
 
 /// <summary>
 /// Reads the status inside the gateway's <c>/health</c> JSON. <c>WithHttpHealthCheck</c> only looks at the HTTP

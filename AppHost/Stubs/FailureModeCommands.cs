@@ -2,10 +2,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CircuitDemo.Contracts;
 
-namespace CircuitDemo.AppHost;
+namespace CircuitDemo.AppHost.Stubs;
 
-/// <summary>The buttons on the dashboard: failure modes on each stub service, isolate and reset on the gateway.</summary>
-internal static class DashboardCommands
+/// <summary>A button per failure mode on each stub service's row; the destructive ones ask first.</summary>
+internal static class FailureModeCommands
 {
     private static readonly FailureButton[] FailureButtons =
     [
@@ -42,7 +42,7 @@ internal static class DashboardCommands
                     ConfirmationMessage = button.Confirm ? $"{button.DisplayName}: {service.Resource.Name} will stop answering properly until you press Recover. Go ahead?" : null,
                     PrepareRequest = async context =>
                     {
-                        await AddAdminKeyAsync(context, adminKey);
+                        await context.Request.AddAdminKeyAsync(adminKey, context.CancellationToken);
                         if (button.Mode is not null)
                         {
                             context.Request.Content = JsonContent.Create(button.Mode);
@@ -53,34 +53,6 @@ internal static class DashboardCommands
 
         return service;
     }
-
-    /// <summary>Isolate and reset buttons for each named breaker of the gateway.</summary>
-    public static IResourceBuilder<ProjectResource> WithCircuitBreakerCommands(
-        this IResourceBuilder<ProjectResource> gateway, IResourceBuilder<ParameterResource> adminKey, IEnumerable<string> breakers)
-    {
-        foreach (var breaker in breakers)
-        {
-            foreach (var (action, icon) in new[] { ("isolate", "LockClosed"), ("reset", "ArrowReset") })
-            {
-                gateway.WithHttpCommand(
-                    $"/circuit-breakers/{breaker}/{action}",
-                    $"{char.ToUpperInvariant(action[0])}{action[1..]} {breaker}",
-                    commandName: $"{action}-{breaker.Replace(':', '-')}",
-                    commandOptions: new HttpCommandOptions
-                    {
-                        Method = HttpMethod.Post,
-                        IconName = icon,
-                        Description = $"{action} the circuit breaker {breaker}",
-                        PrepareRequest = context => AddAdminKeyAsync(context, adminKey),
-                    });
-            }
-        }
-
-        return gateway;
-    }
-
-    private static async Task AddAdminKeyAsync(HttpCommandRequestContext context, IResourceBuilder<ParameterResource> adminKey) =>
-        context.Request.Headers.Add(HeaderNames.AdminKey, await adminKey.Resource.GetValueAsync(context.CancellationToken));
 
     private sealed record FailureButton(string Name, string DisplayName, string Icon, FailureMode? Mode, bool Highlighted = false, bool Confirm = false);
 }

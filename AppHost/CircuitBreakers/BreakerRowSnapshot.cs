@@ -1,0 +1,42 @@
+using System.Globalization;
+using CircuitDemo.Contracts;
+
+namespace CircuitDemo.AppHost.CircuitBreakers;
+
+/// <summary>
+/// What a breaker's row shows, from what each gateway replica reported. With one replica, the breaker's state and
+/// counts. With several, one row per breaker: the most severe state any replica is in (Isolated, Open, HalfOpen,
+/// Closed), a property saying how many replicas are in which state, and the counts added up.
+/// </summary>
+internal static class BreakerRowSnapshot
+{
+    public const string WaitingState = "Waiting for gateway";
+
+    private static readonly string[] Severity = ["Isolated", "Open", "HalfOpen", "Closed"];
+
+    public static CustomResourceSnapshot Update(CustomResourceSnapshot snapshot, IReadOnlyList<BreakerSummary> replicas, DateTimeOffset now)
+    {
+        if (replicas.Count == 0)
+        {
+            return snapshot with { State = new ResourceStateSnapshot(WaitingState, KnownResourceStateStyles.Info) };
+        }
+
+        var state = Severity.First(s => replicas.Any(r => r.State == s));
+        var worst = replicas.First(r => r.State == state);
+        var nextProbe = replicas.Where(r => r.NextAttempt is not null).Min(r => r.NextAttempt);
+        var properties = snapshot.Properties
+            .With("Failure streak", $"{replicas.Max(r => r.FailureCount)} of {worst.FailureThreshold}", order: 1)
+            .With("Next probe", nextProbe is { } due ? $"in {Math.Max(0, Math.Ceiling((due - now).TotalSeconds)).ToString(CultureInfo.InvariantCulture)} s" : "-", order: 2)
+            .With("Requests", $"{replicas.Sum(r => r.TotalRequests)}: {replicas.Sum(r => r.SuccessfulRequests)} ok, {replicas.Sum(r => r.FailedRequests)} failed, {replicas.Sum(r => r.RejectedRequests)} rejected", order: 3)
+            .With("Last change", worst.LastReason is { } reason ? $"{reason} ({worst.LastChange:HH:mm:ss})" : "none yet", order: 4)
+            .With("Replicas", string.Join(", ", replicas.GroupBy(r => r.State).OrderBy(g => Array.IndexOf(Severity, g.Key)).Select(g => $"{g.Count()} {g.Key}")), order: 5);
+        return snapshot with { State = new ResourceStateSnapshot(state, Style(state)), Properties = properties };
+    }
+
+    private static string Style(string state) => state switch
+    {
+        "Closed" => KnownResourceStateStyles.Success,
+        "HalfOpen" => KnownResourceStateStyles.Warn,
+        _ => KnownResourceStateStyles.Error,
+    };
+}

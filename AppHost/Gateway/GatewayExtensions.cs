@@ -1,0 +1,53 @@
+using CircuitDemo.Contracts;
+using Microsoft.Extensions.Configuration;
+
+namespace CircuitDemo.AppHost.Gateway;
+
+/// <summary>What the gateway's row gets beyond a plain project: its breakers' settings and the links a person looks for.</summary>
+internal static class GatewayExtensions
+{
+    /// <summary>
+    /// Forwards the AppHost's <c>CircuitBreaker</c> section (from its appsettings, command line or environment) to
+    /// the project, so a test or a comparison run can set breaker options in one place.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithCircuitBreakerConfiguration(
+        this IResourceBuilder<ProjectResource> project, IConfiguration configuration)
+    {
+        foreach (var (key, value) in configuration.GetSection("CircuitBreaker").AsEnumerable())
+        {
+            if (value is not null)
+            {
+                project.WithEnvironment(Settings.EnvironmentVariable(key), value);
+            }
+        }
+
+        return project;
+    }
+
+    /// <summary>
+    /// Links on the gateway's row: the breakers' JSON, their live stream, and (when the dashboard's address is known)
+    /// the dashboard's own chart of <c>circuit_breaker.state</c>.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithCircuitBreakerLinks(this IResourceBuilder<ProjectResource> gateway, IConfiguration configuration)
+    {
+        var dashboard = configuration["ASPNETCORE_URLS"]?.Split(';', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.TrimEnd('/');
+        return gateway.WithUrls(context =>
+        {
+            if (context.GetEndpoint("http") is not { } http)
+            {
+                return;
+            }
+
+            context.Urls.Add(new ResourceUrlAnnotation { Url = $"{http.Url}/circuit-breakers", DisplayText = "Circuit breakers (JSON)" });
+            context.Urls.Add(new ResourceUrlAnnotation { Url = $"{http.Url}{CircuitBreakerStream.Path}", DisplayText = "Transitions (live stream)" });
+            if (dashboard is not null)
+            {
+                context.Urls.Add(new ResourceUrlAnnotation
+                {
+                    Url = $"{dashboard}/metrics/resource/{ServiceNames.Gateway}?meter=CircuitDemo.CircuitBreaker&instrument=circuit_breaker.state",
+                    DisplayText = "circuit_breaker.state (chart)",
+                });
+            }
+        });
+    }
+}

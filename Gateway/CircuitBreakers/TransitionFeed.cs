@@ -1,0 +1,123 @@
+using System.Threading.Channels;
+using CircuitDemo.ServiceDefaults.CircuitBreaking;
+
+namespace CircuitDemo.Gateway.CircuitBreakers;
+
+/// <summary>
+/// Hands every breaker's changes of state to the stream's readers, as they happen. It also makes an Open circuit turn
+/// HalfOpen at the moment it is due even without traffic: when a breaker opens, a one-shot timer reads its state at
+/// the next attempt time, and the reading itself records the change. The breaker never starts a timer of its own.
+/// </summary>
+public sealed class TransitionFeed : IHostedService, IDisposable
+{
+    // A reader this far behind is dropped (its stream ends; it reconnects and gets a fresh snapshot) rather than
+    // silently missing changes.
+    private const int MaxBacklog = 1024;
+
+    private readonly Lock _lock = new(); // guards the readers and the timers; never held while a breaker is called, except to read when due
+    private readonly List<Channel<(CircuitBreaker Breaker, CircuitStateChange Change)>> _readers = [];
+    private readonly Dictionary<CircuitBreaker, ITimer> _dueProbes = [];
+    private readonly TimeProvider _time;
+
+    /// <summary>Starts observing every breaker of the registry.</summary>
+    public TransitionFeed(CircuitBreakerRegistry registry, TimeProvider time)
+    {
+        _time = time;
+        registry.ObserveBreakers(breaker => breaker.StateChanged += OnStateChanged);
+    }
+
+    /// <summary>A reader of every change from now on; dispose it to stop reading.</summary>
+    public Reader Subscribe()
+    {
+        var channel = Channel.CreateBounded<(CircuitBreaker, CircuitStateChange)>(new BoundedChannelOptions(MaxBacklog) { SingleReader = true });
+        lock (_lock)
+        {
+            _readers.Add(channel);
+        }
+
+        return new Reader(this, channel);
+    }
+
+    /// <summary>Nothing to start: created with the host, so that due probes are read from the start.</summary>
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Stops the due-probe timers.</summary>
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        Dispose();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stops the due-probe timers.</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            foreach (var timer in _dueProbes.Values)
+            {
+                timer.Dispose();
+            }
+
+            _dueProbes.Clear();
+        }
+    }
+
+    private void OnStateChanged(CircuitBreaker breaker, CircuitStateChange change)
+    {
+        lock (_lock)
+        {
+            foreach (var reader in _readers)
+            {
+                if (!reader.Writer.TryWrite((breaker, change)))
+                {
+                    reader.Writer.TryComplete(new InvalidOperationException("The stream's reader fell too far behind."));
+                }
+            }
+
+            ScheduleDueProbe_NeedsLock(breaker);
+        }
+    }
+
+    // Reading the state of an Open breaker whose time is up records its change to HalfOpen (and so raises it).
+    private void ScheduleDueProbe_NeedsLock(CircuitBreaker breaker)
+    {
+        if (_dueProbes.Remove(breaker, out var previous))
+        {
+            previous.Dispose();
+        }
+
+        if (breaker.GetStatus() is { State: CircuitState.Open, RetryAfterMs: { } waitMs })
+        {
+            _dueProbes[breaker] = _time.CreateTimer(
+                state => ReadWhenDue((CircuitBreaker)state!), breaker, TimeSpan.FromMilliseconds(Math.Max(1, waitMs)), Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void ReadWhenDue(CircuitBreaker breaker)
+    {
+        if (breaker.State == CircuitState.Open)
+        {
+            lock (_lock)
+            {
+                ScheduleDueProbe_NeedsLock(breaker); // not yet (a clock's rounding): look again when it is
+            }
+        }
+    }
+
+    private void Remove(Channel<(CircuitBreaker, CircuitStateChange)> channel)
+    {
+        lock (_lock)
+        {
+            _readers.Remove(channel);
+        }
+    }
+
+    /// <summary>One stream's view of the feed.</summary>
+    public sealed class Reader(TransitionFeed feed, Channel<(CircuitBreaker Breaker, CircuitStateChange Change)> channel) : IDisposable
+    {
+        /// <summary>The changes, in the order each breaker made them.</summary>
+        public ChannelReader<(CircuitBreaker Breaker, CircuitStateChange Change)> Changes => channel.Reader;
+
+        public void Dispose() => feed.Remove(channel);
+    }
+}

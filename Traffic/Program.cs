@@ -1,0 +1,7 @@
+using CircuitDemo.Traffic;
+
+var builder = Host.CreateApplicationBuilder(args);
+builder.AddServiceDefaults();
+builder.AddTrafficGenerator();
+
+builder.Build().Run();
