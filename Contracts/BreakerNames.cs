@@ -13,6 +13,9 @@ public static class BreakerNames
     public static (string Service, bool IsWrite) Parse(string name) =>
         name.EndsWith(WriteSuffix, StringComparison.OrdinalIgnoreCase) ? (name[..^WriteSuffix.Length], true) : (name, false);
 
+    /// <summary>The name of a breaker's row on the dashboard (a resource name has no colon): <c>payment-service-write-breaker</c>.</summary>
+    public static string RowName(string breakerName) => breakerName.Replace(':', '-') + "-breaker";
+
     /// <summary>Every breaker of the gateway: a read breaker per service, and the payment writes'.</summary>
     public static readonly IReadOnlyList<string> Gateway =
         [.. ServiceNames.Stubs, For(ServiceNames.Payment, isWrite: true)];

@@ -1,3 +1,5 @@
+using CircuitDemo.Contracts;
+
 namespace CircuitDemo.AppHost.CircuitBreakers;
 
 /// <summary>
@@ -5,11 +7,8 @@ namespace CircuitDemo.AppHost.CircuitBreakers;
 /// relationship, not <see cref="IResourceWithParent"/>: that would lend the row the gateway's health checks). Its state
 /// is the breaker's state; nothing runs for it: the AppHost feeds it from the gateway's transition stream.
 /// </summary>
-internal sealed class CircuitBreakerResource(string breakerName) : Resource(RowName(breakerName))
+internal sealed class CircuitBreakerResource(string breakerName) : Resource(BreakerNames.RowName(breakerName))
 {
     /// <summary>The breaker's own name, as in <c>payment-service:write</c>.</summary>
     public string BreakerName => breakerName;
-
-    /// <summary>A resource name for a breaker (no colon allowed): <c>payment-service-breaker</c>, <c>payment-service-write-breaker</c>.</summary>
-    public static string RowName(string breakerName) => breakerName.Replace(':', '-') + "-breaker";
 }

@@ -47,7 +47,7 @@ internal static class CircuitBreakerRowsExtensions
                 IconName = icon,
                 IsHighlighted = true,
                 ConfirmationMessage = confirmation,
-                Description = $"{displayName} the circuit breaker {row.Resource.BreakerName}",
+                Description = $"{displayName}: {(action == "isolate" ? "reject every call until reset" : "close the circuit and clear its counts")}",
                 UpdateState = context => context.ResourceSnapshot.State?.Text is { } state && state != enabledUnless && state != BreakerRowSnapshot.WaitingState
                     ? ResourceCommandState.Enabled
                     : ResourceCommandState.Disabled,

@@ -38,7 +38,10 @@ internal static class FailureModeCommands
                     Method = button.Mode is null ? HttpMethod.Delete : HttpMethod.Put,
                     IconName = button.Icon,
                     IsHighlighted = button.Highlighted,
-                    Description = button.Mode is null ? "Reset the failure mode to none." : $"Set the failure mode: {JsonSerializer.Serialize(button.Mode, JsonSerializerOptions.Web)}",
+                    // The dashboard shows the description as the button's tooltip: it starts with the button's name.
+                    Description = button.Mode is null
+                        ? $"{button.DisplayName}: back to normal (failure mode none)"
+                        : $"{button.DisplayName}: failure mode {JsonSerializer.Serialize(button.Mode, JsonSerializerOptions.Web)}",
                     ConfirmationMessage = button.Confirm ? $"{button.DisplayName}: {service.Resource.Name} will stop answering properly until you press Recover. Go ahead?" : null,
                     PrepareRequest = async context =>
                     {

@@ -11,6 +11,8 @@ internal static class BrokenAnswers
 
     private const string OtherShape = """{"status":"degraded","items":null}""";
 
+    private static readonly TimeSpan CutAfter = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Holds the request until the client gives up (at most <see cref="FailureMode.MaxHold"/>), then drops the connection.</summary>
     public static async Task HoldAsync(HttpContext http, TimeProvider time)
     {
@@ -34,9 +36,13 @@ internal static class BrokenAnswers
     }
 
     /// <summary>Headers and the first half of the body, then the connection is dropped.</summary>
-    public static async Task CutAsync(HttpContext http, CapturedAnswer answer)
+    public static async Task CutAsync(HttpContext http, CapturedAnswer answer, TimeProvider time)
     {
         await WriteAsync(http, answer.Body.AsMemory(0, Half(answer)));
+
+        // A flush hands the bytes to the transport; an abort at once could discard them unsent, and the client would
+        // see a connection refused before any answer ("unavailable") instead of an answer cut off mid-body.
+        await Task.Delay(CutAfter, time, http.RequestAborted);
         http.Abort();
     }
 

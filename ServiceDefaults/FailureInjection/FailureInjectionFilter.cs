@@ -47,7 +47,7 @@ internal sealed class FailureInjectionFilter(FailureModeState state, TimeProvide
                 {
                     FailureKind.Stall => BrokenAnswers.StallAsync(http, answer, time),
                     FailureKind.Trickle => BrokenAnswers.TrickleAsync(http, answer, TimeSpan.FromMilliseconds(mode.DurationMs ?? 0), time),
-                    _ => BrokenAnswers.CutAsync(http, answer),
+                    _ => BrokenAnswers.CutAsync(http, answer, time),
                 });
                 return Results.Empty;
         }

@@ -50,15 +50,22 @@ internal sealed class ExpectedJson
         }
 
         JsonDocument document;
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            document = await JsonDocument.ParseAsync(
-                await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false),
-                cancellationToken: cancellationToken).ConfigureAwait(false);
+            document = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (JsonException exception)
         {
             throw UnusableResponseException.NotJson(response, exception.Message);
+        }
+        finally
+        {
+            // HttpContent hands out the same stream each time: rewound, the caller can still read the body.
+            if (body.CanSeek)
+            {
+                body.Position = 0;
+            }
         }
 
         using (document)

@@ -1,2 +1,3 @@
-// Each test class starts the whole system; on a 2-core machine two at once only slow each other down.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
+// One AppHost serves every test that needs the whole system (the "Shared system" collection, whose tests run one at a
+// time); the few collections that start processes of their own run beside it.
+[assembly: CollectionBehavior(DisableTestParallelization = false)]

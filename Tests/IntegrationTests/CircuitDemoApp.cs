@@ -1,3 +1,4 @@
+using CircuitDemo.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -5,14 +6,25 @@ using Microsoft.Extensions.Logging.Testing;
 namespace CircuitDemo.IntegrationTests;
 
 /// <summary>
-/// The real AppHost under <c>DistributedApplicationTestingBuilder</c>, shared by the tests of one class: random ports,
-/// a known admin key and short breaker durations so that tripping and recovery take seconds.
+/// The real AppHost under <c>DistributedApplicationTestingBuilder</c>, started once and shared by every integration test
+/// (each starts with <see cref="ResetAsync"/>): random ports, the dashboard on (anonymous, plain http), a known admin
+/// key, and breakers that trip and recover in seconds.
 /// </summary>
-public class CircuitDemoApp : IAsyncLifetime
+public sealed class CircuitDemoApp : IAsyncLifetime
 {
     public const string AdminKey = "integration-test-admin-key";
 
-    public static readonly string[] Services = ["user-service", "order-service", "payment-service"];
+    /// <summary>Every stub service's open duration and attempt timeout here: short, so a case takes seconds.</summary>
+    public static readonly TimeSpan OpenDuration = TimeSpan.FromSeconds(1);
+
+    /// <inheritdoc cref="OpenDuration"/>
+    public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>payment-service's write breaker's open duration here.</summary>
+    public static readonly TimeSpan WriteOpenDuration = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The traffic resource's rate here: slow enough that a HalfOpen period lasts long enough to be seen.</summary>
+    public const int TrafficRate = 1;
 
     private DistributedApplication? _app;
 
@@ -20,49 +32,55 @@ public class CircuitDemoApp : IAsyncLifetime
 
     public HttpClient Gateway { get; private set; } = null!;
 
-    /// <summary>Breaker settings for the tests: the seed's thresholds, open durations of one second.</summary>
-    protected virtual IEnumerable<string> Arguments =>
+    /// <summary>Where the dashboard answers: the testing builder puts a proxy with a random port in front of it.</summary>
+    public Uri DashboardUrl => App.GetEndpoint("aspire-dashboard", "http");
+
+    /// <summary>The log lines captured so far (the AppHost's and, forwarded by it, every resource's console output).</summary>
+    public IReadOnlyList<FakeLogRecord> Logs => App.Services.GetFakeLogCollector().GetSnapshot();
+
+    private static IEnumerable<string> Arguments =>
     [
         $"Parameters:admin-key={AdminKey}",
-        "CircuitBreaker:Services:user-service:OpenDuration=00:00:01",
-        "CircuitBreaker:Services:order-service:OpenDuration=00:00:01",
-        "CircuitBreaker:Services:payment-service:OpenDuration=00:00:01",
-        "CircuitBreaker:Services:user-service:AttemptTimeout=00:00:01",
-        "CircuitBreaker:Services:order-service:AttemptTimeout=00:00:01",
-        "CircuitBreaker:Services:payment-service:AttemptTimeout=00:00:01",
+        $"Parameters:traffic-rate={TrafficRate}",
+        .. ServiceNames.Stubs.SelectMany(service => new[]
+        {
+            $"CircuitBreaker:Services:{service}:OpenDuration={OpenDuration}",
+            $"CircuitBreaker:Services:{service}:AttemptTimeout={AttemptTimeout}",
+        }),
+
+        // Payments under faults open the write breaker often; a short open duration keeps that test to seconds (and
+        // runs probes that outlive their HalfOpen period, as the write attempt timeout is 5 s).
+        $"CircuitBreaker:Services:{ServiceNames.Payment}:Write:OpenDuration={WriteOpenDuration}",
+
+        // The dashboard needs explicit http addresses to run without a certificate, and no login token (a test cannot
+        // read the one it prints); the testing builder still puts its random-port proxy in front.
+        $"ASPNETCORE_URLS=http://localhost:{FreePort()}",
+        $"ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://localhost:{FreePort()}",
+        "ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
+        "ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true",
     ];
-
-    protected virtual bool DashboardEnabled => false;
-
-    /// <summary>The log lines captured so far (the AppHost's and every resource's console output).</summary>
-    public IReadOnlyList<Microsoft.Extensions.Logging.Testing.FakeLogRecord> Logs => App.Services.GetFakeLogCollector().GetSnapshot();
-
-    /// <summary>A last change to the application model before it starts.</summary>
-    protected virtual void ConfigureBuilder(IDistributedApplicationTestingBuilder builder)
-    {
-    }
 
     public async Task InitializeAsync()
     {
         using var cancellation = new CancellationTokenSource(TestTimeouts.Startup);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [.. Arguments],
-            (options, _) => options.DisableDashboard = !DashboardEnabled,
+            (options, _) => options.DisableDashboard = false,
             cancellation.Token);
+
         // Every log line of the AppHost and, forwarded by it, of every resource, for tests that read them.
         // The console (and so the test log) gets only warnings: a soak makes hundreds of thousands of lines.
         builder.Services.AddLogging(logging => logging
             .AddFakeLogging()
             .AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(level => level >= LogLevel.Warning));
-        ConfigureBuilder(builder);
         _app = await builder.BuildAsync(cancellation.Token).WaitAsync(TestTimeouts.Startup);
         await _app.StartAsync(cancellation.Token).WaitAsync(TestTimeouts.Startup);
-        foreach (var resource in Services.Append("gateway"))
+        foreach (var resource in ServiceNames.Stubs.Append(ServiceNames.Gateway))
         {
             await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellation.Token).WaitAsync(TestTimeouts.Startup);
         }
 
-        Gateway = CreateClient("gateway");
+        Gateway = CreateClient(ServiceNames.Gateway);
     }
 
     public async Task DisposeAsync()
@@ -70,43 +88,110 @@ public class CircuitDemoApp : IAsyncLifetime
         Gateway?.Dispose();
         if (_app is not null)
         {
-            await _app.DisposeAsync();
+            // Bounded: a stop that hangs fails the run here rather than holding CI until its overall limit.
+            await _app.StopAsync().WaitAsync(TestTimeouts.Shutdown);
+            await _app.DisposeAsync().AsTask().WaitAsync(TestTimeouts.Shutdown);
         }
     }
 
-    /// <summary>An HttpClient to a stub service.</summary>
-    public HttpClient Service(string name) => CreateClient(name);
-
-    // A bounded timeout: a test that waits on a dead endpoint fails in seconds, not after HttpClient's 100.
-    private HttpClient CreateClient(string resource)
+    /// <summary>An HttpClient to a resource, with a bounded timeout: a wait on a dead endpoint fails in seconds.</summary>
+    public HttpClient CreateClient(string resource)
     {
         var client = App.CreateHttpClient(resource);
         client.Timeout = TestTimeouts.Step;
         return client;
     }
 
-    /// <summary>Puts every service back to normal and closes every breaker, so each test starts clean.</summary>
+    /// <summary>
+    /// Puts the system back as it started: every stub running and in mode none, the traffic stopped, every breaker
+    /// Closed with its streak cleared.
+    /// </summary>
     public async Task ResetAsync()
     {
-        foreach (var service in Services)
+        foreach (var service in ServiceNames.Stubs)
         {
-            using var client = Service(service);
+            await EnsureRunningAsync(service);
+            using var client = CreateClient(service);
             using var request = Admin(HttpMethod.Delete, "/failure-mode");
             (await client.SendAsync(request)).EnsureSuccessStatusCode();
         }
 
-        foreach (var breaker in await BreakersAsync())
+        if (StateOf(ServiceNames.Traffic) == KnownResourceStates.Running)
         {
-            using var request = Admin(HttpMethod.Post, $"/circuit-breakers/{breaker.Name}/reset");
+            await ExecuteAsync(ServiceNames.Traffic, KnownResourceCommands.StopCommand);
+        }
+
+        foreach (var breaker in BreakerNames.Gateway)
+        {
+            using var request = Admin(HttpMethod.Post, $"/circuit-breakers/{breaker}/reset");
             (await Gateway.SendAsync(request)).EnsureSuccessStatusCode();
         }
+    }
+
+    /// <summary>Starts a stopped resource and waits until it is healthy.</summary>
+    public async Task EnsureRunningAsync(string resource)
+    {
+        if (StateOf(resource) == KnownResourceStates.Running)
+        {
+            return;
+        }
+
+        await ExecuteAsync(resource, KnownResourceCommands.StartCommand);
+        await App.ResourceNotifications.WaitForResourceHealthyAsync(resource).WaitAsync(TestTimeouts.Startup);
+    }
+
+    /// <summary>Runs a resource command (Start, Stop, a button) as the dashboard would, and checks that it succeeded.</summary>
+    public async Task ExecuteAsync(string resource, string command)
+    {
+        var result = await App.ResourceCommands.ExecuteCommandAsync(resource, command).WaitAsync(TestTimeouts.Step);
+        Assert.True(result.Success, $"{command} on {resource}: {result.Message}");
+    }
+
+    /// <summary>The text of a resource's state on the dashboard, such as Running or, for a breaker's row, Open.</summary>
+    public string? StateOf(string resource) =>
+        App.ResourceNotifications.TryGetCurrentState(resource, out var current) ? current.Snapshot.State?.Text : null;
+
+    /// <summary>Waits until a breaker's row on the dashboard reads <paramref name="state"/>; returns when it did.</summary>
+    public async Task<DateTimeOffset> WaitForBreakerRowAsync(string breaker, string state, TimeSpan timeout)
+    {
+        await App.ResourceNotifications
+            .WaitForResourceAsync(BreakerNames.RowName(breaker), e => e.Snapshot.State?.Text == state)
+            .WaitAsync(timeout);
+        return DateTimeOffset.UtcNow;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="act"/> while <paramref name="breaker"/> is Open and returns what it returned, with the
+    /// breaker as it was just before, but only if it finished before the breaker's next attempt time: after that, a
+    /// call could already be a probe. With a one-second open duration a busy machine can miss that time; then the next
+    /// dashboard call is the probe that fails and reopens the circuit (the fault is still on), and it tries again.
+    /// </summary>
+    public async Task<(BreakerView Before, T Result)> WhileOpenAsync<T>(string breaker, Func<Task<T>> act)
+    {
+        for (var period = 1; period <= 10; period++)
+        {
+            var before = await BreakerAsync(breaker);
+            if (before.State != "Open")
+            {
+                await DashboardAsync("reopen");
+                continue;
+            }
+
+            var result = await act();
+            if (DateTimeOffset.UtcNow < before.NextAttempt)
+            {
+                return (before, result);
+            }
+        }
+
+        throw new TimeoutException($"In ten open periods of {breaker}, nothing finished before the next attempt time.");
     }
 
     /// <summary>A request carrying the admin key.</summary>
     public static HttpRequestMessage Admin(HttpMethod method, string path, object? body = null)
     {
         var request = new HttpRequestMessage(method, path);
-        request.Headers.Add("X-Admin-Key", AdminKey);
+        request.Headers.Add(HeaderNames.AdminKey, AdminKey);
         if (body is not null)
         {
             request.Content = JsonContent.Create(body);
@@ -116,9 +201,9 @@ public class CircuitDemoApp : IAsyncLifetime
     }
 
     /// <summary>Sets a service's failure mode directly on the service.</summary>
-    public async Task SetFailureModeAsync(string service, object mode)
+    public async Task SetFailureModeAsync(string service, FailureMode mode)
     {
-        using var client = Service(service);
+        using var client = CreateClient(service);
         using var request = Admin(HttpMethod.Put, "/failure-mode", mode);
         (await client.SendAsync(request)).EnsureSuccessStatusCode();
     }
@@ -130,8 +215,8 @@ public class CircuitDemoApp : IAsyncLifetime
 
     public async Task<long> BusinessRequestsAsync(string service)
     {
-        using var client = Service(service);
-        return (await client.GetFromJsonAsync<StatsView>("/stats"))!.BusinessRequests;
+        using var client = CreateClient(service);
+        return (await client.GetFromJsonAsync<ServiceStats>("/stats"))!.BusinessRequests;
     }
 
     public async Task<DashboardResponse> DashboardAsync(string userId)
@@ -139,5 +224,12 @@ public class CircuitDemoApp : IAsyncLifetime
         var response = await Gateway.GetAsync($"/user-dashboard/{userId}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<DashboardResponse>())!;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

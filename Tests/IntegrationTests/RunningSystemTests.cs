@@ -1,3 +1,6 @@
+using CircuitDemo.Contracts;
+using Microsoft.Extensions.DependencyInjection;
+
 namespace CircuitDemo.IntegrationTests;
 
 /// <summary>The running system end to end: resources, live data, the seed's own breaker test, failure simulation, idempotent payments.</summary>
@@ -9,14 +12,20 @@ public sealed class RunningSystemTests(CircuitDemoApp system) : IAsyncLifetime
     public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
-    public async Task AllFourResources_AreHealthy()
+    public async Task EveryResource_IsUp_TrafficStartsOnlyWhenAsked_EveryBreakerRowReadsClosed()
     {
-        foreach (var resource in CircuitDemoApp.Services.Append("gateway"))
+        foreach (var resource in ServiceNames.Stubs.Append(ServiceNames.Gateway))
         {
-            var state = await system.App.ResourceNotifications
-                .WaitForResourceHealthyAsync(resource)
-                .WaitAsync(TestTimeouts.Step);
-            Assert.Equal("Running", state.Snapshot.State?.Text);
+            var state = await system.App.ResourceNotifications.WaitForResourceHealthyAsync(resource).WaitAsync(TestTimeouts.Step);
+            Assert.Equal(KnownResourceStates.Running, state.Snapshot.State?.Text);
+        }
+
+        var traffic = system.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == ServiceNames.Traffic);
+        Assert.True(traffic.HasAnnotationOfType<ExplicitStartupAnnotation>());
+        Assert.NotEqual(KnownResourceStates.Running, system.StateOf(ServiceNames.Traffic));
+        foreach (var breaker in BreakerNames.Gateway)
+        {
+            await system.WaitForBreakerRowAsync(breaker, "Closed", TestTimeouts.Step);
         }
     }
 
@@ -26,7 +35,7 @@ public sealed class RunningSystemTests(CircuitDemoApp system) : IAsyncLifetime
         var first = await system.DashboardAsync("42");
         var second = await system.DashboardAsync("42");
 
-        Assert.Equal(new SourcesView("live", "live", "live"), first.Sources);
+        Assert.Equal(new DashboardSources("live", "live", "live"), first.Sources);
         Assert.Equal("42", first.User.GetProperty("id").GetString());
         Assert.Equal("42", first.Orders.GetProperty("userId").GetString());
         Assert.Equal("42", first.Payments.GetProperty("userId").GetString());
@@ -40,32 +49,28 @@ public sealed class RunningSystemTests(CircuitDemoApp system) : IAsyncLifetime
     public async Task PaymentServiceErrors_TripBreaker_FallBackWithoutCalling_ThenRecover()
     {
         // The seed article's own test, end to end: fail, trip, fall back, recover.
-        await system.SetFailureModeAsync("payment-service", new { mode = "error", statusCode = 500 });
+        await system.SetFailureModeAsync(ServiceNames.Payment, new FailureMode(FailureKind.Error, StatusCode: 500));
 
         var tripped = await Eventually.UntilAsync(
-            async () => (await system.DashboardAsync("7"), await system.BreakerAsync("payment-service")),
+            async () => (await system.DashboardAsync("7"), await system.BreakerAsync(ServiceNames.Payment)),
             r => r.Item2.State == "Open",
             "payment-service's breaker to open");
         Assert.Equal(2, tripped.Item2.FailureCount);
         Assert.Equal("2 consecutive failures", tripped.Item2.StateChanges[^1].Reason);
 
-        var callsWhenOpen = await system.BusinessRequestsAsync("payment-service");
-        var degraded = await system.DashboardAsync("7");
+        // While Open (and before the next attempt, after which a call could be a probe): fallback, and no call made.
+        var (open, (callsWhenOpen, degraded)) = await system.WhileOpenAsync(ServiceNames.Payment, async () =>
+            (await system.BusinessRequestsAsync(ServiceNames.Payment), await system.DashboardAsync("7")));
         Assert.Equal("fallback:circuit-open", degraded.Sources.Payments);
+        Assert.Equal(callsWhenOpen, await system.BusinessRequestsAsync(ServiceNames.Payment));
+        Assert.True((await system.BreakerAsync(ServiceNames.Payment)).RejectedRequests > open.RejectedRequests);
         Assert.Equal(("live", "live"), (degraded.Sources.User, degraded.Sources.Orders));
         Assert.Equal("Payment service unavailable", degraded.Payments.GetProperty("message").GetString());
         Assert.Equal(0, degraded.Payments.GetProperty("payments").GetArrayLength());
-        Assert.Equal(callsWhenOpen, await system.BusinessRequestsAsync("payment-service"));
-        Assert.True((await system.BreakerAsync("payment-service")).RejectedRequests >= 1);
 
-        using (var recover = CircuitDemoApp.Admin(HttpMethod.Delete, "/failure-mode"))
-        {
-            using var payments = system.Service("payment-service");
-            (await payments.SendAsync(recover)).EnsureSuccessStatusCode();
-        }
-
+        await system.SetFailureModeAsync(ServiceNames.Payment, FailureMode.None);
         var closed = await Eventually.UntilAsync(
-            async () => (await system.DashboardAsync("7"), await system.BreakerAsync("payment-service")),
+            async () => (await system.DashboardAsync("7"), await system.BreakerAsync(ServiceNames.Payment)),
             r => r.Item2.State == "Closed",
             "payment-service's breaker to close after the open duration and two successful probes");
         var path = closed.Item2.StateChanges.TakeLast(3).Select(c => $"{c.From}->{c.To}");
@@ -74,16 +79,21 @@ public sealed class RunningSystemTests(CircuitDemoApp system) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SimulateFailure_WithAdminKey_ChangesTheServicesMode()
+    public async Task SimulateFailure_WithAdminKey_ChangesTheServicesMode_AndCreatesNoBreaker()
     {
         using var request = CircuitDemoApp.Admin(HttpMethod.Post, "/simulate-failure/payment", new { mode = "flaky", failureRate = 0.25 });
 
         var response = await system.Gateway.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using var payments = system.Service("payment-service");
-        var mode = await payments.GetFromJsonAsync<FailureModeView>("/failure-mode");
-        Assert.Equal(new FailureModeView("flaky", null, null, 0.25), mode);
+        using var payments = system.CreateClient(ServiceNames.Payment);
+        Assert.Equal(new FailureMode(FailureKind.Flaky, FailureRate: 0.25), await payments.GetFromJsonAsync<FailureMode>("/failure-mode"));
+
+        // The control-plane PUT bypassed the breakers: no breaker for it appeared beside the declared ones.
+        Assert.Equal(BreakerNames.Gateway.Order(StringComparer.Ordinal), (await system.BreakersAsync()).Select(b => b.Name));
+        using var userRequest = CircuitDemoApp.Admin(HttpMethod.Post, "/simulate-failure/user", new { mode = "none" });
+        (await system.Gateway.SendAsync(userRequest)).EnsureSuccessStatusCode();
+        Assert.DoesNotContain(await system.BreakersAsync(), b => b.Name == "user-service:write");
     }
 
     [Theory]
@@ -97,15 +107,15 @@ public sealed class RunningSystemTests(CircuitDemoApp system) : IAsyncLifetime
         };
         if (key is not null)
         {
-            request.Headers.Add("X-Admin-Key", key);
+            request.Headers.Add(HeaderNames.AdminKey, key);
         }
 
         var response = await system.Gateway.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        using var payments = system.Service("payment-service");
-        Assert.Equal("none", (await payments.GetFromJsonAsync<FailureModeView>("/failure-mode"))!.Mode);
+        using var payments = system.CreateClient(ServiceNames.Payment);
+        Assert.Equal(FailureMode.None, await payments.GetFromJsonAsync<FailureMode>("/failure-mode"));
     }
 
     [Fact]
@@ -118,7 +128,7 @@ public sealed class RunningSystemTests(CircuitDemoApp system) : IAsyncLifetime
             {
                 Content = JsonContent.Create(new { amount = 12.5m, currency = "EUR" }),
             };
-            request.Headers.Add("Idempotency-Key", key);
+            request.Headers.Add(HeaderNames.IdempotencyKey, key);
             var response = await system.Gateway.SendAsync(request);
             return (response.StatusCode, (await response.Content.ReadFromJsonAsync<PaymentView>())!);
         }
@@ -128,9 +138,9 @@ public sealed class RunningSystemTests(CircuitDemoApp system) : IAsyncLifetime
 
         Assert.Equal((HttpStatusCode.Created, HttpStatusCode.OK), (firstStatus, secondStatus));
         Assert.Equal(first, second);
-        using var payments = system.Service("payment-service");
-        var stored = await payments.GetFromJsonAsync<JsonElement>("/payments/user/idem-1");
-        Assert.Single(stored.GetProperty("payments").EnumerateArray(), p => p.GetProperty("id").GetString() == first.Id);
+        using var payments = system.CreateClient(ServiceNames.Payment);
+        var stored = await payments.GetFromJsonAsync<UserPayments>("/payments/user/idem-1");
+        Assert.Single(stored!.Payments, p => p.Id == first.Id);
     }
 
     [Fact]

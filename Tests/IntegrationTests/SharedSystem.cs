@@ -1,8 +1,8 @@
 namespace CircuitDemo.IntegrationTests;
 
 /// <summary>
-/// One running system shared by the test classes that only need the standard configuration; each test starts with
-/// <see cref="CircuitDemoApp.ResetAsync"/>, so they do not depend on each other.
+/// The one running system every whole-system test shares, one test at a time; each test starts with
+/// <see cref="CircuitDemoApp.ResetAsync"/>, so they do not depend on each other or on their order.
 /// </summary>
 [CollectionDefinition(Name)]
 public sealed class SharedSystem : ICollectionFixture<CircuitDemoApp>

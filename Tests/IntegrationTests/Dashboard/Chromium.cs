@@ -5,7 +5,16 @@ namespace CircuitDemo.IntegrationTests.Dashboard;
 /// <summary>Debian's chromium, driven by Playwright for .NET; no browser download (none works on a closed network).</summary>
 internal static class Chromium
 {
-    public static string ExecutablePath => Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } path ? path : "/usr/bin/chromium";
+    /// <summary>
+    /// <c>CHROMIUM_PATH</c> when set, else <c>chromium</c> on the PATH: the same rule <c>.ci/run</c> follows when it
+    /// checks for the browser and installs it.
+    /// </summary>
+    public static string ExecutablePath =>
+        Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } path
+            ? path
+            : (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+                .Select(directory => Path.Combine(directory, "chromium"))
+                .FirstOrDefault(File.Exists) ?? "chromium (not found on the PATH)";
 
     public static bool IsInstalled => File.Exists(ExecutablePath);
 

@@ -1,3 +1,5 @@
+using CircuitDemo.Contracts;
+
 namespace CircuitDemo.IntegrationTests.Reliability;
 
 /// <summary>
@@ -64,6 +66,19 @@ public sealed class BadInputTests(CircuitDemoApp system) : IAsyncLifetime
         { "malformed JSON", """{"mode":"down" """, 400 },
         { "trailing garbage", """{"mode":"down"} x""", 400 },
         { "not JSON at all", "mode=down", 400 },
+        { "trickle duration missing", """{"mode":"trickle"}""", 400 },
+        { "trickle duration negative", """{"mode":"trickle","durationMs":-5}""", 400 },
+        { "trickle duration too long", """{"mode":"trickle","durationMs":120001}""", 400 },
+        { "garbage body unknown", """{"mode":"garbage","body":"xml"}""", 400 },
+        { "garbage body as number", """{"mode":"garbage","body":1}""", 400 },
+        { "busy status 500", """{"mode":"busy","statusCode":500,"retryAfterSeconds":5}""", 400 },
+        { "busy status 504", """{"mode":"busy","statusCode":504,"retryAfterSeconds":5}""", 400 },
+        { "busy retry-after missing", """{"mode":"busy","statusCode":503}""", 400 },
+        { "busy retry-after negative", """{"mode":"busy","retryAfterSeconds":-1}""", 400 },
+        { "huge size missing", """{"mode":"huge"}""", 400 },
+        { "huge size zero", """{"mode":"huge","sizeBytes":0}""", 400 },
+        { "huge size over 1 GB", """{"mode":"huge","sizeBytes":1000000001}""", 400 },
+        { "huge size fractional", """{"mode":"huge","sizeBytes":1.5}""", 400 },
     };
 
     public Task InitializeAsync() => system.ResetAsync();
@@ -108,7 +123,7 @@ public sealed class BadInputTests(CircuitDemoApp system) : IAsyncLifetime
     [InlineData("payment-service", "/payments/user/")]
     public async Task Service_InvalidUserId_Is400Problem(string service, string path)
     {
-        using var client = system.Service(service);
+        using var client = system.CreateClient(service);
         foreach (var userId in new[] { new string('x', 65), "a%20b", "%3Cscript%3E", "ユーザー", "1'--" })
         {
             await AssertProblemAsync(await client.GetAsync(path + userId), 400);
@@ -120,11 +135,11 @@ public sealed class BadInputTests(CircuitDemoApp system) : IAsyncLifetime
     public async Task FailureMode_InvalidBody_IsRefusedAndModeUnchanged(string why, string body, int status)
     {
         _ = why;
-        await system.SetFailureModeAsync("order-service", new { mode = "slow", delayMs = 10 });
+        await system.SetFailureModeAsync(ServiceNames.Order, new FailureMode(FailureKind.Slow, DelayMs: 10));
 
-        foreach (var service in CircuitDemoApp.Services)
+        foreach (var service in ServiceNames.Stubs)
         {
-            using var client = system.Service(service);
+            using var client = system.CreateClient(service);
             using var direct = Put("/failure-mode", body, "application/json");
             await AssertProblemAsync(await client.SendAsync(direct), status);
         }
@@ -132,8 +147,8 @@ public sealed class BadInputTests(CircuitDemoApp system) : IAsyncLifetime
         using var viaGateway = Put("/simulate-failure/order", body, "application/json", HttpMethod.Post);
         await AssertProblemAsync(await system.Gateway.SendAsync(viaGateway), status);
 
-        Assert.Equal(new FailureModeView("slow", null, 10, null), await ModeAsync("order-service"));
-        Assert.Equal("none", (await ModeAsync("user-service")).Mode);
+        Assert.Equal(new FailureMode(FailureKind.Slow, DelayMs: 10), await ModeAsync(ServiceNames.Order));
+        Assert.Equal(FailureMode.None, await ModeAsync(ServiceNames.User));
     }
 
     [Theory]
@@ -142,24 +157,24 @@ public sealed class BadInputTests(CircuitDemoApp system) : IAsyncLifetime
     [InlineData("application/xml")]
     public async Task FailureMode_WrongContentType_Is415AndModeUnchanged(string contentType)
     {
-        using var client = system.Service("payment-service");
+        using var client = system.CreateClient(ServiceNames.Payment);
         using var request = Put("/failure-mode", """{"mode":"down"}""", contentType);
 
         await AssertProblemAsync(await client.SendAsync(request), 415);
-        Assert.Equal("none", (await ModeAsync("payment-service")).Mode);
+        Assert.Equal(FailureMode.None, await ModeAsync(ServiceNames.Payment));
     }
 
     [Fact]
     public async Task FailureMode_OneMegabyteBody_Is413AndModeUnchanged()
     {
         var body = "{\"mode\":\"down\",\"padding\":\"" + new string('x', 1024 * 1024) + "\"}";
-        using var client = system.Service("user-service");
+        using var client = system.CreateClient(ServiceNames.User);
         using var direct = Put("/failure-mode", body, "application/json");
         using var viaGateway = Put("/simulate-failure/user-service", body, "application/json", HttpMethod.Post);
 
         await AssertProblemAsync(await client.SendAsync(direct), 413);
         await AssertProblemAsync(await system.Gateway.SendAsync(viaGateway), 413);
-        Assert.Equal("none", (await ModeAsync("user-service")).Mode);
+        Assert.Equal(FailureMode.None, await ModeAsync(ServiceNames.User));
     }
 
     [Theory]
@@ -173,9 +188,9 @@ public sealed class BadInputTests(CircuitDemoApp system) : IAsyncLifetime
         using var request = Put($"/simulate-failure/{service}", """{"mode":"down"}""", "application/json", HttpMethod.Post);
 
         await AssertProblemAsync(await system.Gateway.SendAsync(request), 404);
-        foreach (var known in CircuitDemoApp.Services)
+        foreach (var known in ServiceNames.Stubs)
         {
-            Assert.Equal("none", (await ModeAsync(known)).Mode);
+            Assert.Equal(FailureMode.None, await ModeAsync(known));
         }
     }
 
@@ -205,9 +220,9 @@ public sealed class BadInputTests(CircuitDemoApp system) : IAsyncLifetime
         {
             Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
         };
-        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        request.Headers.Add(HeaderNames.IdempotencyKey, Guid.NewGuid().ToString());
 
-        using var payments = system.Service("payment-service");
+        using var payments = system.CreateClient(ServiceNames.Payment);
         var before = (await payments.GetFromJsonAsync<JsonElement>("/payments/user/bad-input")).GetProperty("payments").GetArrayLength();
 
         await AssertProblemAsync(await system.Gateway.SendAsync(request), 400);
@@ -223,16 +238,16 @@ public sealed class BadInputTests(CircuitDemoApp system) : IAsyncLifetime
         return request;
     }
 
-    private async Task<FailureModeView> ModeAsync(string service)
+    private async Task<FailureMode> ModeAsync(string service)
     {
-        using var client = system.Service(service);
-        return (await client.GetFromJsonAsync<FailureModeView>("/failure-mode"))!;
+        using var client = system.CreateClient(service);
+        return (await client.GetFromJsonAsync<FailureMode>("/failure-mode"))!;
     }
 
     private async Task<long> BusinessRequestsAsync()
     {
         long total = 0;
-        foreach (var service in CircuitDemoApp.Services)
+        foreach (var service in ServiceNames.Stubs)
         {
             total += await system.BusinessRequestsAsync(service);
         }

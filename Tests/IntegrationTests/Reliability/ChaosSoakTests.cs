@@ -1,44 +1,60 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using CircuitDemo.Contracts;
 using Xunit.Abstractions;
 
 namespace CircuitDemo.IntegrationTests.Reliability;
 
 /// <summary>
-/// 32 clients on <c>/user-dashboard</c> for a minute while a chaos loop breaks a random service in a random way every
-/// two seconds. Loopback only, bounded in time and count.
+/// 32 clients on <c>/user-dashboard</c> while a chaos loop breaks a random service in a random way every two seconds.
+/// Its length is a setting: <c>SOAK_SECONDS</c>, 60 by default and always in CI. Loopback only, bounded in time.
 /// </summary>
 [Collection(SharedSystem.Name)]
-public sealed class ChaosSoakTests(CircuitDemoApp system, ITestOutputHelper output)
+public sealed class ChaosSoakTests(CircuitDemoApp system, ITestOutputHelper output) : IAsyncLifetime
 {
-    private static readonly TimeSpan SoakDuration = TimeSpan.FromSeconds(60);
+    private const int Clients = 32;
     private static readonly TimeSpan ChaosInterval = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan LatencyBound = TimeSpan.FromSeconds(1) + TimeSpan.FromSeconds(2); // attempt timeout + margin
+
+    /// <summary>A read with its retry ends within two attempt timeouts + 1 s; a loaded machine adds queueing on top.</summary>
+    private static readonly TimeSpan LatencyBound = (2 * CircuitDemoApp.AttemptTimeout) + TimeSpan.FromSeconds(1);
+
     private static readonly string[] AllowedSources =
         ["live", "fallback:circuit-open", "fallback:timeout", "fallback:error", "fallback:unavailable"];
 
-    private static readonly object[] ChaosModes =
+    private static readonly FailureMode[] ChaosModes =
     [
-        new { mode = "error", statusCode = 500 },
-        new { mode = "slow", delayMs = 300 },
-        new { mode = "slow", delayMs = 2000 },
-        new { mode = "hang" },
-        new { mode = "flaky", failureRate = 0.5 },
-        new { mode = "down" },
+        new(FailureKind.Error, StatusCode: 500),
+        new(FailureKind.Slow, DelayMs: 300),
+        new(FailureKind.Slow, DelayMs: 2000),
+        new(FailureKind.Hang),
+        new(FailureKind.Flaky, FailureRate: 0.5),
+        new(FailureKind.Down),
+        new(FailureKind.Stall),
+        new(FailureKind.Cut),
+        new(FailureKind.Garbage),
+        new(FailureKind.Busy, StatusCode: 429, RetryAfterSeconds: 30),
     ];
 
-    [Fact]
-    public async Task ThirtyTwoClientsUnderChaos_NoErrorsInTime_RecoverAllClosed_CountsAddUp_HeapStable()
-    {
-        await system.ResetAsync();
-        var problems = new ConcurrentQueue<string>();
-        var requests = 0L;
-        var worstTicks = 0L;
-        var random = new Random(20261127);
-        using var stop = new CancellationTokenSource(SoakDuration);
-        var soakClock = Stopwatch.StartNew();
+    private static TimeSpan SoakDuration =>
+        TimeSpan.FromSeconds(int.TryParse(Environment.GetEnvironmentVariable("SOAK_SECONDS"), out var seconds) && seconds > 0 && !InCi ? seconds : 60);
 
-        var clients = Enumerable.Range(0, 32).Select(client => Task.Run(async () =>
+    private static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+
+    public Task InitializeAsync() => system.ResetAsync();
+
+    public Task DisposeAsync() => system.ResetAsync();
+
+    [Fact]
+    public async Task ThirtyTwoClientsUnderChaos_NoErrors_P99InBound_RecoverAllClosed_CountsAddUp_HeapStable()
+    {
+        var problems = new ConcurrentQueue<string>();
+        var latencies = new ConcurrentBag<double>();
+        var random = new Random(20261127);
+        var duration = SoakDuration;
+        using var stop = new CancellationTokenSource(duration);
+        var clock = Stopwatch.StartNew();
+
+        var clients = Enumerable.Range(0, Clients).Select(client => Task.Run(async () =>
         {
             var ids = new Random(client);
             while (!stop.IsCancellationRequested)
@@ -46,10 +62,8 @@ public sealed class ChaosSoakTests(CircuitDemoApp system, ITestOutputHelper outp
                 var watch = Stopwatch.StartNew();
                 var response = await system.Gateway.GetAsync($"/user-dashboard/soak-{ids.Next(1000)}");
                 var body = await response.Content.ReadAsStringAsync();
-                watch.Stop();
-                Interlocked.Increment(ref requests);
-                InterlockedMax(ref worstTicks, watch.Elapsed.Ticks);
-                if (Check(response, body, watch.Elapsed) is { } problem)
+                latencies.Add(watch.Elapsed.TotalMilliseconds);
+                if (Check(response, body) is { } problem)
                 {
                     problems.Enqueue(problem);
                 }
@@ -61,59 +75,66 @@ public sealed class ChaosSoakTests(CircuitDemoApp system, ITestOutputHelper outp
             while (!stop.IsCancellationRequested)
             {
                 await ResetModesAsync();
-                var service = CircuitDemoApp.Services[random.Next(CircuitDemoApp.Services.Length)];
+                var service = ServiceNames.Stubs[random.Next(ServiceNames.Stubs.Count)];
                 await system.SetFailureModeAsync(service, ChaosModes[random.Next(ChaosModes.Length)]);
                 await Task.Delay(ChaosInterval, CancellationToken.None);
             }
         });
 
-        var heapAfterFirst15s = await HeapAfterAsync(TimeSpan.FromSeconds(15), soakClock);
-        await Task.WhenAll(clients).WaitAsync(SoakDuration + TestTimeouts.Step);
+        // The heap baseline once warm (a quarter in): the median of three samples, so one unlucky collection does not set it.
+        await Task.Delay(duration / 4 - clock.Elapsed > TimeSpan.Zero ? duration / 4 - clock.Elapsed : TimeSpan.Zero);
+        var baseline = Median([(await HeapAsync()).HeapBytesAfterFullGc, (await HeapAsync()).HeapBytesAfterFullGc, (await HeapAsync()).HeapBytesAfterFullGc]);
+        await Task.WhenAll(clients).WaitAsync(duration + TestTimeouts.Step);
         await chaos.WaitAsync(TestTimeouts.Step);
-        var heapAtEnd = await HeapAsync();
+        var atEnd = Median([(await HeapAsync()).HeapBytesAfterFullGc, (await HeapAsync()).HeapBytesAfterFullGc, (await HeapAsync()).HeapBytesAfterFullGc]);
 
         // Recovery: every mode back to none; traffic drives every breaker through its probes to Closed.
         await ResetModesAsync();
         await Eventually.UntilAsync(
             async () => (await system.DashboardAsync("soak-final"), await system.BreakersAsync()),
-            r => r.Item1.Sources == new SourcesView("live", "live", "live") && r.Item2.All(b => b.State == "Closed"),
-            "every breaker Closed and every section live after the chaos",
+            r => r.Item1.Sources == new DashboardSources("live", "live", "live") && r.Item2.Where(b => !b.Name.EndsWith(BreakerNames.WriteSuffix, StringComparison.Ordinal)).All(b => b.State == "Closed"),
+            "every read breaker Closed and every section live after the chaos",
             TimeSpan.FromSeconds(60));
         var breakers = await system.BreakersAsync();
-        var transitions = system.Logs.Count(r => r.Category?.StartsWith("AppHost.Resources.gateway", StringComparison.Ordinal) == true
-            && r.Message.Contains("Circuit breaker ", StringComparison.Ordinal) && r.Message.Contains(" -> ", StringComparison.Ordinal));
+        var transitions = breakers.Sum(b => b.StateChanges.Count > 0 ? b.StateChanges[^1].Sequence : 0);
 
-        output.WriteLine($"Requests: {requests} in {SoakDuration.TotalSeconds:0} s ({requests / SoakDuration.TotalSeconds:0} per second); worst latency {TimeSpan.FromTicks(worstTicks).TotalMilliseconds:0} ms");
-        output.WriteLine($"Breaker transitions logged by the gateway: {transitions}");
-        output.WriteLine($"Gateway heap after full GC: {heapAfterFirst15s.HeapBytesAfterFullGc / 1024} KiB at 15 s, {heapAtEnd.HeapBytesAfterFullGc / 1024} KiB at the end");
+        var sorted = latencies.Order().ToArray();
+        var p99 = sorted[(int)(sorted.Length * 0.99)];
+        var overBound = sorted.Count(l => l > LatencyBound.TotalMilliseconds);
+        var summary =
+            $"- Soak: {sorted.Length:N0} requests in {duration.TotalSeconds:0} s ({sorted.Length / duration.TotalSeconds:0}/s) from {Clients} clients, {problems.Count} bad answers; " +
+            $"latency p50 {sorted[sorted.Length / 2]:0} ms, p99 {p99:0} ms, {overBound} ({100.0 * overBound / sorted.Length:0.00} %) over {LatencyBound.TotalMilliseconds:0} ms, worst {sorted[^1]:0} ms; " +
+            $"{transitions} breaker transitions; afterwards every read breaker Closed and every section live; " +
+            $"gateway heap after a full GC (median of three) {baseline / 1024:N0} KiB once warm, {atEnd / 1024:N0} KiB at the end ({100.0 * (atEnd - baseline) / baseline:+0.0;-0.0} %, limit +20 %).\n";
+        output.WriteLine(summary);
         foreach (var b in breakers)
         {
             output.WriteLine($"  {b.Name}: total {b.TotalRequests} = {b.SuccessfulRequests} ok + {b.FailedRequests} failed + {b.RejectedRequests} rejected + {b.CancelledRequests} cancelled");
         }
 
+        if (InCi || duration >= TimeSpan.FromSeconds(60))
+        {
+            TestReport.Text("soak", summary);
+        }
+
         Assert.True(problems.IsEmpty, $"{problems.Count} bad answers, first: {string.Join(" | ", problems.Take(5))}");
-        Assert.True(requests > 1000, $"Only {requests} requests in {SoakDuration}.");
+        Assert.True(sorted.Length > 20 * duration.TotalSeconds, $"Only {sorted.Length} requests in {duration}.");
         Assert.True(transitions > 0, "The chaos never tripped a breaker: the soak tested nothing.");
+        Assert.True(p99 <= LatencyBound.TotalMilliseconds, $"p99 {p99:0} ms over the bound {LatencyBound.TotalMilliseconds:0} ms.");
+        Assert.True(overBound <= sorted.Length * 0.005, $"{overBound} of {sorted.Length} answers over {LatencyBound.TotalMilliseconds:0} ms (allowed 0.5 %); the worst {sorted[^1]:0} ms.");
         Assert.All(breakers, b =>
         {
             Assert.Equal(0, b.InFlightRequests);
             Assert.Equal(b.TotalRequests, b.SuccessfulRequests + b.FailedRequests + b.RejectedRequests + b.CancelledRequests);
         });
-        Assert.True(
-            heapAtEnd.HeapBytesAfterFullGc < heapAfterFirst15s.HeapBytesAfterFullGc * 1.2,
-            $"The gateway's heap grew from {heapAfterFirst15s.HeapBytesAfterFullGc} to {heapAtEnd.HeapBytesAfterFullGc} bytes.");
+        Assert.True(atEnd < baseline * 1.2, $"The gateway's heap grew from {baseline} to {atEnd} bytes.");
     }
 
-    private static string? Check(HttpResponseMessage response, string body, TimeSpan latency)
+    private static string? Check(HttpResponseMessage response, string body)
     {
         if (response.StatusCode != HttpStatusCode.OK)
         {
             return $"{(int)response.StatusCode}: {body}";
-        }
-
-        if (latency > LatencyBound)
-        {
-            return $"took {latency.TotalMilliseconds:0} ms";
         }
 
         try
@@ -135,21 +156,10 @@ public sealed class ChaosSoakTests(CircuitDemoApp system, ITestOutputHelper outp
 
     private async Task ResetModesAsync()
     {
-        foreach (var service in CircuitDemoApp.Services)
+        foreach (var service in ServiceNames.Stubs)
         {
-            await system.SetFailureModeAsync(service, new { mode = "none" });
+            await system.SetFailureModeAsync(service, FailureMode.None);
         }
-    }
-
-    private async Task<HeapView> HeapAfterAsync(TimeSpan at, Stopwatch clock)
-    {
-        var wait = at - clock.Elapsed;
-        if (wait > TimeSpan.Zero)
-        {
-            await Task.Delay(wait); // the soak's own timeline, not a wait for an event
-        }
-
-        return await HeapAsync();
     }
 
     private async Task<HeapView> HeapAsync()
@@ -160,18 +170,5 @@ public sealed class ChaosSoakTests(CircuitDemoApp system, ITestOutputHelper outp
         return (await response.Content.ReadFromJsonAsync<HeapView>())!;
     }
 
-    private static void InterlockedMax(ref long target, long value)
-    {
-        var current = Interlocked.Read(ref target);
-        while (value > current)
-        {
-            var previous = Interlocked.CompareExchange(ref target, value, current);
-            if (previous == current)
-            {
-                return;
-            }
-
-            current = previous;
-        }
-    }
+    private static long Median(long[] samples) => samples.Order().ElementAt(samples.Length / 2);
 }

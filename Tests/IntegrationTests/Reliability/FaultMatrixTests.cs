@@ -1,194 +1,184 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
+using CircuitDemo.Contracts;
 using Xunit.Abstractions;
 
 namespace CircuitDemo.IntegrationTests.Reliability;
 
 /// <summary>
-/// Every fault the stub services can inject, and a real process stop, against one service at a time: the dashboard
-/// keeps answering 200 in time with that section's fallback, the breaker opens at its threshold and stops calling,
-/// and after recovery it goes HalfOpen after the open duration and Closed after the success threshold.
+/// Every fault a stub service can inject, and a real process stop, against each service in turn: the dashboard keeps
+/// answering 200 in time with that section's fallback and the others live, the breaker opens at its threshold, a call
+/// it rejects reaches no service, and after recovery it goes HalfOpen after the open duration and Closed after the
+/// success threshold. Each case writes its row of the README's table.
 /// </summary>
-public abstract class FaultMatrixTests(CircuitDemoApp system, ITestOutputHelper output)
+[Collection(SharedSystem.Name)]
+public sealed class FaultMatrixTests(CircuitDemoApp system, ITestOutputHelper output) : IAsyncLifetime
 {
-    /// <summary>The attempt timeout the test configuration gives every breaker, plus room for a loaded 2-core machine.</summary>
-    private static readonly TimeSpan LatencyBound = TimeSpan.FromSeconds(1) + TimeSpan.FromSeconds(2);
+    private const string Table = "fault-matrix";
+    private const string Header = "| service | fault | first fallback | time to open | time to close | slowest answer |\n|---|---|---|---|---|---|";
 
-    private static readonly ConcurrentDictionary<string, string> Results = new();
+    /// <summary>A read, its one retry included, ends within two attempt timeouts plus 1 s.</summary>
+    private static readonly TimeSpan LatencyBound = (2 * CircuitDemoApp.AttemptTimeout) + TimeSpan.FromSeconds(1);
 
-    public static TheoryData<string> Faults => ["error", "slow", "hang", "flaky", "down", "stopped"];
-
-    protected abstract string Service { get; }
-
-    /// <summary>The seed's threshold for this service (the gateway's appsettings).</summary>
-    protected abstract int Threshold { get; }
-
-    private TimeSpan _worstLatency;
-
-    [Theory]
-    [MemberData(nameof(Faults))]
-    public async Task Fault_ServesFallbackInTime_OpensAtThreshold_RejectsWithoutCalling_ThenRecovers(string fault)
+    /// <summary>The seed's thresholds (the gateway's appsettings).</summary>
+    private static readonly Dictionary<string, int> Thresholds = new()
     {
-        await system.ResetAsync();
-        try
+        [ServiceNames.User] = 2,
+        [ServiceNames.Order] = 3,
+        [ServiceNames.Payment] = 2,
+    };
+
+    /// <summary>Each fault, with exactly the body the contract shows where it shows one, and the reason its first fallback gives.</summary>
+    private static readonly Dictionary<string, (FailureMode? Mode, string Reason)> Faults = new()
+    {
+        ["error"] = (new(FailureKind.Error, StatusCode: 500), "fallback:error"),
+        ["slow"] = (new(FailureKind.Slow, DelayMs: 3000), "fallback:timeout"),
+        ["hang"] = (new(FailureKind.Hang), "fallback:timeout"),
+        ["flaky"] = (new(FailureKind.Flaky, FailureRate: 1.0), "fallback:error"),
+        ["down"] = (new(FailureKind.Down), "fallback:unavailable"),
+
+        // Aspire's endpoint proxy still accepts the connection of a stopped process and holds it: a timeout.
+        ["stopped"] = (null, "fallback:timeout"),
+        ["stall"] = (new(FailureKind.Stall), "fallback:timeout"),
+        ["trickle"] = (new(FailureKind.Trickle, DurationMs: 20_000), "fallback:timeout"),
+        ["cut"] = (new(FailureKind.Cut), "fallback:error"),
+        ["garbage"] = (new(FailureKind.Garbage), "fallback:error"),
+        ["busy"] = (new(FailureKind.Busy, StatusCode: 503, RetryAfterSeconds: 120), "fallback:error"),
+        ["huge"] = (new(FailureKind.Huge, SizeBytes: 300_000_000), "fallback:error"),
+    };
+
+    private TimeSpan _slowest;
+
+    public static TheoryData<string, string> Cases()
+    {
+        var cases = new TheoryData<string, string>();
+        foreach (var service in ServiceNames.Stubs)
         {
-            await InjectAndRecoverAsync(fault);
-        }
-        finally
-        {
-            if (fault == "stopped")
+            foreach (var fault in Faults.Keys)
             {
-                await EnsureRunningAsync(); // whatever failed, the next case needs the process back
+                cases.Add(service, fault);
             }
         }
+
+        return cases;
     }
 
-    private async Task InjectAndRecoverAsync(string fault)
+    public Task InitializeAsync() => system.ResetAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Fault_AnswersInTime_OpensAtThreshold_RejectsWithoutCalling_Recovers(string service, string fault)
     {
-        // Inject the fault; the first answer falls back with the fault's own reason, the other sections stay live.
+        var threshold = Thresholds[service];
         var injected = Stopwatch.StartNew();
-        await InjectAsync(fault);
-        var first = await TimedDashboardAsync();
-        Assert.Equal(ExpectedReason(fault), SourceOf(first));
-        AssertOthersLive(first);
-        AssertFallbackShape(first);
+        await InjectAsync(service, fault);
+
+        // The first answer falls back with the fault's own reason; the other sections stay live.
+        var first = await TimedDashboardAsync(service);
+        Assert.Equal(Faults[fault].Reason, SourceOf(first, service));
+        AssertFallbackShape(first, service);
 
         // The breaker opens after exactly the configured threshold of consecutive failures.
         var open = await Eventually.UntilAsync(
-            async () => { await TimedDashboardAsync(); return await system.BreakerAsync(Service); },
+            async () =>
+            {
+                await TimedDashboardAsync(service);
+                return await system.BreakerAsync(service);
+            },
             b => b.State == "Open",
-            $"{Service}'s breaker to open under {fault}");
+            $"{service}'s breaker to open under {fault}");
         var timeToOpen = injected.Elapsed;
-        Assert.Equal(Threshold, open.FailureCount);
-        Assert.Equal($"{Threshold} consecutive failures", open.StateChanges[^1].Reason);
+        Assert.Equal(threshold, open.FailureCount);
+        Assert.Equal($"{threshold} consecutive failures", open.StateChanges[^1].Reason);
 
-        // While open: fallback at once, and the service is not called.
-        var callsBefore = fault == "stopped" ? 0 : await system.BusinessRequestsAsync(Service);
-        var rejected = await TimedDashboardAsync();
-        Assert.Equal("fallback:circuit-open", SourceOf(rejected));
-        AssertOthersLive(rejected);
-        if (fault != "stopped")
-        {
-            Assert.Equal(callsBefore, await system.BusinessRequestsAsync(Service));
-        }
+        await AssertRejectedWithoutCallingAsync(service, fault);
 
-        Assert.True((await system.BreakerAsync(Service)).RejectedRequests > open.RejectedRequests);
-
-        // Recover: HalfOpen after the open duration, Closed after the success threshold, live data again.
+        // Recovery: HalfOpen after the open duration, Closed after the success threshold, live data again.
         var recovering = Stopwatch.StartNew();
-        await RecoverAsync(fault);
+        await RecoverAsync(service, fault);
         var closed = await Eventually.UntilAsync(
-            async () => { await TimedDashboardAsync(); return await system.BreakerAsync(Service); },
+            async () =>
+            {
+                await TimedDashboardAsync(service);
+                return await system.BreakerAsync(service);
+            },
             b => b.State == "Closed",
-            $"{Service}'s breaker to close after {fault}",
+            $"{service}'s breaker to close after {fault}",
             TimeSpan.FromSeconds(60));
         var timeToClose = recovering.Elapsed;
-        var (openedAt, halfOpen, closing) = (closed.StateChanges[^3], closed.StateChanges[^2], closed.StateChanges[^1]);
-        Assert.Equal("Open", openedAt.To); // from Closed, or from HalfOpen if a probe came before the service was back
+        var (opened, halfOpen, closing) = (closed.StateChanges[^3], closed.StateChanges[^2], closed.StateChanges[^1]);
+        Assert.Equal("Open", opened.To); // from Closed, or from HalfOpen if a probe came before the service was back
         Assert.Equal(("Open", "HalfOpen"), (halfOpen.From, halfOpen.To));
-        Assert.Equal(TimeSpan.FromSeconds(1), halfOpen.Timestamp - openedAt.Timestamp);
+        Assert.InRange(halfOpen.Timestamp - opened.Timestamp, CircuitDemoApp.OpenDuration - TimeSpan.FromMilliseconds(5), CircuitDemoApp.OpenDuration + TimeSpan.FromMilliseconds(5));
         Assert.Equal(("HalfOpen", "Closed", "2 successful probes"), (closing.From, closing.To, closing.Reason));
-        Assert.Equal("live", SourceOf(await TimedDashboardAsync()));
+        Assert.Equal("live", SourceOf(await TimedDashboardAsync(service), service));
 
-        Results[$"{Service}|{fault}"] =
-            $"| {Service} | {fault} | {ExpectedReason(fault)} | {timeToOpen.TotalSeconds:0.0} s | {timeToClose.TotalSeconds:0.0} s | {_worstLatency.TotalMilliseconds:0} ms |";
-        output.WriteLine(Results[$"{Service}|{fault}"]);
-        await File.WriteAllLinesAsync(
-            Dashboard.Artifacts.PathFor("fault-matrix.md"),
-            ["| service | fault | first fallback | time to open | time to close | worst dashboard latency |", "|---|---|---|---|---|---|",
-             .. Results.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => r.Value)]);
+        var row = $"| {service} | {fault} | {Faults[fault].Reason} | {timeToOpen.TotalSeconds:0.0} s | {timeToClose.TotalSeconds:0.0} s | {_slowest.TotalMilliseconds:0} ms |";
+        output.WriteLine(row);
+        TestReport.Row(Table, Header, $"{Array.IndexOf([.. ServiceNames.Stubs], service)}{Faults.Keys.ToList().IndexOf(fault):00}", row);
     }
 
-    private async Task<DashboardResponse> TimedDashboardAsync()
+    // A call the breaker rejects reaches no service: the service's own count (where it is running) and the breaker's
+    // attempts both stay put. Judged on a call answered before the next attempt time, after which it could be a probe.
+    private async Task AssertRejectedWithoutCallingAsync(string service, string fault)
+    {
+        var (open, (serviceCalls, answer)) = await system.WhileOpenAsync(service, async () =>
+            (fault == "stopped" ? (long?)null : await system.BusinessRequestsAsync(service), await TimedDashboardAsync(service)));
+
+        var after = await system.BreakerAsync(service);
+        Assert.Equal("fallback:circuit-open", SourceOf(answer, service));
+        Assert.Equal((open.FailedRequests, open.SuccessfulRequests), (after.FailedRequests, after.SuccessfulRequests));
+        Assert.True(after.RejectedRequests > open.RejectedRequests);
+        if (serviceCalls is { } before)
+        {
+            Assert.Equal(before, await system.BusinessRequestsAsync(service));
+        }
+    }
+
+    private async Task<DashboardResponse> TimedDashboardAsync(string service)
     {
         var watch = Stopwatch.StartNew();
         var dashboard = await system.DashboardAsync("matrix-1");
         watch.Stop();
-        _worstLatency = watch.Elapsed > _worstLatency ? watch.Elapsed : _worstLatency;
-        Assert.True(watch.Elapsed < LatencyBound, $"{Service}: the dashboard took {watch.Elapsed.TotalMilliseconds:0} ms.");
+        _slowest = watch.Elapsed > _slowest ? watch.Elapsed : _slowest;
+        Assert.True(watch.Elapsed < LatencyBound, $"{service}: the dashboard took {watch.Elapsed.TotalMilliseconds:0} ms (bound {LatencyBound.TotalMilliseconds:0} ms).");
+        Assert.All(ServiceNames.Stubs.Where(s => s != service), other => Assert.Equal("live", SourceOf(dashboard, other)));
         return dashboard;
     }
 
-    private async Task InjectAsync(string fault)
-    {
-        switch (fault)
-        {
-            case "stopped":
-                await system.App.ResourceCommands.ExecuteCommandAsync(Resource(), KnownResourceCommands.StopCommand).WaitAsync(TestTimeouts.Step);
-                break;
-            default:
-                await system.SetFailureModeAsync(Service, fault switch
-                {
-                    "error" => new { mode = "error", statusCode = 503 },
-                    "slow" => new { mode = "slow", delayMs = 3000 },
-                    "flaky" => new { mode = "flaky", failureRate = 1.0 },
-                    _ => (object)new { mode = fault },
-                });
-                break;
-        }
-    }
+    private Task InjectAsync(string service, string fault) =>
+        Faults[fault].Mode is { } mode
+            ? system.SetFailureModeAsync(service, mode)
+            : system.ExecuteAsync(service, KnownResourceCommands.StopCommand);
 
-    private async Task RecoverAsync(string fault)
+    private async Task RecoverAsync(string service, string fault)
     {
         if (fault == "stopped")
         {
-            await EnsureRunningAsync();
+            await system.EnsureRunningAsync(service);
             return;
         }
 
-        using var client = system.Service(Service);
-        using var request = CircuitDemoApp.Admin(HttpMethod.Delete, "/failure-mode");
-        (await client.SendAsync(request)).EnsureSuccessStatusCode();
+        await system.SetFailureModeAsync(service, FailureMode.None);
     }
 
-    private async Task EnsureRunningAsync()
+    private static string SourceOf(DashboardResponse dashboard, string service) => service switch
     {
-        if (system.App.ResourceNotifications.TryGetCurrentState(Service, out var current)
-            && current.Snapshot.State?.Text == KnownResourceStates.Running)
-        {
-            return;
-        }
-
-        await system.App.ResourceCommands.ExecuteCommandAsync(Resource(), KnownResourceCommands.StartCommand).WaitAsync(TestTimeouts.Step);
-        await system.App.ResourceNotifications.WaitForResourceHealthyAsync(Service).WaitAsync(TestTimeouts.Startup);
-    }
-
-    private IResource Resource() =>
-        system.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == Service);
-
-    // A stopped process looks like a hang, not a refused connection: Aspire's endpoint proxy still accepts the
-    // connection and holds it with nothing behind, so the attempt times out.
-    private static string ExpectedReason(string fault) => fault switch
-    {
-        "error" or "flaky" => "fallback:error",
-        "slow" or "hang" or "stopped" => "fallback:timeout",
-        _ => "fallback:unavailable",
-    };
-
-    private string SourceOf(DashboardResponse dashboard) => Service switch
-    {
-        "user-service" => dashboard.Sources.User,
-        "order-service" => dashboard.Sources.Orders,
+        ServiceNames.User => dashboard.Sources.User,
+        ServiceNames.Order => dashboard.Sources.Orders,
         _ => dashboard.Sources.Payments,
     };
 
-    private void AssertOthersLive(DashboardResponse dashboard)
+    private static void AssertFallbackShape(DashboardResponse dashboard, string service)
     {
-        var others = new[] { ("user-service", dashboard.Sources.User), ("order-service", dashboard.Sources.Orders), ("payment-service", dashboard.Sources.Payments) }
-            .Where(s => s.Item1 != Service);
-        Assert.All(others, s => Assert.Equal("live", s.Item2));
-    }
-
-    private void AssertFallbackShape(DashboardResponse dashboard)
-    {
-        switch (Service)
+        switch (service)
         {
-            case "user-service":
+            case ServiceNames.User:
                 Assert.Equal("Fallback User", dashboard.User.GetProperty("name").GetString());
                 Assert.True(dashboard.User.GetProperty("fromCache").GetBoolean());
                 break;
-            case "order-service":
+            case ServiceNames.Order:
                 Assert.Equal(0, dashboard.Orders.GetProperty("orders").GetArrayLength());
                 Assert.True(dashboard.Orders.GetProperty("fromCache").GetBoolean());
                 break;
@@ -197,28 +187,4 @@ public abstract class FaultMatrixTests(CircuitDemoApp system, ITestOutputHelper 
                 break;
         }
     }
-}
-
-public sealed class UserServiceFaultMatrixTests(CircuitDemoApp system, ITestOutputHelper output)
-    : FaultMatrixTests(system, output), IClassFixture<CircuitDemoApp>
-{
-    protected override string Service => "user-service";
-
-    protected override int Threshold => 2;
-}
-
-public sealed class OrderServiceFaultMatrixTests(CircuitDemoApp system, ITestOutputHelper output)
-    : FaultMatrixTests(system, output), IClassFixture<CircuitDemoApp>
-{
-    protected override string Service => "order-service";
-
-    protected override int Threshold => 3;
-}
-
-public sealed class PaymentServiceFaultMatrixTests(CircuitDemoApp system, ITestOutputHelper output)
-    : FaultMatrixTests(system, output), IClassFixture<CircuitDemoApp>
-{
-    protected override string Service => "payment-service";
-
-    protected override int Threshold => 2;
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using CircuitDemo.Contracts;
 using CircuitDemo.ServiceDefaults.CircuitBreaking;
 using CircuitDemo.ServiceDefaults.HttpClients;
@@ -30,6 +31,17 @@ public sealed class ResponseBodyTests : IDisposable
 
         Assert.Equal(new User("1", "Ada", "ada@example.com"), user);
         Assert.Equal(1, _pipeline.Status("payment-service").SuccessfulRequests);
+    }
+
+    [Fact]
+    public async Task CheckedAnswer_CanStillBeReadByTheCaller()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "http://payment-service/payments/user/1").ExpectJson<Payment>();
+        _pipeline.Answer(() => ClientPipeline.Json("""{"id":"p1","amount":12.5,"currency":"EUR","status":"completed"}"""));
+
+        using var response = await _pipeline.Client.SendAsync(request);
+
+        Assert.Equal(new Payment("p1", 12.5m, "EUR", "completed"), await response.Content.ReadFromJsonAsync<Payment>());
     }
 
     [Fact]

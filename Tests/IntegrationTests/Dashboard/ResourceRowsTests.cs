@@ -1,0 +1,103 @@
+using CircuitDemo.Contracts;
+
+namespace CircuitDemo.IntegrationTests.Dashboard;
+
+/// <summary>
+/// What the AppHost shows on the Resources page, read from its resource notifications (what the dashboard renders):
+/// a row per breaker following its breaker within a second, the row's buttons, the stubs' failure modes, the traffic.
+/// </summary>
+[Collection(SharedSystem.Name)]
+public sealed class ResourceRowsTests(CircuitDemoApp system) : IAsyncLifetime
+{
+    public Task InitializeAsync() => system.ResetAsync();
+
+    public Task DisposeAsync() => system.ResetAsync();
+
+    [Fact]
+    public async Task BreakerRow_ReadsEachStateWithinASecondOfTheTransition_WithItsProperties()
+    {
+        var rowOpen = system.WaitForBreakerRowAsync(ServiceNames.Order, "Open", TestTimeouts.Step);
+        var rowHalfOpen = system.WaitForBreakerRowAsync(ServiceNames.Order, "HalfOpen", TestTimeouts.Step);
+        await system.SetFailureModeAsync(ServiceNames.Order, new FailureMode(FailureKind.Error, StatusCode: 500));
+        await system.DashboardAsync("rows");
+        await system.DashboardAsync("rows");
+
+        var shownOpen = await rowOpen;
+        var shownHalfOpen = await rowHalfOpen;
+        var changes = (await system.BreakerAsync(ServiceNames.Order)).StateChanges;
+        var (opened, halfOpen) = (changes.Single(c => c.To == "Open"), changes.Single(c => c.To == "HalfOpen"));
+        Assert.True(shownOpen - opened.Timestamp < TimeSpan.FromSeconds(1), $"The row read Open {(shownOpen - opened.Timestamp).TotalMilliseconds:0} ms after the transition.");
+        Assert.True(shownHalfOpen - halfOpen.Timestamp < TimeSpan.FromSeconds(1), $"The row read HalfOpen {(shownHalfOpen - halfOpen.Timestamp).TotalMilliseconds:0} ms after it was due.");
+
+        var row = Snapshot(BreakerNames.RowName(ServiceNames.Order));
+        Assert.Equal(KnownResourceStateStyles.Warn, row.State?.Style);
+        Assert.Equal("3 of 3", Property(row, "Failure streak"));
+        Assert.StartsWith("open duration elapsed", Property(row, "Last change"));
+        Assert.Equal("1 HalfOpen", Property(row, "Replicas"));
+    }
+
+    [Fact]
+    public async Task BreakerRowButtons_IsolateAndReset_ActOnTheBreaker_EachEnabledOnlyWhereItChangesSomething()
+    {
+        var row = BreakerNames.RowName(ServiceNames.Payment + BreakerNames.WriteSuffix);
+        await system.WaitForBreakerRowAsync(ServiceNames.Payment + BreakerNames.WriteSuffix, "Closed", TestTimeouts.Step);
+        Assert.Equal((ResourceCommandState.Enabled, ResourceCommandState.Disabled), (CommandState(row, "isolate"), CommandState(row, "reset")));
+
+        await system.ExecuteAsync(row, "isolate");
+        await system.WaitForBreakerRowAsync(ServiceNames.Payment + BreakerNames.WriteSuffix, "Isolated", TestTimeouts.Step);
+        Assert.Equal("Isolated", (await system.BreakerAsync(ServiceNames.Payment + BreakerNames.WriteSuffix)).State);
+        Assert.Equal(KnownResourceStateStyles.Error, Snapshot(row).State?.Style);
+        await Eventually.UntilAsync(() => Task.FromResult((CommandState(row, "isolate"), CommandState(row, "reset"))), s => s == (ResourceCommandState.Disabled, ResourceCommandState.Enabled), "the buttons to follow the state");
+
+        await system.ExecuteAsync(row, "reset");
+        await system.WaitForBreakerRowAsync(ServiceNames.Payment + BreakerNames.WriteSuffix, "Closed", TestTimeouts.Step);
+        Assert.Equal("Closed", (await system.BreakerAsync(ServiceNames.Payment + BreakerNames.WriteSuffix)).State);
+    }
+
+    [Fact]
+    public async Task StubRow_ShowsItsFailureMode_BeforeAnyRequest_AndTheDestructiveButtonsAsk()
+    {
+        await system.SetFailureModeAsync(ServiceNames.User, new FailureMode(FailureKind.Trickle, DurationMs: 20_000));
+
+        await system.App.ResourceNotifications
+            .WaitForResourceAsync(ServiceNames.User, e => Property(e.Snapshot, "Failure mode") == "trickle (20000 ms)")
+            .WaitAsync(TestTimeouts.Step);
+        await system.App.ResourceNotifications
+            .WaitForResourceAsync(ServiceNames.User, e => e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded)
+            .WaitAsync(TestTimeouts.Step);
+
+        var commands = Snapshot(ServiceNames.User).Commands;
+        Assert.All(["fail-down", "fail-hang", "fail-stall"], name => Assert.False(string.IsNullOrEmpty(commands.Single(c => c.Name == name).ConfirmationMessage)));
+        Assert.True(string.IsNullOrEmpty(commands.Single(c => c.Name == "recover").ConfirmationMessage));
+        Assert.False(string.IsNullOrEmpty(Snapshot(BreakerNames.RowName(ServiceNames.User)).Commands.Single(c => c.Name == "isolate").ConfirmationMessage));
+    }
+
+    [Fact]
+    public async Task Traffic_StartedFromItsRow_SendsSteadyRequestsToTheDashboard_StopsCleanly()
+    {
+        var before = (await system.BreakerAsync(ServiceNames.User)).TotalRequests;
+
+        await system.ExecuteAsync(ServiceNames.Traffic, KnownResourceCommands.StartCommand);
+        await system.App.ResourceNotifications.WaitForResourceAsync(ServiceNames.Traffic, KnownResourceStates.Running).WaitAsync(TestTimeouts.Startup);
+        var flowing = await Eventually.UntilAsync(
+            async () => (await system.BreakerAsync(ServiceNames.User)).TotalRequests - before,
+            sent => sent >= 3 * CircuitDemoApp.TrafficRate,
+            "three seconds' worth of traffic to reach user-service's breaker",
+            TestTimeouts.Startup);
+
+        await system.ExecuteAsync(ServiceNames.Traffic, KnownResourceCommands.StopCommand);
+        var stopped = Snapshot(ServiceNames.Traffic);
+        Assert.True(stopped.State?.Text == KnownResourceStates.Finished || stopped.State?.Text == KnownResourceStates.Exited, $"traffic is {stopped.State?.Text}");
+        Assert.True(stopped.ExitCode is null or 0, $"traffic exited with {stopped.ExitCode}");
+        Assert.True(flowing > 0);
+    }
+
+    private CustomResourceSnapshot Snapshot(string resource) =>
+        system.App.ResourceNotifications.TryGetCurrentState(resource, out var current) ? current.Snapshot : throw new InvalidOperationException($"No {resource}");
+
+    private ResourceCommandState CommandState(string resource, string command) =>
+        Snapshot(resource).Commands.Single(c => c.Name == command).State;
+
+    private static string? Property(CustomResourceSnapshot snapshot, string displayName) =>
+        snapshot.Properties.FirstOrDefault(p => p.DisplayName == displayName)?.Value?.ToString();
+}

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using CircuitDemo.Contracts;
+
+namespace CircuitDemo.IntegrationTests.Reliability;
+
+/// <summary>
+/// The four projects as plain processes, without the AppHost, each on a free loopback port and with no admin key
+/// configured: for behaviour that needs real processes but not the orchestration (a whole second AppHost would cost a
+/// minute of the suite). Stopped by their own process ids.
+/// </summary>
+public sealed class StandaloneServices : IAsyncLifetime
+{
+    private readonly Dictionary<string, (Process Process, Uri Url)> _running = [];
+
+    /// <summary>An HttpClient to one of the four.</summary>
+    public HttpClient Client(string project) => new() { BaseAddress = _running[project].Url, Timeout = TestTimeouts.Step };
+
+    public async Task InitializeAsync()
+    {
+        foreach (var (name, project) in Projects())
+        {
+            Start(name, project);
+        }
+
+        foreach (var name in _running.Keys)
+        {
+            await WaitUntilAliveAsync(name);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var (process, _) in _running.Values)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync().WaitAsync(TestTimeouts.Shutdown);
+            process.Dispose();
+        }
+    }
+
+    private static IEnumerable<(string Name, IProjectMetadata Project)> Projects() =>
+    [
+        (ServiceNames.User, new Projects.UserService()),
+        (ServiceNames.Order, new Projects.OrderService()),
+        (ServiceNames.Payment, new Projects.PaymentService()),
+        (ServiceNames.Gateway, new Projects.Gateway()),
+    ];
+
+    private void Start(string name, IProjectMetadata project)
+    {
+        var directory = Path.GetDirectoryName(project.ProjectPath)!;
+        var assembly = Path.GetFileNameWithoutExtension(project.ProjectPath);
+
+        // Built beside this test assembly's own configuration (Debug or Release).
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var url = new Uri($"http://127.0.0.1:{FreePort()}");
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(directory, "bin", configuration, "net10.0", assembly + ".dll"), "--urls", url.ToString()])
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment[Settings.AdminKeyVariable] = "";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (other, (_, otherUrl)) in _running)
+        {
+            start.Environment[$"services__{other}__http__0"] = otherUrl.ToString();
+        }
+
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _running[name] = (process, url);
+    }
+
+    private async Task WaitUntilAliveAsync(string name)
+    {
+        using var client = Client(name);
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                try
+                {
+                    return (await client.GetAsync("/alive")).IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            },
+            alive => alive,
+            $"{name} to answer /alive",
+            TestTimeouts.Startup);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
