@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Load test of GET /user-dashboard/{id}: 64 connections for a fixed time, four scenarios side by side:
-#   (a) all healthy; (b) payment-service hanging, breakers on; (c) hanging, breakers off; (d) payment-service down.
+# Load test of GET /user-dashboard/{id}: 64 connections for a fixed time, five scenarios side by side:
+#   (a) all healthy; (b) payment-service hanging, breakers on; (c) hanging, breakers off; (d) payment-service down;
+#   (e) payment-service stalling mid-body, breakers on. Writes the table to Tests/artifacts/load.md.
 #
 # It runs the four projects directly (Release builds, fixed loopback ports 3100-3103), not through the AppHost:
 # the script must control each process's environment (CircuitBreaker__Enabled=false for (c)) and stop exactly what
@@ -94,9 +95,14 @@ kill "$GATEWAY_PID"; wait "$GATEWAY_PID" 2>/dev/null || true; unset 'PIDS[-1]'
 start_gateway
 payment_mode '{"mode":"down"}'
 measure "(d) payment-service down, breakers on"
+payment_mode '{"mode":"stall"}'
+measure "(e) payment-service stalls mid-body, breakers on"
 
-echo
-echo "GET /user-dashboard/42, $CONNECTIONS connections, $DURATION s per scenario, $(nproc) cores, $(date -u +%Y-%m-%d)"
-echo "| scenario                                     |       rps |      p50 |      p99 | non-200 | timeouts |"
-echo "|----------------------------------------------|----------:|---------:|---------:|--------:|---------:|"
-printf '%s\n' "${ROWS[@]}"
+mkdir -p Tests/artifacts
+{
+  echo "GET /user-dashboard/42, $CONNECTIONS connections, $DURATION s per scenario, $(nproc) cores (\`LOAD_DURATION=$DURATION scripts/load.sh\`):"
+  echo
+  echo "| scenario                                     |       rps |      p50 |      p99 | non-200 | timeouts |"
+  echo "|----------------------------------------------|----------:|---------:|---------:|--------:|---------:|"
+  printf '%s\n' "${ROWS[@]}"
+} | tee Tests/artifacts/load.md

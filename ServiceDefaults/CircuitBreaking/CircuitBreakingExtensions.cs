@@ -52,6 +52,3 @@ public static class CircuitBreakingExtensions
         return services;
     }
 }
-
-/// <summary>A breaker the host declared with <see cref="CircuitBreakingExtensions.AddCircuitBreakers{TBuilder}"/>.</summary>
-internal sealed record DeclaredCircuitBreaker(CircuitBreakerKey Key);

@@ -1,17 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
+using CircuitDemo.Contracts;
 
 namespace CircuitDemo.ServiceDefaults.Security;
 
-/// <summary>The admin key that guards every state-changing endpoint (configuration <c>Admin:Key</c>, header <c>X-Admin-Key</c>).</summary>
+/// <summary>The admin key that guards every control-plane endpoint (<see cref="Settings.AdminKey"/>, sent in <see cref="HeaderNames.AdminKey"/>).</summary>
 public static class AdminKey
 {
-    /// <summary>The request header that carries the key.</summary>
-    public const string HeaderName = "X-Admin-Key";
-
-    /// <summary>The configuration key that holds it (environment variable <c>Admin__Key</c>).</summary>
-    public const string ConfigurationKey = "Admin:Key";
-
     /// <summary>
     /// Compares in constant time. Both sides are hashed first, so neither the content nor the length of the
     /// expected key leaks through timing.

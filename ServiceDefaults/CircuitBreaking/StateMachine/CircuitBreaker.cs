@@ -15,23 +15,16 @@ public sealed class CircuitBreaker
     private readonly TimeProvider _time;
     private readonly long _createdAt;
     private readonly CircuitBreakerOptions _options;
-    private readonly ConsecutiveFailureTracker _consecutiveFailures;
-    private readonly FailureRatioWindow? _failureRatio;
+    private readonly TripPolicy _tripPolicy;
+    private readonly OpenPeriod _openPeriod;
     private readonly StateChangeHistory _history = new();
     private readonly StateChangeNotifier _notifier;
+    private readonly CallCounts _counts = new();
 
     private CircuitState _state = CircuitState.Closed;
     private long _epoch;
-    private TimeSpan _openUntil;
-    private TimeSpan _openDuration;
     private int _probesInFlight;
     private int _probeSuccesses;
-
-    private long _totalRequests;
-    private long _successfulRequests;
-    private long _failedRequests;
-    private long _rejectedRequests;
-    private long _cancelledRequests;
 
     /// <summary>Creates a breaker; the options are validated here, so a bad value fails at start.</summary>
     /// <param name="name">The breaker's name, as in <c>payment-service</c> or <c>payment-service:write</c>.</param>
@@ -46,13 +39,9 @@ public sealed class CircuitBreaker
         _options = options with { };
         _time = timeProvider ?? TimeProvider.System;
         _createdAt = _time.GetTimestamp();
-        _openDuration = _options.OpenDuration;
+        _openPeriod = new OpenPeriod(_options);
         _notifier = new StateChangeNotifier(this, onSubscriberError);
-        _consecutiveFailures = new ConsecutiveFailureTracker(_options.FailureThreshold, _options.FailureWindow);
-        if (_options.FailureRatio is { } ratio)
-        {
-            _failureRatio = new FailureRatioWindow(ratio, _options.MinimumThroughput, _options.SamplingDuration);
-        }
+        _tripPolicy = new TripPolicy(_options);
     }
 
     /// <summary>
@@ -76,15 +65,14 @@ public sealed class CircuitBreaker
     {
         get
         {
-            bool changed;
             CircuitState state;
             lock (_lock)
             {
-                changed = PromoteIfOpenElapsed_NeedsLock(Now());
+                PromoteIfOpenElapsed_NeedsLock(Now());
                 state = _state;
             }
 
-            DeliverIf(changed);
+            _notifier.Deliver();
             return state;
         }
     }
@@ -96,7 +84,7 @@ public sealed class CircuitBreaker
         {
             lock (_lock)
             {
-                return _consecutiveFailures.CountWithinWindow(Now().Ticks);
+                return _tripPolicy.FailureCount(Now());
             }
         }
     }
@@ -104,13 +92,11 @@ public sealed class CircuitBreaker
     /// <summary>Asks to make a call. A rejection is counted here; an admitted permit must be passed to <see cref="Complete"/>.</summary>
     public CircuitPermit TryAcquire()
     {
-        bool changed;
         CircuitPermit permit;
         lock (_lock)
         {
             var now = Now();
-            changed = PromoteIfOpenElapsed_NeedsLock(now);
-            _totalRequests++;
+            PromoteIfOpenElapsed_NeedsLock(now);
             switch (_state)
             {
                 case CircuitState.Closed:
@@ -121,13 +107,14 @@ public sealed class CircuitBreaker
                     permit = new CircuitPermit(CircuitDecision.Probe, _state, _epoch, null);
                     break;
                 default:
-                    _rejectedRequests++;
                     permit = new CircuitPermit(CircuitDecision.Rejected, _state, _epoch, RetryAfter_NeedsLock(now));
                     break;
             }
+
+            _counts.Asked(permit.IsAdmitted);
         }
 
-        DeliverIf(changed);
+        _notifier.Deliver();
         return permit;
     }
 
@@ -139,134 +126,77 @@ public sealed class CircuitBreaker
             throw new ArgumentException("A rejected permit has no outcome to record.", nameof(permit));
         }
 
-        bool changed;
         lock (_lock)
         {
-            changed = Record_NeedsLock(permit, outcome, Now());
+            Record_NeedsLock(permit, outcome, Now());
         }
 
-        DeliverIf(changed);
-    }
-
-    /// <summary>
-    /// Runs <paramref name="operation"/> through the breaker: throws <see cref="CircuitBreakerRejectedException"/>
-    /// without running it when the breaker refuses; counts an exception as a failure, except a cancellation of
-    /// <paramref name="cancellationToken"/>, which is counted apart. The state argument spares a closure allocation.
-    /// </summary>
-    public ValueTask<TResult> ExecuteAsync<TState, TResult>(
-        Func<TState, CancellationToken, ValueTask<TResult>> operation, TState state, CancellationToken cancellationToken = default)
-    {
-        var permit = TryAcquire();
-
-        // A rejection is handed back as a faulted ValueTask, not thrown here: it is thrown once, where it is awaited,
-        // instead of being thrown, caught by an async state machine and thrown again.
-        return permit.IsAdmitted
-            ? ExecuteAdmittedAsync(permit, operation, state, cancellationToken)
-            : ValueTask.FromException<TResult>(new CircuitBreakerRejectedException(Name, permit.State, permit.RetryAfter));
-    }
-
-    private async ValueTask<TResult> ExecuteAdmittedAsync<TState, TResult>(
-        CircuitPermit permit, Func<TState, CancellationToken, ValueTask<TResult>> operation, TState state, CancellationToken cancellationToken)
-    {
-        TResult result;
-        try
-        {
-            result = await operation(state, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception exception)
-        {
-            Complete(permit, OutcomeClassifier.Classify(exception, cancellationToken));
-            throw;
-        }
-
-        Complete(permit, CallOutcome.Success);
-        return result;
+        _notifier.Deliver();
     }
 
     /// <summary>Manually opens the circuit until <see cref="Reset"/>, from any state.</summary>
-    public void Isolate(string reason = "isolated manually")
-    {
-        bool changed;
-        lock (_lock)
-        {
-            var now = Now();
-            changed = PromoteIfOpenElapsed_NeedsLock(now);
-            if (_state != CircuitState.Isolated)
-            {
-                TransitionTo_NeedsLock(CircuitState.Isolated, reason, now, now);
-                changed = true;
-            }
-        }
-
-        DeliverIf(changed);
-    }
+    public void Isolate(string reason = "isolated manually") => MoveByHand(CircuitState.Isolated, reason);
 
     /// <summary>Closes the circuit from any state and clears its failure and probe counts and open-duration growth.</summary>
-    public void Reset(string reason = "reset manually")
-    {
-        bool changed;
-        lock (_lock)
-        {
-            var now = Now();
-            changed = PromoteIfOpenElapsed_NeedsLock(now);
-            if (_state != CircuitState.Closed)
-            {
-                TransitionTo_NeedsLock(CircuitState.Closed, reason, now, now);
-                changed = true;
-            }
-
-            ClearTripCounts_NeedsLock();
-        }
-
-        DeliverIf(changed);
-    }
+    public void Reset(string reason = "reset manually") => MoveByHand(CircuitState.Closed, reason);
 
     /// <summary>A consistent snapshot of state, counts, recent changes and (a copy of) the options.</summary>
     public CircuitBreakerStatus GetStatus()
     {
-        bool changed;
         CircuitBreakerStatus status;
         lock (_lock)
         {
             var now = Now();
-            changed = PromoteIfOpenElapsed_NeedsLock(now);
+            PromoteIfOpenElapsed_NeedsLock(now);
             var isOpen = _state == CircuitState.Open;
-            var untilProbe = _openUntil - now;
+            var untilProbe = _openPeriod.Until - now;
             status = new CircuitBreakerStatus(
                 Name,
                 _state,
-                FailureCount: _consecutiveFailures.CountWithinWindow(now.Ticks),
+                FailureCount: _tripPolicy.FailureCount(now),
                 SuccessCount: _probeSuccesses,
                 NextAttempt: isOpen ? _time.GetUtcNow() + untilProbe : null,
                 RetryAfterMs: isOpen ? (long)Math.Ceiling(untilProbe.TotalMilliseconds) : null,
-                _totalRequests,
-                _successfulRequests,
-                _failedRequests,
-                _rejectedRequests,
-                _cancelledRequests,
-                InFlightRequests: _totalRequests - _successfulRequests - _failedRequests - _rejectedRequests - _cancelledRequests,
+                _counts.Total,
+                _counts.Successful,
+                _counts.Failed,
+                _counts.Rejected,
+                _counts.Cancelled,
+                _counts.InFlight,
                 _history.Recent(),
                 _options with { });
         }
 
-        DeliverIf(changed);
+        _notifier.Deliver();
         return status;
+    }
+
+    private void MoveByHand(CircuitState to, string reason)
+    {
+        lock (_lock)
+        {
+            var now = Now();
+            PromoteIfOpenElapsed_NeedsLock(now);
+            if (_state != to)
+            {
+                TransitionTo_NeedsLock(to, reason, now, now);
+            }
+
+            if (to == CircuitState.Closed)
+            {
+                ClearTripCounts_NeedsLock();
+            }
+        }
+
+        _notifier.Deliver();
     }
 
     // Monotonic time since the breaker was built: immune to the wall clock being stepped.
     private TimeSpan Now() => _time.GetElapsedTime(_createdAt);
 
-    private void DeliverIf(bool changed)
+    private void Record_NeedsLock(in CircuitPermit permit, CallOutcome outcome, TimeSpan now)
     {
-        if (changed)
-        {
-            _notifier.Deliver();
-        }
-    }
-
-    private bool Record_NeedsLock(in CircuitPermit permit, CallOutcome outcome, TimeSpan now)
-    {
-        var changed = PromoteIfOpenElapsed_NeedsLock(now);
+        PromoteIfOpenElapsed_NeedsLock(now);
         if (permit.Decision == CircuitDecision.Probe)
         {
             // Every probe still running holds a slot, whichever HalfOpen period admitted it: HalfOpen never has
@@ -274,102 +204,66 @@ public sealed class CircuitBreaker
             _probesInFlight--;
         }
 
-        switch (outcome)
+        _counts.Completed(outcome);
+        if (outcome == CallOutcome.Cancelled || permit.Epoch != _epoch)
         {
-            case CallOutcome.Cancelled:
-                _cancelledRequests++;
-                return changed;
-            case CallOutcome.Success:
-                _successfulRequests++;
-                break;
-            default:
-                _failedRequests++;
-                break;
+            return;
         }
 
-        if (permit.Epoch != _epoch)
+        if (_state == CircuitState.Closed)
         {
-            return changed;
+            RecordClosedOutcome_NeedsLock(outcome == CallOutcome.Success, now);
         }
-
-        var success = outcome == CallOutcome.Success;
-        return _state switch
+        else if (_state == CircuitState.HalfOpen)
         {
-            CircuitState.Closed => RecordClosedOutcome_NeedsLock(success, now) | changed,
-            CircuitState.HalfOpen => RecordProbeOutcome_NeedsLock(success, now) | changed,
-            _ => changed,
-        };
+            RecordProbeOutcome_NeedsLock(outcome == CallOutcome.Success, now);
+        }
     }
 
-    private bool RecordClosedOutcome_NeedsLock(bool success, TimeSpan now)
+    private void RecordClosedOutcome_NeedsLock(bool success, TimeSpan now)
     {
         if (success)
         {
-            _consecutiveFailures.Reset();
-            _failureRatio?.RecordSuccess(now.Ticks);
-            return false;
+            _tripPolicy.RecordSuccess(now);
         }
-
-        var consecutiveTrip = _consecutiveFailures.RecordFailure(now.Ticks);
-        var ratioTrip = _failureRatio?.RecordFailure(now.Ticks) ?? false;
-        if (consecutiveTrip)
+        else if (_tripPolicy.RecordFailure(now) is { } reason)
         {
-            Open_NeedsLock($"{_options.FailureThreshold} consecutive failures", now, reopening: false);
-            return true;
+            Open_NeedsLock(reason, now, reopening: false);
         }
-
-        if (ratioTrip)
-        {
-            var (successes, failures) = _failureRatio!.Totals(now.Ticks);
-            Open_NeedsLock($"failure ratio {failures}/{successes + failures} reached {_options.FailureRatio:0.##}", now, reopening: false);
-            return true;
-        }
-
-        return false;
     }
 
-    private bool RecordProbeOutcome_NeedsLock(bool success, TimeSpan now)
+    private void RecordProbeOutcome_NeedsLock(bool success, TimeSpan now)
     {
         if (!success)
         {
             // One failed probe is enough: the service has not recovered.
             Open_NeedsLock("probe failed", now, reopening: true);
-            return true;
         }
-
-        _probeSuccesses++;
-        if (_probeSuccesses < _options.SuccessThreshold)
+        else if (++_probeSuccesses >= _options.SuccessThreshold)
         {
-            return false;
+            TransitionTo_NeedsLock(CircuitState.Closed, $"{_probeSuccesses} successful probes", now, now);
+            ClearTripCounts_NeedsLock();
         }
-
-        TransitionTo_NeedsLock(CircuitState.Closed, $"{_probeSuccesses} successful probes", now, now);
-        ClearTripCounts_NeedsLock();
-        return true;
     }
 
     private void Open_NeedsLock(string reason, TimeSpan now, bool reopening)
     {
-        _openDuration = reopening ? OpenDurationGrowth.Next(_openDuration, _options) : _options.OpenDuration;
-        _openUntil = now + _openDuration;
+        _openPeriod.Start(now, reopening);
         TransitionTo_NeedsLock(CircuitState.Open, reason, now, now);
     }
 
-    private bool PromoteIfOpenElapsed_NeedsLock(TimeSpan now)
+    private void PromoteIfOpenElapsed_NeedsLock(TimeSpan now)
     {
-        if (_state != CircuitState.Open || now < _openUntil)
+        if (_state == CircuitState.Open && now >= _openPeriod.Until)
         {
-            return false;
+            // Recorded at the moment it became due, not at the moment someone looked.
+            TransitionTo_NeedsLock(CircuitState.HalfOpen, "open duration elapsed", _openPeriod.Until, now);
         }
-
-        // Recorded at the moment it became due, not at the moment someone looked.
-        TransitionTo_NeedsLock(CircuitState.HalfOpen, "open duration elapsed", _openUntil, now);
-        return true;
     }
 
     private TimeSpan? RetryAfter_NeedsLock(TimeSpan now) => _state switch
     {
-        CircuitState.Open => _openUntil - now,
+        CircuitState.Open => _openPeriod.Until - now,
         // A probe slot frees up at the latest when the probe's attempt times out.
         CircuitState.HalfOpen => _options.AttemptTimeout,
         _ => null,
@@ -388,9 +282,8 @@ public sealed class CircuitBreaker
 
     private void ClearTripCounts_NeedsLock()
     {
-        _consecutiveFailures.Reset();
-        _failureRatio?.Reset();
-        _openDuration = _options.OpenDuration;
+        _tripPolicy.Reset();
+        _openPeriod.ForgetGrowth();
         _probeSuccesses = 0;
     }
 }

@@ -41,7 +41,10 @@ internal sealed class StateChangeNotifier(CircuitBreaker breaker, Action<Circuit
     /// <summary>Queues a change; called under the breaker's lock, so the queue's order is the order of the changes.</summary>
     public void Enqueue_NeedsLock(CircuitStateChange change) => _pending.Enqueue(change);
 
-    /// <summary>Delivers what is queued, unless another thread is delivering already (it then delivers these too).</summary>
+    /// <summary>
+    /// Delivers what is queued, unless another thread is delivering already (it then delivers these too). Called after
+    /// every operation of the breaker: with nothing queued it costs one look at the queue.
+    /// </summary>
     public void Deliver()
     {
         while (!_pending.IsEmpty)

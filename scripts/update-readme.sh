@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Copies the figures the tests, benchmarks and scripts measured into the README (and Benchmarks/README.md), each
+# between its markers, with the date and the commit they were measured at. Nothing is typed by hand:
+#
+#   bash .ci/run                    # or dotnet test: writes Tests/artifacts/*.md
+#   scripts/load.sh                 # Tests/artifacts/load.md
+#   scripts/first-five-minutes.sh   # Tests/artifacts/first-five-minutes.md (on a fresh clone)
+#   dotnet run -c Release --project Benchmarks -- --filter '*'   # BenchmarkDotNet.Artifacts/results/
+#   scripts/update-readme.sh
+#
+# A section whose source file is missing is left as it was.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+COMMIT=$(git rev-parse --short HEAD)
+
+# replace FILE NAME SOURCE PRODUCER: the text between <!-- begin:NAME --> and <!-- end:NAME --> becomes SOURCE's.
+replace() {
+  local file=$1 name=$2 source=$3 producer=$4
+  [ -f "$source" ] || { echo "skipped $name: no $source"; return; }
+  local date stamp
+  date=$(date -u -r "$source" +%Y-%m-%d)
+  stamp="<sub>Written by ${producer} on ${date}, commit ${COMMIT}; copied here by \`scripts/update-readme.sh\`.</sub>"
+  awk -v name="$name" -v source="$source" -v stamp="$stamp" '
+    $0 == "<!-- begin:" name " -->" { print; while ((getline line < source) > 0) print line; print ""; print stamp; skipping = 1; next }
+    $0 == "<!-- end:" name " -->" { skipping = 0 }
+    !skipping { print }
+  ' "$file" > "$file.new" && mv "$file.new" "$file"
+  echo "updated $name from $source"
+}
+
+replace README.md fault-matrix Tests/artifacts/fault-matrix.md '`FaultMatrixTests`'
+replace README.md soak Tests/artifacts/soak.md '`ChaosSoakTests`'
+replace README.md payment-writes Tests/artifacts/payment-writes.md '`PaymentWritesUnderFaultsTests`'
+replace README.md huge-body-memory Tests/artifacts/huge-body-memory.md '`HugeBodyMemoryTests`'
+replace README.md first-five-minutes Tests/artifacts/first-five-minutes.md '`scripts/first-five-minutes.sh`'
+replace README.md load Tests/artifacts/load.md '`scripts/load.sh`'
+replace README.md mutations Tests/artifacts/mutations.md '`scripts/mutate.sh`'
+
+# The browser test's screenshots of the Resources page, as the README shows them.
+for shot in dashboard-resources-breaker-open dashboard-resources-breaker-closed; do
+  [ -f "Tests/artifacts/$shot.png" ] && cp "Tests/artifacts/$shot.png" "docs/$shot.png" && echo "copied $shot.png"
+done
+
+# Benchmarks: each class's table as BenchmarkDotNet wrote it, and the ratios the targets are about, computed from it.
+results=BenchmarkDotNet.Artifacts/results
+mean_ns() { # TABLE METHOD [PARAM]: the Mean column of the row whose first cell is METHOD (and second PARAM), in ns
+  awk -F'|' -v method="$2" -v param="${3:-}" '
+    function trim(s) { gsub(/^ +| +$/, "", s); return s }
+    NR == 1 { for (i = 2; i <= NF; i++) if (trim($i) == "Mean") column = i }
+    trim($2) == method && (param == "" || trim($3) == param) {
+      value = trim($column); gsub(/,/, "", value); split(value, parts, " ")
+      factor = parts[2] == "μs" || parts[2] == "us" ? 1000 : parts[2] == "ms" ? 1000000 : 1
+      printf "%.1f", parts[1] * factor; exit
+    }' "$1"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+ratios=$(mktemp)
+for class in ClosedCall Contention Rejection HttpClientPipeline; do
+  report="$results/CircuitDemo.Benchmarks.${class}Benchmarks-report-github.md"
+  [ -f "$report" ] || { echo "skipped benchmark $class: no $report"; continue; }
+  table=$(mktemp)
+  grep '^|' "$report" > "$table"
+  summary=$(mktemp)
+  { cat "$table"; echo; } > "$summary"
+  case $class in
+    ClosedCall)
+      echo "Ours / Polly = **$(ratio "$(mean_ns "$table" Ours)" "$(mean_ns "$table" Polly)")** (target ≤ 0.5, 0 B allocated)." >> "$summary" ;;
+    Contention)
+      for callers in 1 2 8; do
+        echo "- $callers callers: ours / Polly time per call = **$(ratio "$(mean_ns "$table" Ours "$callers")" "$(mean_ns "$table" Polly "$callers")")**" >> "$summary"
+      done ;;
+    Rejection)
+      echo "Throwing: ours / Polly = **$(ratio "$(mean_ns "$table" OursThrowing)" "$(mean_ns "$table" PollyThrowing)")**; non-throwing: ours / Polly = **$(ratio "$(mean_ns "$table" OursNonThrowing)" "$(mean_ns "$table" PollyNonThrowing)")**." >> "$summary" ;;
+    HttpClientPipeline)
+      ours=$(mean_ns "$table" ServiceDefaultsPipeline)
+      echo "ServiceDefaultsPipeline / StandardResilienceHandler = **$(ratio "$ours" "$(mean_ns "$table" StandardResilienceHandler)")** (target ≤ 0.6); ServiceDefaultsPipeline / NoHandler = **$(ratio "$ours" "$(mean_ns "$table" NoHandler)")**; BreakerStrategyOnly / NoHandler = **$(ratio "$(mean_ns "$table" BreakerStrategyOnly)" "$(mean_ns "$table" NoHandler)")**." >> "$summary" ;;
+  esac
+  touch -r "$report" "$summary"
+  replace Benchmarks/README.md "benchmark-$class" "$summary" "BenchmarkDotNet (\`${class}Benchmarks\`)"
+  { printf -- '- %s: ' "$class"; grep -v '^|' "$summary" | grep -v '^$' | paste -sd ' ' ; } >> "$ratios"
+  touch -r "$report" "$ratios"
+  rm -f "$table" "$summary"
+done
+[ -s "$ratios" ] && replace README.md benchmark-ratios "$ratios" 'BenchmarkDotNet (`Benchmarks/`)'
+rm -f "$ratios"
