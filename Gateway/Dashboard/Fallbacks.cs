@@ -1,6 +1,6 @@
 namespace CircuitDemo.Gateway.Dashboard;
 
-/// <summary>The seed article's fallbacks, one per service.</summary>
+/// <summary>The fallbacks of the Node.js article this project started from, one per service (README: Endpoints).</summary>
 public static class Fallbacks
 {
     /// <summary>The user fallback.</summary>

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CircuitDemo.IntegrationTests;
 
-/// <summary>The running system end to end: resources, live data, the seed's own breaker test, failure simulation, idempotent payments.</summary>
+/// <summary>The running system end to end: resources, live data, the original article's breaker test, failure simulation, idempotent payments.</summary>
 [Collection(SharedSystem.Name)]
 public sealed class RunningSystemTests(CircuitDemoApp system) : IAsyncLifetime
 {
@@ -48,7 +48,7 @@ public sealed class RunningSystemTests(CircuitDemoApp system) : IAsyncLifetime
     [Fact]
     public async Task PaymentServiceErrors_TripBreaker_FallBackWithoutCalling_ThenRecover()
     {
-        // The seed article's own test, end to end: fail, trip, fall back, recover.
+        // The test of the Node.js article this project started from (README, introduction): fail, trip, fall back, recover.
         await system.SetFailureModeAsync(ServiceNames.Payment, new FailureMode(FailureKind.Error, StatusCode: 500));
 
         var tripped = await Eventually.UntilAsync(

@@ -3,7 +3,8 @@ namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
 /// <summary>
 /// Settings of one circuit breaker. Bound from <c>CircuitBreaker:Defaults</c>, then
 /// <c>CircuitBreaker:Services:{service}</c>, then (for writes) <c>CircuitBreaker:Services:{service}:Write</c>,
-/// each layer overriding the one before. The defaults are the seed article's.
+/// each layer overriding the one before. The defaults are those of the Node.js article this project started from
+/// (README: Configuring the breakers).
 /// </summary>
 public sealed record CircuitBreakerOptions
 {

@@ -3,7 +3,7 @@ using CircuitDemo.Contracts;
 namespace CircuitDemo.IntegrationTests.Reliability;
 
 /// <summary>
-/// Bad input, table by table: each gets the contract's status with a ProblemDetails body, never a 500, and the
+/// Bad input, table by table: each gets the status the README's endpoint tables give, with a ProblemDetails body, never a 500, and the
 /// failure mode or breaker state read back afterwards is unchanged.
 /// </summary>
 [Collection(SharedSystem.Name)]

@@ -19,7 +19,7 @@ public sealed class FaultMatrixTests(CircuitDemoApp system, ITestOutputHelper ou
     /// <summary>A read, its one retry included, ends within two attempt timeouts plus 1 s.</summary>
     private static readonly TimeSpan LatencyBound = (2 * CircuitDemoApp.AttemptTimeout) + TimeSpan.FromSeconds(1);
 
-    /// <summary>The seed's thresholds (the gateway's appsettings).</summary>
+    /// <summary>The thresholds in the gateway's appsettings.json.</summary>
     private static readonly Dictionary<string, int> Thresholds = new()
     {
         [ServiceNames.User] = 2,

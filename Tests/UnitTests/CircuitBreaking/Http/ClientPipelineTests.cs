@@ -116,11 +116,7 @@ public sealed class ClientPipelineTests : IDisposable
     {
         var clock = new FakeTimeProvider(TestBreakers.Start);
         using var pipeline = new ClientPipeline(clock);
-        pipeline.Answer(async (_, token) =>
-        {
-            await Task.Delay(Timeout.Infinite, token);
-            return new HttpResponseMessage(HttpStatusCode.OK);
-        });
+        pipeline.AnswerNever();
 
         var call = pipeline.Client.GetAsync("http://payment-service/payments/user/1");
         await pipeline.StubEntered;
@@ -141,11 +137,7 @@ public sealed class ClientPipelineTests : IDisposable
         probeBreaker.Call(CallOutcome.Failure);
         clock.Advance(probeBreaker.Options.OpenDuration);
         using var caller = new CancellationTokenSource();
-        pipeline.Answer(async (_, token) =>
-        {
-            await Task.Delay(Timeout.Infinite, token);
-            return new HttpResponseMessage(HttpStatusCode.OK);
-        });
+        pipeline.AnswerNever();
 
         var probe = pipeline.Client.GetAsync("http://user-service/users/1", caller.Token);
         await pipeline.StubEntered;
@@ -178,11 +170,7 @@ public sealed class ClientPipelineTests : IDisposable
     {
         var clock = new FakeTimeProvider(TestBreakers.Start);
         using var pipeline = new ClientPipeline(clock);
-        pipeline.Answer(async (_, token) =>
-        {
-            await Task.Delay(Timeout.Infinite, token);
-            return new HttpResponseMessage(HttpStatusCode.OK);
-        });
+        pipeline.AnswerNever();
         using var request = new HttpRequestMessage(HttpMethod.Put, "http://payment-service/failure-mode");
         CircuitBreakerRoute.Bypass(request);
 
@@ -233,11 +221,7 @@ public sealed class ClientPipelineTests : IDisposable
         var clock = new FakeTimeProvider(TestBreakers.Start);
         using var pipeline = new ClientPipeline(clock, new() { ["CircuitBreaker:Enabled"] = "false" });
         pipeline.Registry.Get(new("payment-service", false)).Isolate(); // would reject everything if it were in the path
-        pipeline.Answer(async (_, token) =>
-        {
-            await Task.Delay(Timeout.Infinite, token);
-            return new HttpResponseMessage(HttpStatusCode.OK);
-        });
+        pipeline.AnswerNever();
 
         var call = pipeline.Client.GetAsync("http://payment-service/payments/user/1");
         await pipeline.StubEntered;

@@ -5,14 +5,7 @@ namespace CircuitDemo.UnitTests.CircuitBreaking;
 /// <summary>The edges where a breaker that passes the everyday tests can still go wrong.</summary>
 public class CircuitBreakerEdgeCaseTests
 {
-    private static readonly CircuitBreakerOptions Options = new()
-    {
-        FailureThreshold = 3,
-        FailureWindow = TimeSpan.FromSeconds(30),
-        OpenDuration = TimeSpan.FromSeconds(10),
-        SuccessThreshold = 2,
-        HalfOpenMaxProbes = 1,
-    };
+    private static readonly CircuitBreakerOptions Options = TestBreakers.Options;
 
     [Fact]
     public void StateChanged_SubscriberThrows_TheCallGoesOnAndLaterSubscribersAreTold()

@@ -17,8 +17,9 @@ public class CircuitBreakerMemoryTests
     [Fact]
     public void MillionFailuresWhileClosed_EachForgottenByTheWindow_RetainNoGrowingMemory()
     {
-        // Where the seed kept a timer per failure: failures in Closed that each expire before the next arrives, so
-        // the breaker never opens and every failure goes through the path that records and forgets it.
+        // Where the original Node.js breaker kept a timer per failure (README: What the seed got wrong): failures in
+        // Closed that each expire before the next arrives, so the breaker never opens and every failure goes through
+        // the path that records and forgets it.
         var (breaker, clock) = TestBreakers.Create(new CircuitBreakerOptions
         {
             FailureThreshold = 3,

@@ -4,14 +4,7 @@ namespace CircuitDemo.UnitTests.CircuitBreaking;
 
 public class CircuitBreakerTransitionTests
 {
-    private static readonly CircuitBreakerOptions Options = new()
-    {
-        FailureThreshold = 3,
-        FailureWindow = TimeSpan.FromSeconds(30),
-        OpenDuration = TimeSpan.FromSeconds(10),
-        SuccessThreshold = 2,
-        HalfOpenMaxProbes = 1,
-    };
+    private static readonly CircuitBreakerOptions Options = TestBreakers.Options;
 
     [Fact]
     public void Closed_ConsecutiveFailuresReachThreshold_Opens()

@@ -62,6 +62,13 @@ internal sealed class ClientPipeline : IDisposable
 
     public void Answer(Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> answer) => _script.Enqueue(answer);
 
+    /// <summary>The next request gets no answer at all, until it is cancelled.</summary>
+    public void AnswerNever() => Answer(async (_, token) =>
+    {
+        await Task.Delay(Timeout.Infinite, token);
+        return new HttpResponseMessage(HttpStatusCode.OK);
+    });
+
     public static HttpResponseMessage Json(string json) =>
         new(HttpStatusCode.OK) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
 

@@ -8,6 +8,16 @@ internal static class TestBreakers
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 27, 10, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The breaker most tests use: the defaults, spelled out so that the tests' numbers can be read against them.</summary>
+    public static readonly CircuitBreakerOptions Options = new()
+    {
+        FailureThreshold = 3,
+        FailureWindow = TimeSpan.FromSeconds(30),
+        OpenDuration = TimeSpan.FromSeconds(10),
+        SuccessThreshold = 2,
+        HalfOpenMaxProbes = 1,
+    };
+
     public static (CircuitBreaker Breaker, FakeTimeProvider Clock) Create(CircuitBreakerOptions? options = null, string name = "test-service")
     {
         var clock = new FakeTimeProvider(Start);
