@@ -1,3 +1,5 @@
+using CircuitDemo.Contracts;
+
 namespace CircuitDemo.Contracts;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace CircuitDemo.Contracts;
 public static class CircuitBreakerStream
 {
     /// <summary>The path of the stream.</summary>
-    public const string Path = "/circuit-breakers/stream";
+    public const string Path = Paths.CircuitBreakers + "/stream";
 
     /// <summary>Event type: every breaker as it is now (<see cref="BreakerSnapshotEvent"/>).</summary>
     public const string Snapshot = "snapshot";

@@ -1,3 +1,4 @@
+using CircuitDemo.Contracts;
 using CircuitDemo.ServiceDefaults.CircuitBreaking;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -31,7 +32,7 @@ public static class OpenTelemetryExtensions
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(CircuitBreakerTelemetry.MeterName)
-                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsHealthRequest(context.Request.Path))
+                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsPolled(context.Request))
                 .AddHttpClientInstrumentation(http => http.EnrichWithHttpRequestMessage = CircuitBreakerTelemetry.EnrichHttpClientSpan));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
@@ -45,7 +46,10 @@ public static class OpenTelemetryExtensions
     // Polly's own meter: the read retries and attempt timeouts, beside the breaker's metrics.
     private const string PollyMeterName = "Polly";
 
-    // Health probes run every few seconds; tracing them would bury the interesting traces.
-    private static bool IsHealthRequest(PathString path) =>
-        path.StartsWithSegments(Extensions.HealthEndpointPath) || path.StartsWithSegments(Extensions.AlivenessEndpointPath);
+    // Health probes, and the AppHost's reads of each stub's failure mode, come every second or few: tracing them would
+    // bury the interesting traces.
+    private static bool IsPolled(HttpRequest request) =>
+        request.Path.StartsWithSegments(Extensions.HealthEndpointPath)
+        || request.Path.StartsWithSegments(Extensions.AlivenessEndpointPath)
+        || (HttpMethods.IsGet(request.Method) && (request.Path.StartsWithSegments(Paths.FailureMode) || request.Path.StartsWithSegments(Paths.Stats)));
 }

@@ -48,7 +48,7 @@ public sealed partial class TrafficGenerator(HttpClient gateway, IOptions<Traffi
         var watch = Stopwatch.StartNew();
         try
         {
-            using var response = await gateway.GetAsync($"/user-dashboard/{userId}", stoppingToken);
+            using var response = await gateway.GetAsync($"{Paths.UserDashboard}/{userId}", stoppingToken);
             if (!response.IsSuccessStatusCode)
             {
                 metrics.Request("error", watch.Elapsed);

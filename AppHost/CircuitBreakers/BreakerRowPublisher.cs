@@ -38,7 +38,7 @@ internal sealed partial class BreakerRowPublisher(
 
         foreach (var replica in replicas)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(replica, $"/circuit-breakers/{breaker}/{action}"));
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(replica, Paths.BreakerCommand(breaker, action)));
             await request.AddAdminKeyAsync(rows.AdminKey, cancellationToken);
             using var response = await CommandClient.SendAsync(request, cancellationToken);
             if (!response.IsSuccessStatusCode)

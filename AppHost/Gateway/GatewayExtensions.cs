@@ -38,7 +38,7 @@ internal static class GatewayExtensions
                 return;
             }
 
-            context.Urls.Add(new ResourceUrlAnnotation { Url = $"{http.Url}/circuit-breakers", DisplayText = "Circuit breakers (JSON)" });
+            context.Urls.Add(new ResourceUrlAnnotation { Url = $"{http.Url}{Paths.CircuitBreakers}", DisplayText = "Circuit breakers (JSON)" });
             context.Urls.Add(new ResourceUrlAnnotation { Url = $"{http.Url}{CircuitBreakerStream.Path}", DisplayText = "Transitions (live stream)" });
             if (dashboard is not null)
             {

@@ -30,7 +30,7 @@ internal static class FailureModeCommands
         foreach (var button in FailureButtons)
         {
             service.WithHttpCommand(
-                "/failure-mode",
+                Paths.FailureMode,
                 button.DisplayName,
                 commandName: button.Name,
                 commandOptions: new HttpCommandOptions

@@ -33,7 +33,7 @@ internal sealed class FailureModeWatcher(IEnumerable<WatchedStub> stubs, Resourc
         {
             if (stub.Resource.GetEndpoint("http") is { IsAllocated: true } endpoint)
             {
-                mode = await Http.GetFromJsonAsync<FailureMode>($"{endpoint.Url}/failure-mode", stoppingToken);
+                mode = await Http.GetFromJsonAsync<FailureMode>($"{endpoint.Url}{Paths.FailureMode}", stoppingToken);
             }
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException && !stoppingToken.IsCancellationRequested)

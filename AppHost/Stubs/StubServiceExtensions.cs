@@ -1,3 +1,4 @@
+using CircuitDemo.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CircuitDemo.AppHost.Stubs;
@@ -24,8 +25,8 @@ internal static class StubServiceExtensions
                     return;
                 }
 
-                context.Urls.Add(new ResourceUrlAnnotation { Url = $"{http.Url}/failure-mode", DisplayText = "Failure mode" });
-                context.Urls.Add(new ResourceUrlAnnotation { Url = $"{http.Url}/stats", DisplayText = "Stats" });
+                context.Urls.Add(new ResourceUrlAnnotation { Url = $"{http.Url}{Paths.FailureMode}", DisplayText = "Failure mode" });
+                context.Urls.Add(new ResourceUrlAnnotation { Url = $"{http.Url}{Paths.Stats}", DisplayText = "Stats" });
             });
 
         builder.Services.AddFailureModeWatcher();

@@ -1,3 +1,4 @@
+using CircuitDemo.Contracts;
 using CircuitDemo.ServiceDefaults.CircuitBreaking;
 using CircuitDemo.ServiceDefaults.Security;
 using CircuitDemo.ServiceDefaults.Validation;
@@ -14,7 +15,7 @@ public static class CircuitBreakersApi
     /// <summary>Maps the breaker endpoints.</summary>
     public static IEndpointRouteBuilder MapCircuitBreakersApi(this IEndpointRouteBuilder app)
     {
-        var breakers = app.MapGroup("/circuit-breakers").WithTags("Circuit breakers");
+        var breakers = app.MapGroup(Paths.CircuitBreakers).WithTags("Circuit breakers");
         breakers.MapGet("/", GetAll);
         breakers.MapPost("/{name}/isolate", (string name, CircuitBreakerRegistry registry) => Control(registry, name, b => b.Isolate())).RequireAdminKey();
         breakers.MapPost("/{name}/reset", (string name, CircuitBreakerRegistry registry) => Control(registry, name, b => b.Reset())).RequireAdminKey();

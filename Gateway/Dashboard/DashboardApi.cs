@@ -12,7 +12,7 @@ public static class DashboardApi
     public static IEndpointRouteBuilder MapDashboardApi(this IEndpointRouteBuilder app)
     {
         // A catch-all, so that an empty id or one containing '/' is answered 400 rather than an unexplained 404.
-        app.MapGet("/user-dashboard/{**userId}", GetDashboardAsync).WithTags("Dashboard");
+        app.MapGet(Paths.UserDashboard + "/{**userId}", GetDashboardAsync).WithTags("Dashboard");
         return app;
     }
 

@@ -13,7 +13,7 @@ public sealed class FailureModeClient(HttpClient http, IConfiguration configurat
     /// <summary>PUTs the mode to the service; returns its answer as it gave it.</summary>
     public async Task<ServiceAnswer> SetAsync(string service, FailureMode mode, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(DownstreamClientsExtensions.BaseAddress(service), "/failure-mode"))
+        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(DownstreamClientsExtensions.BaseAddress(service), Paths.FailureMode))
         {
             Content = JsonContent.Create(mode),
         };

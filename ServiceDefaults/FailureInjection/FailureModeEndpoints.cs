@@ -27,11 +27,11 @@ public static class FailureModeEndpoints
     /// <summary>Maps <c>GET|PUT|DELETE /failure-mode</c> (writes need the admin key) and <c>GET /stats</c>.</summary>
     public static IEndpointRouteBuilder MapFailureModeEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/failure-mode").WithTags("Failure mode");
+        var group = app.MapGroup(Paths.FailureMode).WithTags("Failure mode");
         group.MapGet("/", (FailureModeState state) => TypedResults.Ok(state.Current));
         group.MapPut("/", SetFailureModeAsync).RequireAdminKey();
         group.MapDelete("/", ResetFailureMode).RequireAdminKey();
-        app.MapGet("/stats", (FailureModeState state) => TypedResults.Ok(new ServiceStats(state.BusinessRequests)));
+        app.MapGet(Paths.Stats, (FailureModeState state) => TypedResults.Ok(new ServiceStats(state.BusinessRequests)));
         return app;
     }
 

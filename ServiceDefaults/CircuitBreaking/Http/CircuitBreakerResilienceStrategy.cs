@@ -29,9 +29,9 @@ internal sealed class CircuitBreakerResilienceStrategy<T>(
             return Outcome.FromException<T>(new CircuitBreakerRejectedException(breaker.Name, permit.State, permit.RetryAfter));
         }
 
-        // From here on the permit is completed exactly once, whatever happens: a leaked probe slot would keep a
-        // HalfOpen circuit rejecting everything until a manual reset.
-        var outcome = Outcome.FromException<T>(new InvalidOperationException("The call did not complete."));
+        // From here on the permit is completed exactly once, whatever the call does (every exception is caught): a
+        // leaked probe slot would keep a HalfOpen circuit rejecting everything until a manual reset.
+        Outcome<T> outcome;
         try
         {
             context.CancellationToken.ThrowIfCancellationRequested();
@@ -41,13 +41,10 @@ internal sealed class CircuitBreakerResilienceStrategy<T>(
         {
             outcome = Outcome.FromException<T>(exception);
         }
-        finally
-        {
-            var callOutcome = classify(outcome, context);
-            breaker.Complete(permit, callOutcome);
-            telemetry?.RecordOutcome(activity, breaker, callOutcome);
-        }
 
+        var callOutcome = classify(outcome, context);
+        breaker.Complete(permit, callOutcome);
+        telemetry?.RecordOutcome(activity, breaker, callOutcome);
         return outcome;
     }
 }

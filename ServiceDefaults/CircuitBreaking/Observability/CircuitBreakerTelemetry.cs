@@ -26,6 +26,9 @@ public sealed class CircuitBreakerTelemetry
 
     private static readonly ActivitySource Source = new(MeterName);
 
+    // Each breaker's span name, built once: a call must not allocate a string just to be traced.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<CircuitBreaker, string> SpanNames = [];
+
     private readonly Counter<long> _transitions;
     private readonly Counter<long> _calls;
     private readonly ILogger _logger;
@@ -59,7 +62,12 @@ public sealed class CircuitBreakerTelemetry
     /// <summary>Starts the span that wraps one call through <paramref name="breaker"/> (null when nobody listens).</summary>
     internal static Activity? StartCallActivity(CircuitBreaker breaker)
     {
-        var activity = Source.StartActivity("circuit_breaker " + breaker.Name, ActivityKind.Internal);
+        if (!Source.HasListeners())
+        {
+            return null;
+        }
+
+        var activity = Source.StartActivity(SpanNames.GetValue(breaker, static b => "circuit_breaker " + b.Name), ActivityKind.Internal);
         activity?.SetTag(NameTag, breaker.Name);
         return activity;
     }

@@ -20,6 +20,7 @@ public sealed class CircuitBreaker
     private readonly StateChangeHistory _history = new();
     private readonly StateChangeNotifier _notifier;
     private readonly CallCounts _counts = new();
+    private readonly Func<TimeSpan> _now;
 
     private CircuitState _state = CircuitState.Closed;
     private long _epoch;
@@ -42,6 +43,7 @@ public sealed class CircuitBreaker
         _openPeriod = new OpenPeriod(_options);
         _notifier = new StateChangeNotifier(this, onSubscriberError);
         _tripPolicy = new TripPolicy(_options);
+        _now = Now;
     }
 
     /// <summary>
@@ -68,7 +70,7 @@ public sealed class CircuitBreaker
             CircuitState state;
             lock (_lock)
             {
-                PromoteIfOpenElapsed_NeedsLock(Now());
+                PromoteIfOpenElapsed_NeedsLock();
                 state = _state;
             }
 
@@ -95,8 +97,7 @@ public sealed class CircuitBreaker
         CircuitPermit permit;
         lock (_lock)
         {
-            var now = Now();
-            PromoteIfOpenElapsed_NeedsLock(now);
+            PromoteIfOpenElapsed_NeedsLock();
             switch (_state)
             {
                 case CircuitState.Closed:
@@ -107,7 +108,7 @@ public sealed class CircuitBreaker
                     permit = new CircuitPermit(CircuitDecision.Probe, _state, _epoch, null);
                     break;
                 default:
-                    permit = new CircuitPermit(CircuitDecision.Rejected, _state, _epoch, RetryAfter_NeedsLock(now));
+                    permit = new CircuitPermit(CircuitDecision.Rejected, _state, _epoch, RetryAfter_NeedsLock());
                     break;
             }
 
@@ -128,7 +129,7 @@ public sealed class CircuitBreaker
 
         lock (_lock)
         {
-            Record_NeedsLock(permit, outcome, Now());
+            Record_NeedsLock(permit, outcome);
         }
 
         _notifier.Deliver();
@@ -146,8 +147,8 @@ public sealed class CircuitBreaker
         CircuitBreakerStatus status;
         lock (_lock)
         {
+            PromoteIfOpenElapsed_NeedsLock();
             var now = Now();
-            PromoteIfOpenElapsed_NeedsLock(now);
             var isOpen = _state == CircuitState.Open;
             var untilProbe = _openPeriod.Until - now;
             status = new CircuitBreakerStatus(
@@ -175,10 +176,10 @@ public sealed class CircuitBreaker
     {
         lock (_lock)
         {
-            var now = Now();
-            PromoteIfOpenElapsed_NeedsLock(now);
+            PromoteIfOpenElapsed_NeedsLock();
             if (_state != to)
             {
+                var now = Now();
                 TransitionTo_NeedsLock(to, reason, now, now);
             }
 
@@ -191,12 +192,13 @@ public sealed class CircuitBreaker
         _notifier.Deliver();
     }
 
-    // Monotonic time since the breaker was built: immune to the wall clock being stepped.
+    // Monotonic time since the breaker was built: immune to the wall clock being stepped. Read only where a decision
+    // needs it, so that a call through a Closed breaker reads no clock.
     private TimeSpan Now() => _time.GetElapsedTime(_createdAt);
 
-    private void Record_NeedsLock(in CircuitPermit permit, CallOutcome outcome, TimeSpan now)
+    private void Record_NeedsLock(in CircuitPermit permit, CallOutcome outcome)
     {
-        PromoteIfOpenElapsed_NeedsLock(now);
+        PromoteIfOpenElapsed_NeedsLock();
         if (permit.Decision == CircuitDecision.Probe)
         {
             // Every probe still running holds a slot, whichever HalfOpen period admitted it: HalfOpen never has
@@ -212,35 +214,39 @@ public sealed class CircuitBreaker
 
         if (_state == CircuitState.Closed)
         {
-            RecordClosedOutcome_NeedsLock(outcome == CallOutcome.Success, now);
+            RecordClosedOutcome_NeedsLock(outcome == CallOutcome.Success);
         }
         else if (_state == CircuitState.HalfOpen)
         {
-            RecordProbeOutcome_NeedsLock(outcome == CallOutcome.Success, now);
+            RecordProbeOutcome_NeedsLock(outcome == CallOutcome.Success);
         }
     }
 
-    private void RecordClosedOutcome_NeedsLock(bool success, TimeSpan now)
+    private void RecordClosedOutcome_NeedsLock(bool success)
     {
         if (success)
         {
-            _tripPolicy.RecordSuccess(now);
+            _tripPolicy.RecordSuccess(_now);
+            return;
         }
-        else if (_tripPolicy.RecordFailure(now) is { } reason)
+
+        var now = Now();
+        if (_tripPolicy.RecordFailure(now) is { } reason)
         {
             Open_NeedsLock(reason, now, reopening: false);
         }
     }
 
-    private void RecordProbeOutcome_NeedsLock(bool success, TimeSpan now)
+    private void RecordProbeOutcome_NeedsLock(bool success)
     {
         if (!success)
         {
             // One failed probe is enough: the service has not recovered.
-            Open_NeedsLock("probe failed", now, reopening: true);
+            Open_NeedsLock("probe failed", Now(), reopening: true);
         }
         else if (++_probeSuccesses >= _options.SuccessThreshold)
         {
+            var now = Now();
             TransitionTo_NeedsLock(CircuitState.Closed, $"{_probeSuccesses} successful probes", now, now);
             ClearTripCounts_NeedsLock();
         }
@@ -252,18 +258,18 @@ public sealed class CircuitBreaker
         TransitionTo_NeedsLock(CircuitState.Open, reason, now, now);
     }
 
-    private void PromoteIfOpenElapsed_NeedsLock(TimeSpan now)
+    private void PromoteIfOpenElapsed_NeedsLock()
     {
-        if (_state == CircuitState.Open && now >= _openPeriod.Until)
+        if (_state == CircuitState.Open && Now() is var now && now >= _openPeriod.Until)
         {
             // Recorded at the moment it became due, not at the moment someone looked.
             TransitionTo_NeedsLock(CircuitState.HalfOpen, "open duration elapsed", _openPeriod.Until, now);
         }
     }
 
-    private TimeSpan? RetryAfter_NeedsLock(TimeSpan now) => _state switch
+    private TimeSpan? RetryAfter_NeedsLock() => _state switch
     {
-        CircuitState.Open => _openPeriod.Until - now,
+        CircuitState.Open => _openPeriod.Until - Now(),
         // A probe slot frees up at the latest when the probe's attempt times out.
         CircuitState.HalfOpen => _options.AttemptTimeout,
         _ => null,

@@ -14,11 +14,11 @@ internal sealed class TripPolicy(CircuitBreakerOptions options)
     /// <summary>Consecutive failures of the current streak still within the failure window.</summary>
     public int FailureCount(TimeSpan now) => _consecutive.CountWithinWindow(now.Ticks);
 
-    /// <summary>A success ends the streak and counts towards the ratio.</summary>
-    public void RecordSuccess(TimeSpan now)
+    /// <summary>A success ends the streak and counts towards the ratio (the clock is read only for the ratio).</summary>
+    public void RecordSuccess(Func<TimeSpan> now)
     {
         _consecutive.Reset();
-        _ratio?.RecordSuccess(now.Ticks);
+        _ratio?.RecordSuccess(now().Ticks);
     }
 
     /// <summary>Records a failure; returns why the circuit must open now, or null.</summary>

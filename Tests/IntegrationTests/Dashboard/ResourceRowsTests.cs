@@ -86,8 +86,10 @@ public sealed class ResourceRowsTests(CircuitDemoApp system) : IAsyncLifetime
             TestTimeouts.Startup);
 
         await system.ExecuteAsync(ServiceNames.Traffic, KnownResourceCommands.StopCommand);
-        var stopped = Snapshot(ServiceNames.Traffic);
-        Assert.True(stopped.State?.Text == KnownResourceStates.Finished || stopped.State?.Text == KnownResourceStates.Exited, $"traffic is {stopped.State?.Text}");
+        // The command returns once the stop is requested; the row reaches its final state a moment later.
+        var stopped = (await system.App.ResourceNotifications
+            .WaitForResourceAsync(ServiceNames.Traffic, e => e.Snapshot.State?.Text == KnownResourceStates.Finished || e.Snapshot.State?.Text == KnownResourceStates.Exited)
+            .WaitAsync(TestTimeouts.Step)).Snapshot;
         Assert.True(stopped.ExitCode is null or 0, $"traffic exited with {stopped.ExitCode}");
         Assert.True(flowing > 0);
     }

@@ -1,0 +1,20 @@
+namespace CircuitDemo.Contracts;
+
+/// <summary>The paths one process calls on another (the AppHost, the traffic and the gateway on the stubs and the gateway).</summary>
+public static class Paths
+{
+    /// <summary>A stub's failure mode: GET, PUT (admin key), DELETE (admin key).</summary>
+    public const string FailureMode = "/failure-mode";
+
+    /// <summary>A stub's count of business requests.</summary>
+    public const string Stats = "/stats";
+
+    /// <summary>The gateway's breakers: GET for their status; <c>/{name}/isolate</c> and <c>/{name}/reset</c> (admin key).</summary>
+    public const string CircuitBreakers = "/circuit-breakers";
+
+    /// <summary>The gateway's dashboard endpoint, followed by <c>/{userId}</c>.</summary>
+    public const string UserDashboard = "/user-dashboard";
+
+    /// <summary>The manual control of one breaker: <c>isolate</c> or <c>reset</c>.</summary>
+    public static string BreakerCommand(string breaker, string command) => $"{CircuitBreakers}/{breaker}/{command}";
+}
