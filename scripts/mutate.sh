@@ -38,6 +38,7 @@ MUTATIONS=(
   "429 is a success|ServiceDefaults/CircuitBreaking/Http/HttpOutcomeClassifier.cs|statusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests|statusCode is HttpStatusCode.RequestTimeout"
   "rejection not counted|$SM/CallCounts.cs|            Rejected++;|            Rejected += 0;"
   "checked body not rewound for the caller|ServiceDefaults/HttpClients/ExpectedJson.cs|                body.Position = 0;|                body.Position = body.Length;"
+  "a second resilience handler|ServiceDefaults/HttpClients/CircuitBreakerPipelineExtensions.cs|#pragma warning restore EXTEXP0001\n        return builder;|#pragma warning restore EXTEXP0001\n        builder.AddResilienceHandler(\"second\", _ => { });\n        return builder;"
   "control-plane call counted by the breaker|ServiceDefaults/CircuitBreaking/Http/CircuitBreakerPipelineBuilderExtensions.cs|return CircuitBreakerRoute.IsBypassed(request) ? null : registry.Get(CircuitBreakerRoute.For(request));|return registry.Get(CircuitBreakerRoute.For(request));"
 )
 

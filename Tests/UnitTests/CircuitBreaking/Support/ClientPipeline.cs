@@ -3,6 +3,8 @@ using CircuitDemo.ServiceDefaults.CircuitBreaking;
 using CircuitDemo.ServiceDefaults.HttpClients;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http;
+using Microsoft.Extensions.Options;
 
 namespace CircuitDemo.UnitTests.CircuitBreaking;
 
@@ -12,6 +14,7 @@ namespace CircuitDemo.UnitTests.CircuitBreaking;
 /// </summary>
 internal sealed class ClientPipeline : IDisposable
 {
+    private const string ClientName = "test";
     private readonly ServiceProvider _services;
     private readonly Queue<Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>> _script = new();
     private readonly TaskCompletionSource _stubEntered = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -37,13 +40,13 @@ internal sealed class ClientPipeline : IDisposable
         services.AddLogging();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
         services.AddSingleton(time ?? TimeProvider.System);
-        services.AddHttpClient("test").AddCircuitBreakerPipeline().ConfigurePrimaryHttpMessageHandler(() => Stub);
+        services.AddHttpClient(ClientName).AddCircuitBreakerPipeline().ConfigurePrimaryHttpMessageHandler(() => Stub);
         _services = services.BuildServiceProvider();
     }
 
     public StubHandler Stub { get; }
 
-    public HttpClient Client => _services.GetRequiredService<IHttpClientFactory>().CreateClient("test");
+    public HttpClient Client => _services.GetRequiredService<IHttpClientFactory>().CreateClient(ClientName);
 
     public CircuitBreakerRegistry Registry => _services.GetRequiredService<CircuitBreakerRegistry>();
 
@@ -69,8 +72,35 @@ internal sealed class ClientPipeline : IDisposable
         return new HttpResponseMessage(HttpStatusCode.OK);
     });
 
+    /// <summary>The delegating handlers the client factory puts between the client and the stub, outermost first.</summary>
+    public IReadOnlyList<DelegatingHandler> HandlersOfClient()
+    {
+        var options = _services.GetRequiredService<IOptionsMonitor<HttpClientFactoryOptions>>().Get(ClientName);
+        var builder = new InspectingHandlerBuilder(_services);
+        foreach (var configure in options.HttpMessageHandlerBuilderActions)
+        {
+            configure(builder);
+        }
+
+        return [.. builder.AdditionalHandlers];
+    }
+
     public static HttpResponseMessage Json(string json) =>
         new(HttpStatusCode.OK) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
 
     public void Dispose() => _services.Dispose();
+
+    // Collects what the client's configuration adds, without building a client.
+    private sealed class InspectingHandlerBuilder(IServiceProvider services) : HttpMessageHandlerBuilder
+    {
+        public override string? Name { get; set; } = ClientName;
+
+        public override HttpMessageHandler PrimaryHandler { get; set; } = new HttpClientHandler();
+
+        public override IList<DelegatingHandler> AdditionalHandlers { get; } = [];
+
+        public override IServiceProvider Services => services;
+
+        public override HttpMessageHandler Build() => throw new NotSupportedException();
+    }
 }
