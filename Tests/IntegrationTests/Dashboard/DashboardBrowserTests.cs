@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
 using CircuitDemo.Contracts;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -15,6 +17,7 @@ public sealed class DashboardBrowserTests(CircuitDemoApp system) : IAsyncLifetim
 {
     private static readonly float UiTimeoutMs = (float)TimeSpan.FromSeconds(30).TotalMilliseconds;
     private static readonly float OpenWithinMs = (float)TimeSpan.FromSeconds(5).TotalMilliseconds;
+    private static readonly float HealthyRecheckMs = (float)TestTimeouts.HealthyRecheck.TotalMilliseconds;
     private static readonly string PaymentBreakerRow = BreakerNames.RowName(ServiceNames.Payment);
 
     public Task InitializeAsync() => system.ResetAsync();
@@ -37,17 +40,28 @@ public sealed class DashboardBrowserTests(CircuitDemoApp system) : IAsyncLifetim
         await Expect(Button(page, ServiceNames.Traffic, "Start")).ToBeEnabledAsync();
         await Button(page, ServiceNames.Traffic, "Start").ClickAsync();
         await Expect(Row(page, ServiceNames.Traffic)).ToContainTextAsync("Running");
+        await TrafficReachesPaymentsAsync();
 
-        // Break payment-service: its breaker's row reads Open within five seconds.
+        // Break payment-service: once the mode is in effect, its breaker's row reads Open within five seconds. (The
+        // clock starts there, not at the click: the command's own round trip is not the breaker's doing, and on a
+        // loaded machine it alone can take seconds. The click-to-Open time is measured and written down as well.)
+        var clicked = Stopwatch.StartNew();
         await Button(page, ServiceNames.Payment, "Fail with errors").ClickAsync();
+        await ModeInEffectAsync(FailureKind.Error);
+        var modeInEffect = clicked.Elapsed;
         await Expect(Row(page, PaymentBreakerRow)).ToContainTextAsync("Open", new() { Timeout = OpenWithinMs });
-        await Expect(Row(page, ServiceNames.Payment)).ToContainTextAsync("Degraded");
+        TestReport.Text("dashboard-open-row", $"- Dashboard: *Fail with errors* pressed, payment-service in mode error after " +
+            $"{modeInEffect.TotalSeconds:0.0} s, its breaker's row read Open {clicked.Elapsed.TotalSeconds:0.0} s after the click " +
+            $"(traffic at {CircuitDemoApp.TrafficRate} request a second).\n");
+        await Expect(Row(page, ServiceNames.Payment)).ToContainTextAsync("Degraded", new() { Timeout = HealthyRecheckMs });
         await page.ScreenshotAsync(new() { Path = TestReport.PathFor("dashboard-resources-breaker-open.png") });
 
-        // Heal it: the row passes HalfOpen (probes let through) and reads Closed after two successful probes.
+        // Heal it: the row passes HalfOpen (probes let through) and reads Closed after two successful probes. HalfOpen
+        // lasts about a second here, so every state the row shows is recorded by the page rather than polled for.
+        var states = await RowStates.StartAsync(page, PaymentBreakerRow);
         await Button(page, ServiceNames.Payment, "Recover").ClickAsync();
-        await Expect(Row(page, PaymentBreakerRow)).ToContainTextAsync("Half open");
-        await Expect(Row(page, PaymentBreakerRow)).ToContainTextAsync("Closed");
+        var shown = await states.UntilAsync("Closed");
+        Assert.True(shown is [.., "Half open", "Closed"], $"The row showed {string.Join(" → ", shown)}.");
         await page.ScreenshotAsync(new() { Path = TestReport.PathFor("dashboard-resources-breaker-closed.png") });
 
         var breaker = await system.BreakerAsync(ServiceNames.Payment);
@@ -56,6 +70,25 @@ public sealed class DashboardBrowserTests(CircuitDemoApp system) : IAsyncLifetim
         // The traffic's own meter reached the dashboard: answers counted by where each section came from.
         await page.GotoAsync(new Uri(system.DashboardUrl, $"/metrics/resource/{ServiceNames.Traffic}?meter=CircuitDemo.Traffic&instrument=traffic.sections&duration=5&view=Table").ToString());
         await Expect(page.GetByText("Dashboard sections received").First).ToBeVisibleAsync();
+    }
+
+    // The traffic's requests reach payment-service through its breaker: the traffic process has started and is sending.
+    private async Task TrafficReachesPaymentsAsync()
+    {
+        var before = (await system.BreakerAsync(ServiceNames.Payment)).TotalRequests;
+        await Eventually.UntilAsync(
+            async () => (await system.BreakerAsync(ServiceNames.Payment)).TotalRequests,
+            total => total > before,
+            "the traffic's requests to reach the payment-service breaker");
+    }
+
+    private async Task ModeInEffectAsync(FailureKind kind)
+    {
+        using var payments = system.CreateClient(ServiceNames.Payment);
+        await Eventually.UntilAsync(
+            async () => (await payments.GetFromJsonAsync<FailureMode>("/failure-mode"))!.Mode,
+            mode => mode == kind,
+            $"payment-service to be in mode {kind}");
     }
 
     private static ILocator Row(IPage page, string resource) =>

@@ -64,7 +64,7 @@ public sealed class ResourceRowsTests(CircuitDemoApp system) : IAsyncLifetime
             .WaitAsync(TestTimeouts.Step);
         await system.App.ResourceNotifications
             .WaitForResourceAsync(ServiceNames.User, e => e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded)
-            .WaitAsync(TestTimeouts.Step);
+            .WaitAsync(TestTimeouts.HealthyRecheck);
 
         var commands = Snapshot(ServiceNames.User).Commands;
         Assert.All(["fail-down", "fail-hang", "fail-stall"], name => Assert.False(string.IsNullOrEmpty(commands.Single(c => c.Name == name).ConfirmationMessage)));
