@@ -18,7 +18,7 @@ TR=ServiceDefaults/CircuitBreaking/TripRules
 MUTATIONS=(
   "no lock|$SM/CircuitBreaker.cs|lock (_lock)|lock (new object())"
   "probe cap ignored|$SM/CircuitBreaker.cs|case CircuitState.HalfOpen when _probesInFlight < _options.HalfOpenMaxProbes:|case CircuitState.HalfOpen:"
-  "failed probe does not reopen|$SM/CircuitBreaker.cs|Open_NeedsLock(\"probe failed\", now, reopening: true);|_probeSuccesses--;"
+  "failed probe does not reopen|$SM/CircuitBreaker.cs|Open_NeedsLock(\"probe failed\", Now(), reopening: true);|_probeSuccesses--;"
   "success threshold off by one|$SM/CircuitBreaker.cs|++_probeSuccesses >= _options.SuccessThreshold|++_probeSuccesses > _options.SuccessThreshold"
   "failure window ignored|$TR/ConsecutiveFailureTracker.cs|if (_failureTicks[index] > oldestCounted)|if (_failureTicks[index] >= 0)"
   "ratio rule ignored|$TR/TripPolicy.cs|var ratioTrip = _ratio?.RecordFailure(now.Ticks) ?? false;|var ratioTrip = _ratio?.RecordFailure(now.Ticks) is true && false;"
