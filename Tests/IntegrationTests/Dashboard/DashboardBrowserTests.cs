@@ -8,9 +8,9 @@ namespace CircuitDemo.IntegrationTests.Dashboard;
 
 /// <summary>
 /// A person's first five minutes on the real dashboard in a real browser, with clicks only: start the traffic, break
-/// payment-service, watch its breaker's row read Open, heal it, watch the row pass HalfOpen and read Closed. Every
-/// step waits for the state the next one needs (the rows come over the dashboard's live connection, so once they
-/// show, a click is handled); nothing is clicked twice.
+/// payment-service, watch its breaker's row read Open, stop the traffic and heal it, watch the row wait in HalfOpen,
+/// start the traffic again and watch the row read Closed. Every step waits for the state the next one needs (the rows
+/// come over the dashboard's live connection, so once they show, a click is handled); no click is repeated.
 /// </summary>
 [Collection(SharedSystem.Name)]
 public sealed class DashboardBrowserTests(CircuitDemoApp system) : IAsyncLifetime
@@ -56,12 +56,19 @@ public sealed class DashboardBrowserTests(CircuitDemoApp system) : IAsyncLifetim
         await Expect(Row(page, ServiceNames.Payment)).ToContainTextAsync("Degraded", new() { Timeout = HealthyRecheckMs });
         await page.ScreenshotAsync(new() { Path = TestReport.PathFor("dashboard-resources-breaker-open.png") });
 
-        // Heal it: the row passes HalfOpen (probes let through) and reads Closed after two successful probes. HalfOpen
-        // lasts about a second here, so every state the row shows is recorded by the page rather than polled for.
-        var states = await RowStates.StartAsync(page, PaymentBreakerRow);
+        // Heal it with the traffic stopped: once the open duration has passed the row reads Half open and stays so,
+        // waiting for a probe (with traffic flowing, two quick probes can end HalfOpen within milliseconds, too soon
+        // for the page to render it). Start the traffic again: two successful probes and the row reads Closed. Every
+        // state the row shows from here is recorded by the page itself, not polled for.
+        await Button(page, ServiceNames.Traffic, "Stop").ClickAsync();
+        await Expect(Button(page, ServiceNames.Traffic, "Start")).ToBeEnabledAsync();
         await Button(page, ServiceNames.Payment, "Recover").ClickAsync();
+        await ModeInEffectAsync(FailureKind.None);
+        await Expect(Row(page, PaymentBreakerRow)).ToContainTextAsync("Half open");
+        var states = await RowStates.StartAsync(page, PaymentBreakerRow);
+        await Button(page, ServiceNames.Traffic, "Start").ClickAsync();
         var shown = await states.UntilAsync("Closed");
-        Assert.True(shown is [.., "Half open", "Closed"], $"The row showed {string.Join(" → ", shown)}.");
+        Assert.True(shown is ["Half open", "Closed"], $"The row showed {string.Join(" → ", shown)}.");
         await page.ScreenshotAsync(new() { Path = TestReport.PathFor("dashboard-resources-breaker-closed.png") });
 
         var breaker = await system.BreakerAsync(ServiceNames.Payment);
