@@ -67,7 +67,8 @@ public sealed class DashboardBrowserTests(CircuitDemoApp system) : IAsyncLifetim
         await Expect(Row(page, PaymentBreakerRow)).ToContainTextAsync("Half open");
         var states = await RowStates.StartAsync(page, PaymentBreakerRow);
         await Button(page, ServiceNames.Traffic, "Start").ClickAsync();
-        var shown = await states.UntilAsync("Closed");
+        await Expect(Row(page, ServiceNames.Traffic)).ToContainTextAsync("Running");
+        var shown = await UntilClosedAsync(states);
         Assert.True(shown is ["Half open", "Closed"], $"The row showed {string.Join(" → ", shown)}.");
         await page.ScreenshotAsync(new() { Path = TestReport.PathFor("dashboard-resources-breaker-closed.png") });
 
@@ -77,6 +78,22 @@ public sealed class DashboardBrowserTests(CircuitDemoApp system) : IAsyncLifetim
         // The traffic's own meter reached the dashboard: answers counted by where each section came from.
         await page.GotoAsync(new Uri(system.DashboardUrl, $"/metrics/resource/{ServiceNames.Traffic}?meter=CircuitDemo.Traffic&instrument=traffic.sections&duration=5&view=Table").ToString());
         await Expect(page.GetByText("Dashboard sections received").First).ToBeVisibleAsync();
+    }
+
+    // On a timeout, says what the row, the traffic and the breaker itself were doing.
+    private async Task<IReadOnlyList<string>> UntilClosedAsync(RowStates states)
+    {
+        try
+        {
+            return await states.UntilAsync("Closed");
+        }
+        catch (TimeoutException)
+        {
+            var breaker = await system.BreakerAsync(ServiceNames.Payment);
+            throw new TimeoutException(
+                $"The row never read Closed; it showed {string.Join(" → ", await states.ShownAsync())} (its resource: " +
+                $"{system.StateOf(PaymentBreakerRow)}); traffic: {system.StateOf(ServiceNames.Traffic)}; the breaker: {breaker}");
+        }
     }
 
     // The traffic's requests reach payment-service through its breaker: the traffic process has started and is sending.

@@ -42,6 +42,9 @@ internal sealed class RowStates(IPage page, string resource)
         await page.WaitForFunctionAsync(
             "([resource, state]) => window.circuitDemoRowStates[resource].at(-1) === state",
             new object[] { resource, state });
-        return await page.EvaluateAsync<string[]>(Read, resource);
+        return await ShownAsync();
     }
+
+    /// <summary>Every state the row has shown since <see cref="StartAsync"/>.</summary>
+    public async Task<IReadOnlyList<string>> ShownAsync() => await page.EvaluateAsync<string[]>(Read, resource);
 }
