@@ -26,9 +26,11 @@ var gateway = builder.AddProject<Projects.Gateway>(ServiceNames.Gateway)
     .WithCircuitBreakerRows(adminKey, BreakerNames.Gateway)
     .WithReplicas(builder.Configuration.GetValue("Gateway:Replicas", 1));
 
-// Steady requests to the gateway, once someone presses Start on its row; the rate is a parameter (1 to 100 a second).
+// Steady requests to the gateway, once someone presses Start on its row; the rate is a parameter (0.1 to 100 a second).
+// It waits for the gateway to run, not to be healthy: the gateway is Degraded while a breaker is not Closed, which is
+// exactly when traffic is wanted (a HalfOpen breaker closes only on the probes the traffic sends).
 builder.AddProject<Projects.Traffic>(ServiceNames.Traffic)
-    .WithReference(gateway).WaitFor(gateway)
+    .WithReference(gateway).WaitForStart(gateway)
     .WithEnvironment("Traffic__RatePerSecond", builder.AddParameter("traffic-rate", "5"))
     .WithExplicitStart();
 
