@@ -22,7 +22,8 @@ try {
   await button('traffic', 'Start').click();
   await row('traffic').filter({ hasText: 'Running' }).waitFor();
   await button('payment-service', 'Fail with errors').click();
-  await row('payment-service-breaker').filter({ hasText: /\bOpen\b/ }).waitFor();
+  // A regular expression is case-sensitive ("Half open" does not match); the cells' texts run together, so no \b.
+  await row('payment-service-breaker').filter({ hasText: /Open/ }).waitFor();
   await page.screenshot({ path: screenshot });
 } finally {
   await browser.close();
