@@ -37,6 +37,7 @@ replace README.md load Tests/artifacts/load.md '`scripts/load.sh`'
 replace README.md mutations Tests/artifacts/mutations.md '`scripts/mutate.sh`'
 
 # The browser test's screenshots of the Resources page, as the README shows them.
+mkdir -p docs
 for shot in dashboard-resources-breaker-open dashboard-resources-breaker-closed; do
   [ -f "Tests/artifacts/$shot.png" ] && cp "Tests/artifacts/$shot.png" "docs/$shot.png" && echo "copied $shot.png"
 done
@@ -45,7 +46,7 @@ done
 results=BenchmarkDotNet.Artifacts/results
 mean_ns() { # TABLE METHOD [PARAM]: the Mean column of the row whose first cell is METHOD (and second PARAM), in ns
   awk -F'|' -v method="$2" -v param="${3:-}" '
-    function trim(s) { gsub(/^ +| +$/, "", s); return s }
+    function trim(s) { gsub(/\*/, "", s); gsub(/^ +| +$/, "", s); return s }
     NR == 1 { for (i = 2; i <= NF; i++) if (trim($i) == "Mean") column = i }
     trim($2) == method && (param == "" || trim($3) == param) {
       value = trim($column); gsub(/,/, "", value); split(value, parts, " ")
