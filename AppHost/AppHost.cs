@@ -5,7 +5,7 @@ using CircuitDemo.AppHost.Stubs;
 using CircuitDemo.Contracts;
 using Microsoft.Extensions.Configuration;
 
-var builder = DistributedApplication.CreateBuilder(args);
+var builder = DistributedApplication.CreateBuilder(args).WithShortTelemetryExportTimeout();
 
 // Generated on each run unless configured (Parameters__admin-key); the dashboard shows it under Parameters.
 var adminKey = builder.AddParameter("admin-key", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true);
