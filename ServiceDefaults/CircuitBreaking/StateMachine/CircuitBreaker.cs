@@ -12,8 +12,7 @@ namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
 public sealed class CircuitBreaker
 {
     private readonly Lock _lock = new();
-    private readonly TimeProvider _time;
-    private readonly long _createdAt;
+    private readonly BreakerClock _clock;
     private readonly CircuitBreakerOptions _options;
     private readonly TripPolicy _tripPolicy;
     private readonly OpenPeriod _openPeriod;
@@ -38,8 +37,7 @@ public sealed class CircuitBreaker
         CircuitBreakerOptionsValidator.ThrowIfInvalid(name, options);
         Name = name;
         _options = options with { };
-        _time = timeProvider ?? TimeProvider.System;
-        _createdAt = _time.GetTimestamp();
+        _clock = new BreakerClock(timeProvider ?? TimeProvider.System);
         _openPeriod = new OpenPeriod(_options);
         _notifier = new StateChangeNotifier(this, onSubscriberError);
         _tripPolicy = new TripPolicy(_options);
@@ -156,7 +154,7 @@ public sealed class CircuitBreaker
                 _state,
                 FailureCount: _tripPolicy.FailureCount(now),
                 SuccessCount: _probeSuccesses,
-                NextAttempt: isOpen ? _time.GetUtcNow() + untilProbe : null,
+                NextAttempt: isOpen ? _clock.ToWallClock(_openPeriod.Until) : null,
                 RetryAfterMs: isOpen ? (long)Math.Ceiling(untilProbe.TotalMilliseconds) : null,
                 _counts.Total,
                 _counts.Successful,
@@ -180,7 +178,7 @@ public sealed class CircuitBreaker
             if (_state != to)
             {
                 var now = Now();
-                TransitionTo_NeedsLock(to, reason, now, now);
+                TransitionTo_NeedsLock(to, reason, now);
             }
 
             if (to == CircuitState.Closed)
@@ -194,7 +192,7 @@ public sealed class CircuitBreaker
 
     // Monotonic time since the breaker was built: immune to the wall clock being stepped. Read only where a decision
     // needs it, so that a call through a Closed breaker reads no clock.
-    private TimeSpan Now() => _time.GetElapsedTime(_createdAt);
+    private TimeSpan Now() => _clock.Now();
 
     private void Record_NeedsLock(in CircuitPermit permit, CallOutcome outcome)
     {
@@ -246,8 +244,7 @@ public sealed class CircuitBreaker
         }
         else if (++_probeSuccesses >= _options.SuccessThreshold)
         {
-            var now = Now();
-            TransitionTo_NeedsLock(CircuitState.Closed, $"{_probeSuccesses} successful probes", now, now);
+            TransitionTo_NeedsLock(CircuitState.Closed, $"{_probeSuccesses} successful probes", Now());
             ClearTripCounts_NeedsLock();
         }
     }
@@ -255,15 +252,15 @@ public sealed class CircuitBreaker
     private void Open_NeedsLock(string reason, TimeSpan now, bool reopening)
     {
         _openPeriod.Start(now, reopening);
-        TransitionTo_NeedsLock(CircuitState.Open, reason, now, now);
+        TransitionTo_NeedsLock(CircuitState.Open, reason, now);
     }
 
     private void PromoteIfOpenElapsed_NeedsLock()
     {
-        if (_state == CircuitState.Open && Now() is var now && now >= _openPeriod.Until)
+        if (_state == CircuitState.Open && Now() >= _openPeriod.Until)
         {
             // Recorded at the moment it became due, not at the moment someone looked.
-            TransitionTo_NeedsLock(CircuitState.HalfOpen, "open duration elapsed", _openPeriod.Until, now);
+            TransitionTo_NeedsLock(CircuitState.HalfOpen, "open duration elapsed", _openPeriod.Until);
         }
     }
 
@@ -275,10 +272,9 @@ public sealed class CircuitBreaker
         _ => null,
     };
 
-    private void TransitionTo_NeedsLock(CircuitState to, string reason, TimeSpan at, TimeSpan now)
+    private void TransitionTo_NeedsLock(CircuitState to, string reason, TimeSpan at)
     {
-        var wallClockAt = _time.GetUtcNow() - (now - at);
-        var change = new CircuitStateChange(wallClockAt, _state, to, reason) { Sequence = _history.Count + 1 };
+        var change = new CircuitStateChange(_clock.ToWallClock(at), _state, to, reason) { Sequence = _history.Count + 1 };
         _state = to;
         _epoch++;
         _probeSuccesses = 0;

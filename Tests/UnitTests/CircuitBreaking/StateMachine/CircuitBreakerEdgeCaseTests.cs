@@ -145,6 +145,21 @@ public class CircuitBreakerEdgeCaseTests
     }
 
     [Fact]
+    public void StateChanges_WallClockReadLate_ShowOpenAndHalfOpenExactlyOneOpenDurationApart()
+    {
+        var clock = new SteppingWallClock { LateReads = TimeSpan.FromMilliseconds(7) };
+        var breaker = new CircuitBreaker("test-service", Options, clock);
+        breaker.Fail(3);
+        var whileOpen = breaker.GetStatus();
+        clock.Advance(Options.OpenDuration + TimeSpan.FromSeconds(2)); // looked at well after HalfOpen was due
+
+        var changes = breaker.GetStatus().StateChanges;
+        var (opened, halfOpen) = (changes[^2], changes[^1]);
+        Assert.Equal(Options.OpenDuration, halfOpen.Timestamp - opened.Timestamp);
+        Assert.Equal(opened.Timestamp + Options.OpenDuration, whileOpen.NextAttempt);
+    }
+
+    [Fact]
     public void Open_WallClockStepsForwardAnHour_StaysOpenForTheRestOfTheOpenDuration()
     {
         var clock = new SteppingWallClock();

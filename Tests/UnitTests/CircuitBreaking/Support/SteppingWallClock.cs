@@ -4,18 +4,23 @@ namespace CircuitDemo.UnitTests.CircuitBreaking;
 
 /// <summary>
 /// A fake clock whose wall time can be stepped (as NTP or a resumed VM does) without moving its monotonic timestamp:
-/// <see cref="Advance"/> moves both, <see cref="StepWallClock"/> only the wall clock.
+/// <see cref="Advance"/> moves both, <see cref="StepWallClock"/> only the wall clock. With <see cref="LateReads"/> set,
+/// every second reading of the wall clock comes back that much late, as when a busy machine deschedules the thread
+/// between its reading of the monotonic clock and of the wall clock.
 /// </summary>
 internal sealed class SteppingWallClock : TimeProvider
 {
     private readonly FakeTimeProvider _monotonic = new(TestBreakers.Start);
     private TimeSpan _wallOffset;
+    private int _wallReads;
+
+    public TimeSpan LateReads { get; init; }
 
     public override long TimestampFrequency => _monotonic.TimestampFrequency;
 
     public override long GetTimestamp() => _monotonic.GetTimestamp();
 
-    public override DateTimeOffset GetUtcNow() => _monotonic.GetUtcNow() + _wallOffset;
+    public override DateTimeOffset GetUtcNow() => _monotonic.GetUtcNow() + _wallOffset + (++_wallReads % 2 == 0 ? LateReads : TimeSpan.Zero);
 
     public void Advance(TimeSpan elapsed) => _monotonic.Advance(elapsed);
 
