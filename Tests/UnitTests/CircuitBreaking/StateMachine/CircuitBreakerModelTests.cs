@@ -97,7 +97,16 @@ public class CircuitBreakerModelTests
         }
 
         var transitions = model.Transitions.Select((t, i) => (TestBreakers.Start + t.At, t.From, t.To, t.Reason, (long)i + 1)).ToList();
-        Assert.Equal(transitions, raised.Select(c => (c.Timestamp, c.From, c.To, c.Reason, c.Sequence)));
-        Assert.Equal(transitions.TakeLast(StateChangeHistory.Capacity), real.StateChanges.Select(c => (c.Timestamp, c.From, c.To, c.Reason, c.Sequence)));
+        var events = raised.Select(c => (c.Timestamp, c.From, c.To, c.Reason, c.Sequence)).ToList();
+        if (!transitions.SequenceEqual(events))
+        {
+            Assert.Fail($"step {step}: events raised {string.Join(", ", events)}, model {string.Join(", ", transitions)}");
+        }
+
+        var history = real.StateChanges.Select(c => (c.Timestamp, c.From, c.To, c.Reason, c.Sequence)).ToList();
+        if (!transitions.TakeLast(StateChangeHistory.Capacity).SequenceEqual(history))
+        {
+            Assert.Fail($"step {step}: recorded changes {string.Join(", ", history)}, model {string.Join(", ", transitions.TakeLast(StateChangeHistory.Capacity))}");
+        }
     }
 }
