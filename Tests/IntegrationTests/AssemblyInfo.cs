@@ -1,3 +1,6 @@
-// One AppHost serves every test that needs the whole system (the "Shared system" collection, whose tests run one at a
-// time); the few collections that start processes of their own run beside it.
-[assembly: CollectionBehavior(DisableTestParallelization = false)]
+// Three running systems serve the tests that need the whole system: the shared one, the fault matrix's and the load
+// tests'. Their collections (the tests of each one at a time), and the few that start processes of their own, run side
+// by side: the tests spend most of their time waiting on real open durations and timeouts, not on the processor. No
+// thread limit: xunit's default of one collection per core would run them one after another on two cores.
+[assembly: CollectionBehavior(DisableTestParallelization = false, MaxParallelThreads = -1)]
+[assembly: TestCollectionOrderer("CircuitDemo.IntegrationTests.LongestRunningFirst", "CircuitDemo.IntegrationTests")]

@@ -6,18 +6,15 @@ using Microsoft.Extensions.Logging.Testing;
 namespace CircuitDemo.IntegrationTests;
 
 /// <summary>
-/// The real AppHost under <c>DistributedApplicationTestingBuilder</c>, started once and shared by every integration test
-/// (each starts with <see cref="ResetAsync"/>): random ports, the dashboard on (anonymous, plain http), a known admin
-/// key, and breakers that trip and recover in seconds.
+/// The real AppHost under <c>DistributedApplicationTestingBuilder</c>, started once for a collection of integration
+/// tests (each starts with <see cref="ResetAsync"/>): random ports, the dashboard on (anonymous, plain http), a known
+/// admin key, and breakers that trip and recover in seconds.
 /// </summary>
-public sealed class CircuitDemoApp : IAsyncLifetime
+public class CircuitDemoApp : IAsyncLifetime
 {
     public const string AdminKey = "integration-test-admin-key";
 
-    /// <summary>Every stub service's open duration and attempt timeout here: short, so a case takes seconds.</summary>
-    public static readonly TimeSpan OpenDuration = TimeSpan.FromSeconds(1);
-
-    /// <inheritdoc cref="OpenDuration"/>
+    /// <summary>Every stub service's attempt timeout here: short, so a timed-out call costs a second.</summary>
     public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(1);
 
     /// <summary>payment-service's write breaker's open duration here.</summary>
@@ -38,7 +35,25 @@ public sealed class CircuitDemoApp : IAsyncLifetime
     /// <summary>The log lines captured so far (the AppHost's and, forwarded by it, every resource's console output).</summary>
     public IReadOnlyList<FakeLogRecord> Logs => App.Services.GetFakeLogCollector().GetSnapshot();
 
-    private static IEnumerable<string> Arguments =>
+    private static readonly SemaphoreSlim OneStartAtATime = new(1);
+
+    private readonly bool _dashboard;
+
+    public CircuitDemoApp()
+        : this(dashboard: true, TimeSpan.FromSeconds(1))
+    {
+    }
+
+    protected CircuitDemoApp(bool dashboard, TimeSpan openDuration)
+    {
+        _dashboard = dashboard;
+        OpenDuration = openDuration;
+    }
+
+    /// <summary>Every stub service's open duration here: short, so a trip and its recovery take seconds.</summary>
+    public TimeSpan OpenDuration { get; }
+
+    private IEnumerable<string> Arguments =>
     [
         $"Parameters:admin-key={AdminKey}",
         $"Parameters:traffic-rate={TrafficRate}",
@@ -52,8 +67,13 @@ public sealed class CircuitDemoApp : IAsyncLifetime
         // runs probes that outlive their HalfOpen period, as the write attempt timeout is 5 s).
         $"CircuitBreaker:Services:{ServiceNames.Payment}:Write:OpenDuration={WriteOpenDuration}",
 
-        // The dashboard needs explicit http addresses to run without a certificate, and no login token (a test cannot
-        // read the one it prints); the testing builder still puts its random-port proxy in front.
+        .. _dashboard ? DashboardArguments : [],
+    ];
+
+    // The dashboard needs explicit http addresses to run without a certificate, and no login token (a test cannot read
+    // the one it prints); the testing builder still puts its random-port proxy in front.
+    private static IEnumerable<string> DashboardArguments =>
+    [
         $"ASPNETCORE_URLS=http://localhost:{FreePort()}",
         $"ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://localhost:{FreePort()}",
         "ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
@@ -62,10 +82,30 @@ public sealed class CircuitDemoApp : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // Three systems starting at once on two cores became ready together, each after about three times as long as
+        // one alone, and no test could begin before then. One at a time, the first is ready soonest and its tests run
+        // while the next one starts (the longest-running first: LongestRunningFirst).
+        if (!await OneStartAtATime.WaitAsync(3 * TestTimeouts.Startup))
+        {
+            throw new TimeoutException("The other running systems did not finish starting.");
+        }
+
+        try
+        {
+            await StartAsync();
+        }
+        finally
+        {
+            OneStartAtATime.Release();
+        }
+    }
+
+    private async Task StartAsync()
+    {
         using var cancellation = new CancellationTokenSource(TestTimeouts.Startup);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [.. Arguments],
-            (options, _) => options.DisableDashboard = false,
+            (options, _) => options.DisableDashboard = !_dashboard,
             cancellation.Token);
 
         // Every log line of the AppHost and, forwarded by it, of every resource, for tests that read them.
@@ -84,6 +124,21 @@ public sealed class CircuitDemoApp : IAsyncLifetime
         }
 
         Gateway = CreateClient(ServiceNames.Gateway);
+        await WarmUpAsync();
+    }
+
+    // Healthy means /health answers; the first business calls still compile their code paths in four processes, and
+    // on a busy machine they can outlast an attempt timeout, so the first test would see a healthy service time out.
+    // The system is ready once the dashboard is live from all three services; the breakers those first calls may have
+    // tripped are reset.
+    private async Task WarmUpAsync()
+    {
+        await Eventually.UntilAsync(
+            async () => (await DashboardAsync("warm-up")).Sources,
+            sources => sources == new DashboardSources("live", "live", "live"),
+            "the dashboard to be live from every service",
+            TestTimeouts.Startup);
+        await ResetAsync();
     }
 
     public async Task DisposeAsync()
@@ -236,3 +291,15 @@ public sealed class CircuitDemoApp : IAsyncLifetime
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
+
+/// <summary>
+/// The same system without the dashboard, for tests that never look at it: no dashboard to start, and no telemetry
+/// for every service to export and the dashboard to take in, which under the soak's traffic is a processor's worth.
+/// </summary>
+public sealed class HeadlessCircuitDemoApp() : CircuitDemoApp(dashboard: false, TimeSpan.FromSeconds(1));
+
+/// <summary>
+/// The system the fault matrix runs on: no dashboard, and an open duration of half a second, which each of the 36
+/// cases waits out once (their time to close).
+/// </summary>
+public sealed class FaultMatrixApp() : CircuitDemoApp(dashboard: false, TimeSpan.FromMilliseconds(500));
