@@ -1,4 +1,3 @@
-using CircuitDemo.ServiceDefaults.CircuitBreaking;
 using Polly;
 using Polly.Timeout;
 
@@ -8,10 +7,11 @@ namespace CircuitDemo.ServiceDefaults.HttpClients;
 internal static class AttemptTimeout
 {
     public static ResiliencePipelineBuilder<HttpResponseMessage> AddAttemptTimeout(
-        this ResiliencePipelineBuilder<HttpResponseMessage> pipeline, CircuitBreakerRegistry registry) =>
+        this ResiliencePipelineBuilder<HttpResponseMessage> pipeline, TimeSpan attemptTimeout, PollyEvents events) =>
         pipeline.AddTimeout(new TimeoutStrategyOptions
         {
-            Name = "attempt-timeout",
-            TimeoutGenerator = args => ValueTask.FromResult(RequestOptions.For(registry, args.Context).AttemptTimeout),
+            Name = PollyEvents.TimeoutStrategyName,
+            Timeout = attemptTimeout,
+            OnTimeout = events.OnTimeout,
         });
 }

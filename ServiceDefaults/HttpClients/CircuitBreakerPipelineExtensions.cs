@@ -1,9 +1,6 @@
 using CircuitDemo.ServiceDefaults.CircuitBreaking;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Http.Resilience;
-using Microsoft.Extensions.Logging;
-using Polly;
 
 namespace CircuitDemo.ServiceDefaults.HttpClients;
 
@@ -29,37 +26,9 @@ public static class CircuitBreakerPipelineExtensions
         // every attempt ends at its attempt timeout, and a read with its one retry within two of them.
         builder.ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
 
-        // One pipeline, built once and handed straight to the resilience handler of every client. It holds no state of
-        // its own (each request finds its breaker and its options in the breaker registry), so clients can share it.
-        // AddResilienceHandler would fetch it from Polly's pipeline registry, whose per-call bookkeeping (reloadable
-        // options, execution tracking, metric enrichment) costs about a microsecond a call and serves nothing here.
-        builder.Services.TryAddKeyedSingleton(PipelineName, static (services, _) => BuildPipeline(services));
-#pragma warning disable EXTEXP0001 // ResilienceHandler's constructor is marked experimental; it is the handler AddResilienceHandler itself adds.
-        builder.AddHttpMessageHandler(static services =>
-            new ResilienceHandler(services.GetRequiredKeyedService<ResiliencePipeline<HttpResponseMessage>>(PipelineName)));
-#pragma warning restore EXTEXP0001
+        // One resilience handler per client, over pipelines built once per breaker for the whole process.
+        builder.Services.TryAddSingleton<CircuitBreakerPipelines>();
+        builder.AddHttpMessageHandler(static services => new CircuitBreakerPipelineHandler(services.GetRequiredService<CircuitBreakerPipelines>()));
         return builder;
-    }
-
-    private static ResiliencePipeline<HttpResponseMessage> BuildPipeline(IServiceProvider services)
-    {
-        var registry = services.GetRequiredService<CircuitBreakerRegistry>();
-        var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>
-        {
-            Name = PipelineName,
-            TimeProvider = services.GetService<TimeProvider>() ?? TimeProvider.System,
-        };
-        pipeline.ConfigureTelemetry(services.GetRequiredService<ILoggerFactory>());
-        if (pipeline.TelemetryListener is { } polly)
-        {
-            pipeline.TelemetryListener = new ResilienceEventsOnly(polly);
-        }
-
-        return pipeline
-            .AddReadRetry()
-            .AddCircuitDemoBreaker(services)
-            .AddAttemptTimeout(registry)
-            .AddStrategy(_ => new ResponseBodyStrategy(registry), new ResponseBodyStrategy.Options())
-            .Build();
     }
 }

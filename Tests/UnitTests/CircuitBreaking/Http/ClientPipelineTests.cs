@@ -1,13 +1,12 @@
 using System.Net;
 using CircuitDemo.ServiceDefaults.CircuitBreaking;
+using CircuitDemo.ServiceDefaults.HttpClients;
 using Microsoft.Extensions.Time.Testing;
-using Microsoft.Extensions.Http.Resilience;
 using Polly.Timeout;
 
 namespace CircuitDemo.UnitTests.CircuitBreaking;
 
 /// <summary>The whole client pipeline as ServiceDefaults builds it (read retry, breaker, attempt timeout, body), over a stub.</summary>
-#pragma warning disable EXTEXP0001 // ResilienceHandler, the type the pipeline is checked to be
 public sealed class ClientPipelineTests : IDisposable
 {
     private readonly ClientPipeline _pipeline = new();
@@ -16,7 +15,7 @@ public sealed class ClientPipelineTests : IDisposable
     public void EveryClient_HasOneResilienceHandlerAndNoHttpClientTimeout()
     {
         Assert.Equal(Timeout.InfiniteTimeSpan, _pipeline.Client.Timeout);
-        Assert.IsType<ResilienceHandler>(Assert.Single(_pipeline.HandlersOfClient()));
+        Assert.IsType<CircuitBreakerPipelineHandler>(Assert.Single(_pipeline.HandlersOfClient()));
     }
 
     [Fact]
@@ -236,4 +235,3 @@ public sealed class ClientPipelineTests : IDisposable
 
     public void Dispose() => _pipeline.Dispose();
 }
-#pragma warning restore EXTEXP0001

@@ -35,32 +35,70 @@ public class PollyStrategyTests
     {
         // The standard handler's composition (rate limiter, total timeout, retry, breaker, attempt timeout) with the
         // hand-written breaker in the breaker's place: what the README shows.
-        var calls = 0;
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["CircuitBreaker:Services:catalog:FailureThreshold"] = "3",
-        }).Build());
-        services.AddCircuitBreakerRegistry();
-        var catalog = services.AddHttpClient("catalog").ConfigurePrimaryHttpMessageHandler(() => new StubHandler((_, _) =>
-        {
-            calls++;
-            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable));
-        }));
-        catalog.AddResilienceHandler("catalog", (pipeline, context) => pipeline
+        var catalog = new Catalog(HttpStatusCode.ServiceUnavailable, (pipeline, context) => pipeline
             .AddConcurrencyLimiter(100)
             .AddTimeout(TimeSpan.FromSeconds(30))
             .AddRetry(new HttpRetryStrategyOptions { MaxRetryAttempts = 3, Delay = TimeSpan.Zero })
             .AddCircuitDemoBreaker(context.ServiceProvider)
             .AddTimeout(TimeSpan.FromSeconds(5)));
-        await using var provider = services.BuildServiceProvider();
-        var client = provider.GetRequiredService<IHttpClientFactory>().CreateClient("catalog");
+        await using var provider = catalog.Provider;
 
-        await Assert.ThrowsAsync<CircuitBreakerRejectedException>(() => client.GetAsync("http://catalog/items"));
+        await Assert.ThrowsAsync<CircuitBreakerRejectedException>(() => catalog.Client.GetAsync("http://catalog/items"));
 
-        var breaker = provider.GetRequiredService<CircuitBreakerRegistry>().Find("catalog")!;
-        Assert.Equal(3, calls); // three failed attempts opened it; the third retry was rejected without a call, and not retried
+        var breaker = catalog.Registry.Find("catalog")!;
+        Assert.Equal(3, catalog.Calls); // three failed attempts opened it; the third retry was rejected without a call, and not retried
         Assert.Equal((CircuitState.Open, 3L, 1L), (breaker.State, breaker.GetStatus().FailedRequests, breaker.GetStatus().RejectedRequests));
+    }
+
+    [Fact]
+    public async Task InAnotherPipeline_ABypassedControlPlaneCallPassesAnIsolatedCircuit_CountsNothing_CreatesNoBreaker()
+    {
+        var catalog = new Catalog(HttpStatusCode.OK, (pipeline, context) => pipeline.AddCircuitDemoBreaker(context.ServiceProvider));
+        await using var provider = catalog.Provider;
+        var reads = catalog.Registry.Get(new("catalog", IsWrite: false));
+        reads.Isolate();
+        using var read = new HttpRequestMessage(HttpMethod.Get, "http://catalog/failure-mode");
+        using var write = new HttpRequestMessage(HttpMethod.Put, "http://catalog/failure-mode");
+        CircuitBreakerRoute.Bypass(read);
+        CircuitBreakerRoute.Bypass(write);
+
+        await Assert.ThrowsAsync<CircuitBreakerRejectedException>(() => catalog.Client.GetAsync("http://catalog/items"));
+        var answers = new[] { await catalog.Client.SendAsync(read), await catalog.Client.SendAsync(write) };
+
+        Assert.All(answers, answer => Assert.Equal(HttpStatusCode.OK, answer.StatusCode));
+        Assert.Equal(2, catalog.Calls);
+        Assert.Equal((1L, 1L, 0L), (reads.GetStatus().TotalRequests, reads.GetStatus().RejectedRequests, reads.GetStatus().SuccessfulRequests));
+        Assert.Null(catalog.Registry.Find("catalog:write")); // no phantom breaker for the control plane's PUT
+    }
+
+    // An HttpClient "catalog" whose stub answers every call with one status, with a resilience handler of the caller's making.
+    private sealed class Catalog
+    {
+        public Catalog(HttpStatusCode status, Action<ResiliencePipelineBuilder<HttpResponseMessage>, ResilienceHandlerContext> pipeline)
+        {
+            var services = new ServiceCollection();
+            services.AddLogging();
+            services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["CircuitBreaker:Services:catalog:FailureThreshold"] = "3",
+            }).Build());
+            services.AddCircuitBreakerRegistry();
+            services.AddHttpClient("catalog")
+                .ConfigurePrimaryHttpMessageHandler(() => new StubHandler((_, _) =>
+                {
+                    Calls++;
+                    return Task.FromResult(new HttpResponseMessage(status));
+                }))
+                .AddResilienceHandler("catalog", pipeline);
+            Provider = services.BuildServiceProvider();
+        }
+
+        public ServiceProvider Provider { get; }
+
+        public int Calls { get; private set; }
+
+        public HttpClient Client => Provider.GetRequiredService<IHttpClientFactory>().CreateClient("catalog");
+
+        public CircuitBreakerRegistry Registry => Provider.GetRequiredService<CircuitBreakerRegistry>();
     }
 }

@@ -1,8 +1,11 @@
 using System.Diagnostics;
 using System.Net;
 using CircuitDemo.ServiceDefaults.CircuitBreaking;
+using CircuitDemo.ServiceDefaults.HttpClients;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Time.Testing;
+using Polly.Timeout;
 
 namespace CircuitDemo.UnitTests.CircuitBreaking;
 
@@ -108,6 +111,42 @@ public sealed class CircuitBreakerTelemetryTests : IDisposable
         CircuitBreakerTelemetry.EnrichHttpClientSpan(httpSpan, new HttpRequestMessage());
 
         Assert.Equal(("order-service", "HalfOpen", "probe"), (Tag(httpSpan, "circuit_breaker.name"), Tag(httpSpan, "circuit_breaker.state"), Tag(httpSpan, "circuit_breaker.decision")));
+    }
+
+    [Fact]
+    public async Task RetryAndAttemptTimeout_AreCountedOnPollysOwnMeter_AsPollysOwnStrategiesWouldCountThem()
+    {
+        var clock = new FakeTimeProvider(TestBreakers.Start);
+        using var pipeline = new ClientPipeline(clock);
+        using var events = new MetricCollector<int>(meterScope: null, "Polly", "resilience.polly.strategy.events");
+
+        pipeline.Answer(HttpStatusCode.InternalServerError);
+        var retried = pipeline.Client.GetAsync("http://user-service/users/1");
+        await pipeline.StubEntered;
+        clock.Advance(TimeSpan.FromMilliseconds(100)); // the retry's delay
+        (await retried.WaitAsync(TimeSpan.FromSeconds(10))).EnsureSuccessStatusCode();
+
+        var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        pipeline.Answer(async (_, token) =>
+        {
+            waiting.SetResult();
+            await Task.Delay(Timeout.Infinite, token);
+            return new HttpResponseMessage(HttpStatusCode.OK);
+        });
+        var timedOut = pipeline.Client.GetAsync("http://payment-service/payments/user/1");
+        await waiting.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        clock.Advance(TimeSpan.FromSeconds(2.5)); // payment-service's attempt timeout in this configuration
+        await Assert.ThrowsAsync<TimeoutRejectedException>(() => timedOut.WaitAsync(TimeSpan.FromSeconds(10)));
+
+        var counted = events.GetMeasurementSnapshot()
+            .Select(m => (m.Tags["event.name"], m.Tags["event.severity"], m.Tags["pipeline.name"], m.Tags["pipeline.instance"], m.Tags["strategy.name"]))
+            .ToList();
+        Assert.Equal(
+            [
+                ("OnRetry", "Warning", CircuitBreakerPipelineExtensions.PipelineName, "user-service", "read-retry"),
+                ("OnTimeout", "Error", CircuitBreakerPipelineExtensions.PipelineName, "payment-service", "attempt-timeout"),
+            ],
+            counted);
     }
 
     public void Dispose()
