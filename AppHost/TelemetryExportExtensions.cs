@@ -9,13 +9,19 @@ internal static class TelemetryExportExtensions
     private const string DefaultExportTimeoutMs = "1000";
 
     /// <summary>
-    /// Gives every project an OTLP export timeout of one second (OpenTelemetry's default is ten) unless the AppHost's
-    /// configuration sets <c>OTEL_EXPORTER_OTLP_TIMEOUT</c>. The dashboard stops together with the services, and a
-    /// service's last export, sent as it stops, then waits for an answer that never comes: with the default, every stop
-    /// of the whole system took over ten seconds. The dashboard runs beside the services and answers in milliseconds.
+    /// When the AppHost runs the system, gives every project an OTLP export timeout of one second (OpenTelemetry's
+    /// default is ten) unless the AppHost's configuration sets <c>OTEL_EXPORTER_OTLP_TIMEOUT</c>. The dashboard stops
+    /// together with the services, and a service's last export, sent as it stops, then waits for an answer that never
+    /// comes: with the default, every stop of the whole system took over ten seconds. The dashboard runs beside the
+    /// services and answers in milliseconds. A published manifest is left alone: its collector may be far away.
     /// </summary>
     public static IDistributedApplicationBuilder WithShortTelemetryExportTimeout(this IDistributedApplicationBuilder builder)
     {
+        if (!builder.ExecutionContext.IsRunMode)
+        {
+            return builder;
+        }
+
         var timeout = builder.Configuration[ExportTimeoutVariable] ?? DefaultExportTimeoutMs;
         builder.Eventing.Subscribe<BeforeStartEvent>((@event, _) =>
         {

@@ -35,6 +35,7 @@ replace README.md huge-body-memory Tests/artifacts/huge-body-memory.md '`HugeBod
 replace README.md first-five-minutes Tests/artifacts/first-five-minutes.md '`scripts/first-five-minutes.sh`'
 replace README.md load Tests/artifacts/load.md '`scripts/load.sh`'
 replace README.md mutations Tests/artifacts/mutations.md '`scripts/mutate.sh`'
+replace README.md ci-times Tests/artifacts/ci-times.md '`.ci/run`'
 
 # The browser test's screenshots of the Resources page, as the README shows them.
 mkdir -p docs
