@@ -16,6 +16,7 @@ public sealed class CircuitBreakerStreamTests(CircuitDemoApp system) : IAsyncLif
     [Fact]
     public async Task Stream_SnapshotOnConnect_ThenEachTransitionWithinASecond_HalfOpenWithoutTraffic()
     {
+        var wallClock = new WallClockWatch();
         using var cancellation = new CancellationTokenSource(TestTimeouts.Step);
         using var stream = new HttpClient { BaseAddress = system.Gateway.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
         using var response = await stream.GetAsync(CircuitBreakerStream.Path, HttpCompletionOption.ResponseHeadersRead, cancellation.Token);
@@ -35,14 +36,14 @@ public sealed class CircuitBreakerStreamTests(CircuitDemoApp system) : IAsyncLif
         await system.DashboardAsync("stream");
         var opened = await NextTransitionAsync(events);
         Assert.Equal((ServiceNames.Payment, "Closed", "Open", "2 consecutive failures"), (opened.Event.Name, opened.Event.From, opened.Event.To, opened.Event.Reason));
-        Assert.True(opened.ArrivedAt - opened.Event.Time < Push, $"The transition arrived {(opened.ArrivedAt - opened.Event.Time).TotalMilliseconds:0} ms after it happened.");
+        wallClock.AssertWithin(Push, opened.Event.Time, opened.ArrivedAt, "The transition arrived");
         Assert.Equal("Open", opened.Event.Breaker.State);
 
         // With no call at all, Open turns HalfOpen when the open duration is up, and that too is pushed within a second.
         var halfOpen = await NextTransitionAsync(events);
         Assert.Equal(("Open", "HalfOpen", "open duration elapsed"), (halfOpen.Event.From, halfOpen.Event.To, halfOpen.Event.Reason));
-        Assert.Equal(system.OpenDuration, halfOpen.Event.Time - opened.Event.Time);
-        Assert.True(halfOpen.ArrivedAt - halfOpen.Event.Time < Push, $"HalfOpen arrived {(halfOpen.ArrivedAt - halfOpen.Event.Time).TotalMilliseconds:0} ms after it was due.");
+        wallClock.AssertApart(system.OpenDuration, opened.Event.Time, halfOpen.Event.Time, "Open and HalfOpen");
+        wallClock.AssertWithin(Push, halfOpen.Event.Time, halfOpen.ArrivedAt, "HalfOpen arrived");
         Assert.Equal(opened.Event.Sequence + 1, halfOpen.Event.Sequence);
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CircuitDemo.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -223,20 +224,24 @@ public class CircuitDemoApp : IAsyncLifetime
     /// breaker as it was just before, but only if it finished before the breaker's next attempt time: after that, a
     /// call could already be a probe. With a one-second open duration a busy machine can miss that time; then the next
     /// dashboard call is the probe that fails and reopens the circuit (the fault is still on), and it tries again.
+    /// Judged on the monotonic clock, from the breaker's <c>retryAfterMs</c>: the breaker answered after the watch
+    /// started, so its next attempt is at least that long after it, whatever the wall clock does meanwhile.
     /// </summary>
     public async Task<(BreakerView Before, T Result)> WhileOpenAsync<T>(string breaker, Func<Task<T>> act)
     {
         for (var period = 1; period <= 10; period++)
         {
+            var asked = Stopwatch.StartNew();
             var before = await BreakerAsync(breaker);
-            if (before.State != "Open")
+            if (before is not { State: "Open", RetryAfterMs: { } retryAfterMs })
             {
                 await DashboardAsync("reopen");
                 continue;
             }
 
             var result = await act();
-            if (DateTimeOffset.UtcNow < before.NextAttempt)
+            // Less one millisecond: the breaker rounds the time left up to a whole millisecond.
+            if (asked.Elapsed < TimeSpan.FromMilliseconds(retryAfterMs - 1))
             {
                 return (before, result);
             }

@@ -1,11 +1,13 @@
+using System.Diagnostics;
+
 namespace CircuitDemo.IntegrationTests;
 
-/// <summary>Polls a condition until it holds or a deadline passes; never a fixed sleep.</summary>
+/// <summary>Polls a condition until it holds or a deadline passes (on the monotonic clock); never a fixed sleep.</summary>
 internal static class Eventually
 {
     public static async Task<T> UntilAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TestTimeouts.Step);
+        var waited = Stopwatch.StartNew();
         T last;
         do
         {
@@ -17,7 +19,7 @@ internal static class Eventually
 
             await Task.Delay(100);
         }
-        while (DateTime.UtcNow < deadline);
+        while (waited.Elapsed < (timeout ?? TestTimeouts.Step));
 
         throw new TimeoutException($"Timed out after {timeout ?? TestTimeouts.Step} waiting for {what}; last value: {last}");
     }

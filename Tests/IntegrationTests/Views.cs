@@ -13,6 +13,7 @@ public sealed record BreakerView(
     int FailureCount,
     int SuccessCount,
     DateTimeOffset? NextAttempt,
+    long? RetryAfterMs,
     long TotalRequests,
     long SuccessfulRequests,
     long FailedRequests,

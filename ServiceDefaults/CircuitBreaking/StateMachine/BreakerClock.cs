@@ -30,11 +30,15 @@ internal sealed class BreakerClock
     /// <summary>The wall-clock time of the monotonic <paramref name="instant"/>.</summary>
     public DateTimeOffset ToWallClock(TimeSpan instant)
     {
+        // The wall clock is read between two monotonic readings: a thread descheduled between them (a busy machine, a
+        // GC pause) would otherwise look like a stepped wall clock and shift every time shown afterwards.
+        var before = Now();
         var wallClock = _time.GetUtcNow();
-        var now = Now();
-        if ((wallClock - (_anchorWallClock + (now - _anchorInstant))).Duration() > StepToFollow)
+        var after = Now();
+        var drift = wallClock - (_anchorWallClock + (before - _anchorInstant));
+        if (after - before < StepToFollow / 2 && drift.Duration() > StepToFollow)
         {
-            (_anchorWallClock, _anchorInstant) = (wallClock, now);
+            (_anchorWallClock, _anchorInstant) = (wallClock, before);
         }
 
         return _anchorWallClock + (instant - _anchorInstant);

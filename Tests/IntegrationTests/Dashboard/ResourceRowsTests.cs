@@ -16,6 +16,7 @@ public sealed class ResourceRowsTests(CircuitDemoApp system) : IAsyncLifetime
     [Fact]
     public async Task BreakerRow_ReadsEachStateWithinASecondOfTheTransition_WithItsProperties()
     {
+        var wallClock = new WallClockWatch();
         var rowOpen = system.WaitForBreakerRowAsync(ServiceNames.Order, "Open", TestTimeouts.Step);
         var rowHalfOpen = system.WaitForBreakerRowAsync(ServiceNames.Order, "HalfOpen", TestTimeouts.Step);
         await system.SetFailureModeAsync(ServiceNames.Order, new FailureMode(FailureKind.Error, StatusCode: 500));
@@ -26,8 +27,8 @@ public sealed class ResourceRowsTests(CircuitDemoApp system) : IAsyncLifetime
         var shownHalfOpen = await rowHalfOpen;
         var changes = (await system.BreakerAsync(ServiceNames.Order)).StateChanges;
         var (opened, halfOpen) = (changes.Single(c => c.To == "Open"), changes.Single(c => c.To == "HalfOpen"));
-        Assert.True(shownOpen - opened.Timestamp < TimeSpan.FromSeconds(1), $"The row read Open {(shownOpen - opened.Timestamp).TotalMilliseconds:0} ms after the transition.");
-        Assert.True(shownHalfOpen - halfOpen.Timestamp < TimeSpan.FromSeconds(1), $"The row read HalfOpen {(shownHalfOpen - halfOpen.Timestamp).TotalMilliseconds:0} ms after it was due.");
+        wallClock.AssertWithin(TimeSpan.FromSeconds(1), opened.Timestamp, shownOpen, "The row read Open");
+        wallClock.AssertWithin(TimeSpan.FromSeconds(1), halfOpen.Timestamp, shownHalfOpen, "The row read HalfOpen");
 
         var row = Snapshot(BreakerNames.RowName(ServiceNames.Order));
         Assert.Equal(KnownResourceStateStyles.Warn, row.State?.Style);

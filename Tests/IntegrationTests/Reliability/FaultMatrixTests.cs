@@ -16,8 +16,13 @@ public sealed class FaultMatrixTests(FaultMatrixApp system, ITestOutputHelper ou
     private const string Table = "fault-matrix";
     private const string Header = "| service | fault | first fallback | time to open | time to close | slowest answer |\n|---|---|---|---|---|---|";
 
-    /// <summary>A read, its one retry included, ends within two attempt timeouts plus 1 s.</summary>
-    private static readonly TimeSpan LatencyBound = (2 * CircuitDemoApp.AttemptTimeout) + TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// A read, its one retry included, ends within two attempt timeouts; each answer is held to that plus 3 s, what a
+    /// loaded 2-core machine adds with three systems side by side (one answer took 3.9 s while the other two started).
+    /// That is still far below what a missing timeout gives (a hang never answers, a trickle takes 20 s); a slow
+    /// service's 3 s answer is told apart by its fallback reason. The table shows each case's slowest answer.
+    /// </summary>
+    private static readonly TimeSpan LatencyBound = (2 * CircuitDemoApp.AttemptTimeout) + TimeSpan.FromSeconds(3);
 
     /// <summary>The thresholds in the gateway's appsettings.json.</summary>
     private static readonly Dictionary<string, int> Thresholds = new()
@@ -71,6 +76,7 @@ public sealed class FaultMatrixTests(FaultMatrixApp system, ITestOutputHelper ou
     public async Task Fault_AnswersInTime_OpensAtThreshold_RejectsWithoutCalling_Recovers(string service, string fault)
     {
         var threshold = Thresholds[service];
+        var wallClock = new WallClockWatch();
         var changesBefore = (await system.BreakerAsync(service)).StateChanges.LastOrDefault()?.Sequence ?? 0;
         var injected = Stopwatch.StartNew();
         await InjectAsync(service, fault);
@@ -114,7 +120,7 @@ public sealed class FaultMatrixTests(FaultMatrixApp system, ITestOutputHelper ou
         var (opened, halfOpen, closing) = (closed.StateChanges[^3], closed.StateChanges[^2], closed.StateChanges[^1]);
         Assert.Equal("Open", opened.To); // from Closed, or from HalfOpen if a probe came before the service was back
         Assert.Equal(("Open", "HalfOpen"), (halfOpen.From, halfOpen.To));
-        Assert.Equal(system.OpenDuration, halfOpen.Timestamp - opened.Timestamp);
+        wallClock.AssertApart(system.OpenDuration, opened.Timestamp, halfOpen.Timestamp, "Open and HalfOpen");
         Assert.Equal(("HalfOpen", "Closed", "2 successful probes"), (closing.From, closing.To, closing.Reason));
         Assert.Equal("live", SourceOf(await TimedDashboardAsync(service), service));
 

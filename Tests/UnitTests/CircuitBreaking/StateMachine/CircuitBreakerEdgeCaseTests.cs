@@ -160,6 +160,24 @@ public class CircuitBreakerEdgeCaseTests
     }
 
     [Fact]
+    public void StateChanges_ThreadDescheduledRightAfterReadingTheWallClock_ShowOpenAndHalfOpenExactlyOneOpenDurationApart()
+    {
+        var clock = new SteppingWallClock();
+        var breaker = new CircuitBreaker("test-service", Options, clock);
+        breaker.Fail(2);
+
+        // The opening reads the wall clock and its thread is then away for three seconds: not a stepped wall clock.
+        clock.DescheduleAfterNextWallRead(TimeSpan.FromSeconds(3));
+        breaker.Fail(1);
+        clock.Advance(Options.OpenDuration);
+
+        var changes = breaker.GetStatus().StateChanges;
+        var (opened, halfOpen) = (changes[^2], changes[^1]);
+        Assert.Equal((CircuitState.Open, CircuitState.HalfOpen), (opened.To, halfOpen.To));
+        Assert.Equal(Options.OpenDuration, halfOpen.Timestamp - opened.Timestamp);
+    }
+
+    [Fact]
     public void Open_WallClockStepsForwardAnHour_StaysOpenForTheRestOfTheOpenDuration()
     {
         var clock = new SteppingWallClock();

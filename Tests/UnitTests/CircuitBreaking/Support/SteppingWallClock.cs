@@ -6,13 +6,15 @@ namespace CircuitDemo.UnitTests.CircuitBreaking;
 /// A fake clock whose wall time can be stepped (as NTP or a resumed VM does) without moving its monotonic timestamp:
 /// <see cref="Advance"/> moves both, <see cref="StepWallClock"/> only the wall clock. With <see cref="LateReads"/> set,
 /// every second reading of the wall clock comes back that much late, as when a busy machine deschedules the thread
-/// between its reading of the monotonic clock and of the wall clock.
+/// between its reading of the monotonic clock and of the wall clock. <see cref="DescheduleAfterNextWallRead"/> lets time
+/// pass right after the next wall-clock reading, as when the reading thread is then taken off the processor.
 /// </summary>
 internal sealed class SteppingWallClock : TimeProvider
 {
     private readonly FakeTimeProvider _monotonic = new(TestBreakers.Start);
     private TimeSpan _wallOffset;
     private int _wallReads;
+    private TimeSpan _descheduled;
 
     public TimeSpan LateReads { get; init; }
 
@@ -20,9 +22,17 @@ internal sealed class SteppingWallClock : TimeProvider
 
     public override long GetTimestamp() => _monotonic.GetTimestamp();
 
-    public override DateTimeOffset GetUtcNow() => _monotonic.GetUtcNow() + _wallOffset + (++_wallReads % 2 == 0 ? LateReads : TimeSpan.Zero);
+    public override DateTimeOffset GetUtcNow()
+    {
+        var wallClock = _monotonic.GetUtcNow() + _wallOffset + (++_wallReads % 2 == 0 ? LateReads : TimeSpan.Zero);
+        _monotonic.Advance(_descheduled);
+        _descheduled = TimeSpan.Zero;
+        return wallClock;
+    }
 
     public void Advance(TimeSpan elapsed) => _monotonic.Advance(elapsed);
 
     public void StepWallClock(TimeSpan step) => _wallOffset += step;
+
+    public void DescheduleAfterNextWallRead(TimeSpan away) => _descheduled = away;
 }
