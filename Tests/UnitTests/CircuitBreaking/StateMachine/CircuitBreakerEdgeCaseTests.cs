@@ -159,15 +159,18 @@ public class CircuitBreakerEdgeCaseTests
         Assert.Equal(opened.Timestamp + Options.OpenDuration, whileOpen.NextAttempt);
     }
 
-    [Fact]
-    public void StateChanges_ThreadDescheduledRightAfterReadingTheWallClock_ShowOpenAndHalfOpenExactlyOneOpenDurationApart()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void StateChanges_ThreadDescheduledWhileReadingTheClocks_ShowOpenAndHalfOpenExactlyOneOpenDurationApart(bool beforeTheWallClock)
     {
         var clock = new SteppingWallClock();
         var breaker = new CircuitBreaker("test-service", Options, clock);
         breaker.Fail(2);
 
-        // The opening reads the wall clock and its thread is then away for three seconds: not a stepped wall clock.
-        clock.DescheduleAfterNextWallRead(TimeSpan.FromSeconds(3));
+        // The opening's thread is away for three seconds just before or just after it reads the wall clock, between
+        // two readings of the monotonic clock: that is not a stepped wall clock, and must not move what is shown.
+        clock.DescheduleAtNextWallRead(TimeSpan.FromSeconds(3), beforeTheWallClock);
         breaker.Fail(1);
         clock.Advance(Options.OpenDuration);
 
