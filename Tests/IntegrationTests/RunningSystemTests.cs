@@ -49,15 +49,15 @@ public sealed class RunningSystemTests(CircuitDemoApp system) : IAsyncLifetime
     public async Task PaymentServiceErrors_TripBreaker_FallBackWithoutCalling_ThenRecover()
     {
         // The test of the Node.js article this project started from (README, introduction): fail, trip, fall back, recover.
-        var changesBefore = (await system.BreakerAsync(ServiceNames.Payment)).StateChanges.LastOrDefault()?.Sequence ?? 0;
+        var changesBefore = (await system.BreakerAsync(ServiceNames.Payment)).ChangesSoFar;
         await system.SetFailureModeAsync(ServiceNames.Payment, new FailureMode(FailureKind.Error, StatusCode: 500));
 
         var tripped = await Eventually.UntilAsync(
             async () => (await system.DashboardAsync("7"), await system.BreakerAsync(ServiceNames.Payment)),
-            r => r.Item2.StateChanges.Any(c => c.Sequence > changesBefore),
+            r => r.Item2.ChangesAfter(changesBefore).Any(),
             "payment-service's breaker to open");
         Assert.Equal(2, tripped.Item2.FailureCount);
-        var opening = tripped.Item2.StateChanges.First(c => c.Sequence > changesBefore);
+        var opening = tripped.Item2.ChangesAfter(changesBefore).First();
         Assert.Equal(("Closed", "Open", "2 consecutive failures"), (opening.From, opening.To, opening.Reason));
 
         // While Open (and before the next attempt, after which a call could be a probe): fallback, and no call made.
@@ -77,7 +77,7 @@ public sealed class RunningSystemTests(CircuitDemoApp system) : IAsyncLifetime
             "payment-service's breaker to close after the open duration and two successful probes");
         // Opened, then HalfOpen after each open duration; a busy machine may have sent a probe while the fault was still
         // on (it failed and reopened the circuit), but the last period ended with two successful probes.
-        var path = closed.Item2.StateChanges.Where(c => c.Sequence > changesBefore).Select(c => $"{c.From}->{c.To}").ToList();
+        var path = closed.Item2.ChangesAfter(changesBefore).Select(c => $"{c.From}->{c.To}").ToList();
         Assert.Equal("Closed->Open", path[0]);
         Assert.Equal(["Open->HalfOpen", "HalfOpen->Closed"], path[^2..]);
         Assert.All(path[1..^2], change => Assert.Contains(change, new[] { "Open->HalfOpen", "HalfOpen->Open" }));

@@ -20,7 +20,14 @@ public sealed record BreakerView(
     long RejectedRequests,
     long CancelledRequests,
     long InFlightRequests,
-    IReadOnlyList<StateChangeView> StateChanges);
+    IReadOnlyList<StateChangeView> StateChanges)
+{
+    /// <summary>How many changes of state the breaker has made so far: the sequence number of its latest one.</summary>
+    public long ChangesSoFar => StateChanges.Count > 0 ? StateChanges[^1].Sequence : 0;
+
+    /// <summary>The kept changes made after the one numbered <paramref name="sequence"/>.</summary>
+    public IEnumerable<StateChangeView> ChangesAfter(long sequence) => StateChanges.Where(c => c.Sequence > sequence);
+}
 
 public sealed record DashboardResponse(JsonElement User, JsonElement Orders, JsonElement Payments, Contracts.DashboardSources Sources, DateTimeOffset Timestamp);
 

@@ -77,7 +77,7 @@ public sealed class FaultMatrixTests(FaultMatrixApp system, ITestOutputHelper ou
     {
         var threshold = Thresholds[service];
         var wallClock = new WallClockWatch();
-        var changesBefore = (await system.BreakerAsync(service)).StateChanges.LastOrDefault()?.Sequence ?? 0;
+        var changesBefore = (await system.BreakerAsync(service)).ChangesSoFar;
         var injected = Stopwatch.StartNew();
         await InjectAsync(service, fault);
 
@@ -95,10 +95,10 @@ public sealed class FaultMatrixTests(FaultMatrixApp system, ITestOutputHelper ou
                 await TimedDashboardAsync(service);
                 return await system.BreakerAsync(service);
             },
-            b => b.StateChanges.Any(c => c.Sequence > changesBefore && c.To == "Open"),
+            b => b.ChangesAfter(changesBefore).Any(c => c.To == "Open"),
             $"{service}'s breaker to open under {fault}");
         var timeToOpen = injected.Elapsed;
-        var opening = open.StateChanges.First(c => c.Sequence > changesBefore && c.To == "Open");
+        var opening = open.ChangesAfter(changesBefore).First(c => c.To == "Open");
         Assert.Equal(("Closed", $"{threshold} consecutive failures"), (opening.From, opening.Reason));
         Assert.Equal(threshold, open.FailureCount);
 

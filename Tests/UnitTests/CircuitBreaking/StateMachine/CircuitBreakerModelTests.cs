@@ -97,16 +97,18 @@ public class CircuitBreakerModelTests
         }
 
         var transitions = model.Transitions.Select((t, i) => (TestBreakers.Start + t.At, t.From, t.To, t.Reason, (long)i + 1)).ToList();
-        var events = raised.Select(c => (c.Timestamp, c.From, c.To, c.Reason, c.Sequence)).ToList();
-        if (!transitions.SequenceEqual(events))
-        {
-            Assert.Fail($"step {step}: events raised {string.Join(", ", events)}, model {string.Join(", ", transitions)}");
-        }
+        AssertSameChanges(step, "events raised", transitions, raised);
+        AssertSameChanges(step, "recorded changes", transitions.TakeLast(StateChangeHistory.Capacity), real.StateChanges);
+    }
 
-        var history = real.StateChanges.Select(c => (c.Timestamp, c.From, c.To, c.Reason, c.Sequence)).ToList();
-        if (!transitions.TakeLast(StateChangeHistory.Capacity).SequenceEqual(history))
+    // SequenceEqual rather than xunit's collection Assert.Equal, which costs most of the test's time at every step.
+    private static void AssertSameChanges(
+        int step, string what, IEnumerable<(DateTimeOffset, CircuitState, CircuitState, string, long)> model, IEnumerable<CircuitStateChange> changes)
+    {
+        var actual = changes.Select(c => (c.Timestamp, c.From, c.To, c.Reason, c.Sequence)).ToList();
+        if (!model.SequenceEqual(actual))
         {
-            Assert.Fail($"step {step}: recorded changes {string.Join(", ", history)}, model {string.Join(", ", transitions.TakeLast(StateChangeHistory.Capacity))}");
+            Assert.Fail($"step {step}: {what} {string.Join(", ", actual)}, model {string.Join(", ", model)}");
         }
     }
 }
