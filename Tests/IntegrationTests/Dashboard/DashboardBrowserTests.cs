@@ -17,6 +17,7 @@ public sealed class DashboardBrowserTests(CircuitDemoApp system) : IAsyncLifetim
 {
     private static readonly float UiTimeoutMs = (float)TimeSpan.FromSeconds(30).TotalMilliseconds;
     private static readonly float OpenWithinMs = (float)TimeSpan.FromSeconds(5).TotalMilliseconds;
+    private static readonly float FirstLoadMs = (float)TimeSpan.FromSeconds(15).TotalMilliseconds;
     private static readonly string PaymentBreakerRow = BreakerNames.RowName(ServiceNames.Payment);
 
     public Task InitializeAsync() => system.ResetAsync();
@@ -32,8 +33,7 @@ public sealed class DashboardBrowserTests(CircuitDemoApp system) : IAsyncLifetim
         page.SetDefaultTimeout(UiTimeoutMs);
         SetDefaultExpectTimeout(UiTimeoutMs);
 
-        await page.GotoAsync(system.DashboardUrl.ToString());
-        await Expect(Row(page, PaymentBreakerRow)).ToContainTextAsync("Closed");
+        await OpenResourcesPageAsync(page);
 
         // Start the traffic from its row (not started yet, or stopped by an earlier test).
         await Expect(Button(page, ServiceNames.Traffic, "Start")).ToBeEnabledAsync();
@@ -76,6 +76,24 @@ public sealed class DashboardBrowserTests(CircuitDemoApp system) : IAsyncLifetim
         // The traffic's own meter reached the dashboard: answers counted by where each section came from.
         await page.GotoAsync(new Uri(system.DashboardUrl, $"/metrics/resource/{ServiceNames.Traffic}?meter=CircuitDemo.Traffic&instrument=traffic.sections&duration=5&view=Table").ToString());
         await Expect(page.GetByText("Dashboard sections received").First).ToBeVisibleAsync();
+    }
+
+    // The Resources page fills its table from the dashboard's subscription to the AppHost's resource service. Once in
+    // thirty runs of the whole suite that subscription brought nothing for the page's whole 30 s ("No resources
+    // found"), with the system running; loading the page again subscribes again. This test is about the rows, not
+    // about that subscription, so the page is loaded at most twice.
+    private async Task OpenResourcesPageAsync(IPage page)
+    {
+        await page.GotoAsync(system.DashboardUrl.ToString());
+        try
+        {
+            await Expect(Row(page, PaymentBreakerRow)).ToContainTextAsync("Closed", new() { Timeout = FirstLoadMs });
+        }
+        catch (PlaywrightException)
+        {
+            await page.ReloadAsync();
+            await Expect(Row(page, PaymentBreakerRow)).ToContainTextAsync("Closed");
+        }
     }
 
     // On a timeout, says what the row, the traffic and the breaker itself were doing.
