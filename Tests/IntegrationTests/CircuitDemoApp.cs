@@ -305,6 +305,6 @@ public sealed class HeadlessCircuitDemoApp() : CircuitDemoApp(dashboard: false, 
 
 /// <summary>
 /// The system the fault matrix runs on: no dashboard, and an open duration of half a second, which each of the 36
-/// cases waits out once (their time to close).
+/// cases waits out once (their time to close). The payments under faults run here too.
 /// </summary>
 public sealed class FaultMatrixApp() : CircuitDemoApp(dashboard: false, TimeSpan.FromMilliseconds(500));

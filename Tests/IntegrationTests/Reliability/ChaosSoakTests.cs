@@ -12,7 +12,7 @@ namespace CircuitDemo.IntegrationTests.Reliability;
 /// load with 32 calls in flight whenever the chaos makes a service slow, on its own running system, that leaves the
 /// processor to the tests running beside it. How the system does flat out is what <c>scripts/load.sh</c> measures.
 /// </summary>
-[Collection(LoadSystem.Name)]
+[Collection(SoakSystem.Name)]
 public sealed class ChaosSoakTests(HeadlessCircuitDemoApp system, ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Clients = 32;

@@ -8,8 +8,8 @@ namespace CircuitDemo.IntegrationTests.Reliability;
 /// 200 payments through the gateway while payment-service is flaky (a failed write is applied, then its answer
 /// lost). A client that retries each failure with the same idempotency key ends with exactly 200 payments.
 /// </summary>
-[Collection(LoadSystem.Name)]
-public sealed class PaymentWritesUnderFaultsTests(HeadlessCircuitDemoApp system, ITestOutputHelper output) : IAsyncLifetime
+[Collection(FaultMatrixSystem.Name)]
+public sealed class PaymentWritesUnderFaultsTests(FaultMatrixApp system, ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Payments = 200;
 
