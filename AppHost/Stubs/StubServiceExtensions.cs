@@ -30,9 +30,9 @@ internal static class StubServiceExtensions
             });
 
         builder.Services.AddFailureModeWatcher();
-        var watched = new WatchedStub(service.Resource);
-        builder.Services.AddSingleton(watched);
         var healthCheck = $"{name}-failure-mode";
+        var watched = new WatchedStub(service.Resource, healthCheck);
+        builder.Services.AddSingleton(watched);
         builder.Services.AddHealthChecks().AddCheck(healthCheck, new FailureModeHealthCheck(watched));
         return service.WithHealthCheck(healthCheck);
     }

@@ -11,10 +11,4 @@ internal static class TestTimeouts
 
     /// <summary>One request or one state change to show.</summary>
     public static readonly TimeSpan Step = TimeSpan.FromSeconds(20);
-
-    /// <summary>
-    /// A resource's health to turn from Healthy to Degraded on the dashboard: Aspire re-checks a healthy resource every
-    /// 30 s (an unhealthy one every few seconds), so this waits one interval and a margin.
-    /// </summary>
-    public static readonly TimeSpan HealthyRecheck = TimeSpan.FromSeconds(45);
 }

@@ -1,4 +1,5 @@
 using CircuitDemo.Contracts;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CircuitDemo.IntegrationTests.Dashboard;
 
@@ -56,16 +57,17 @@ public sealed class ResourceRowsTests(CircuitDemoApp system) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task StubRow_ShowsItsFailureMode_BeforeAnyRequest_AndTheDestructiveButtonsAsk()
+    public async Task StubRow_ShowsItsFailureModeAndDegradedInOneUpdate_BeforeAnyRequest_AndTheDestructiveButtonsAsk()
     {
+        // The first update that shows the mode is the one that shows its health too: Degraded with the mode, Healthy
+        // again with none, not left to Aspire's next health check of a healthy resource, up to 30 s later.
+        var failing = RowShowingAsync(ServiceNames.User, "trickle (20000 ms)");
         await system.SetFailureModeAsync(ServiceNames.User, new FailureMode(FailureKind.Trickle, DurationMs: 20_000));
+        Assert.Equal(HealthStatus.Degraded, (await failing).HealthStatus);
 
-        await system.App.ResourceNotifications
-            .WaitForResourceAsync(ServiceNames.User, e => Property(e.Snapshot, "Failure mode") == "trickle (20000 ms)")
-            .WaitAsync(TestTimeouts.Step);
-        await system.App.ResourceNotifications
-            .WaitForResourceAsync(ServiceNames.User, e => e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded)
-            .WaitAsync(TestTimeouts.HealthyRecheck);
+        var recovered = RowShowingAsync(ServiceNames.User, "none");
+        await system.SetFailureModeAsync(ServiceNames.User, FailureMode.None);
+        Assert.Equal(HealthStatus.Healthy, (await recovered).HealthStatus);
 
         var commands = Snapshot(ServiceNames.User).Commands;
         Assert.All(["fail-down", "fail-hang", "fail-stall"], name => Assert.False(string.IsNullOrEmpty(commands.Single(c => c.Name == name).ConfirmationMessage)));
@@ -94,6 +96,12 @@ public sealed class ResourceRowsTests(CircuitDemoApp system) : IAsyncLifetime
         Assert.True(stopped.ExitCode is null or 0, $"traffic exited with {stopped.ExitCode}");
         Assert.True(flowing > 0);
     }
+
+    // Started before the mode is set, so it sees the very update that first shows the mode.
+    private async Task<CustomResourceSnapshot> RowShowingAsync(string stub, string mode) =>
+        (await system.App.ResourceNotifications
+            .WaitForResourceAsync(stub, e => Property(e.Snapshot, "Failure mode") == mode)
+            .WaitAsync(TestTimeouts.Step)).Snapshot;
 
     private CustomResourceSnapshot Snapshot(string resource) =>
         system.App.ResourceNotifications.TryGetCurrentState(resource, out var current) ? current.Snapshot : throw new InvalidOperationException($"No {resource}");
