@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CircuitDemo.Contracts;
 using Xunit.Abstractions;
+using Xunit.Sdk;
 
 namespace CircuitDemo.IntegrationTests.Reliability;
 
@@ -11,6 +12,7 @@ namespace CircuitDemo.IntegrationTests.Reliability;
 /// success threshold. Each case writes its row of the README's table.
 /// </summary>
 [Collection(FaultMatrixSystem.Name)]
+[TestCaseOrderer("CircuitDemo.IntegrationTests.Reliability.FaultMatrixTests+InTableOrder", "CircuitDemo.IntegrationTests")]
 public sealed class FaultMatrixTests(FaultMatrixApp system, ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Table = "fault-matrix";
@@ -40,15 +42,17 @@ public sealed class FaultMatrixTests(FaultMatrixApp system, ITestOutputHelper ou
         ["hang"] = (new(FailureKind.Hang), "fallback:timeout"),
         ["flaky"] = (new(FailureKind.Flaky, FailureRate: 1.0), "fallback:error"),
         ["down"] = (new(FailureKind.Down), "fallback:unavailable"),
-
-        // Aspire's endpoint proxy still accepts the connection of a stopped process and holds it: a timeout.
-        ["stopped"] = (null, "fallback:timeout"),
         ["stall"] = (new(FailureKind.Stall), "fallback:timeout"),
         ["trickle"] = (new(FailureKind.Trickle, DurationMs: 20_000), "fallback:timeout"),
         ["cut"] = (new(FailureKind.Cut), "fallback:error"),
         ["garbage"] = (new(FailureKind.Garbage), "fallback:error"),
         ["busy"] = (new(FailureKind.Busy, StatusCode: 503, RetryAfterSeconds: 120), "fallback:error"),
         ["huge"] = (new(FailureKind.Huge, SizeBytes: 300_000_000), "fallback:error"),
+
+        // Aspire's endpoint proxy still accepts the connection of a stopped process and holds it: a timeout. Last of
+        // each service's faults (InTableOrder): the restarted process is cold, and the first fault it met, while the
+        // other systems were starting, once took longer than the attempt timeout to answer.
+        ["stopped"] = (null, "fallback:timeout"),
     };
 
     private readonly Lock _slowestLock = new();
@@ -133,7 +137,7 @@ public sealed class FaultMatrixTests(FaultMatrixApp system, ITestOutputHelper ou
 
         var row = $"| {service} | {fault} | {Faults[fault].Reason} | {timeToOpen.TotalSeconds:0.0} s | {timeToClose.TotalSeconds:0.0} s | {_slowest.TotalMilliseconds:0} ms |";
         output.WriteLine(row);
-        TestReport.Row(Table, Header, $"{Array.IndexOf([.. ServiceNames.Stubs], service)}{Faults.Keys.ToList().IndexOf(fault):00}", row);
+        TestReport.Row(Table, Header, $"{Position(service, fault):000}", row);
     }
 
     // A call the breaker rejects reaches no service: the service's own count (where it is running) and the breaker's
@@ -182,6 +186,18 @@ public sealed class FaultMatrixTests(FaultMatrixApp system, ITestOutputHelper ou
         }
 
         await system.SetFailureModeAsync(service, FailureMode.None);
+    }
+
+    /// <summary>A case's row in the table: service by service, each one's faults in the order above.</summary>
+    private static int Position(string service, string fault) =>
+        (Array.IndexOf([.. ServiceNames.Stubs], service) * Faults.Count) + Faults.Keys.ToList().IndexOf(fault);
+
+    /// <summary>Runs the cases in the table's order (xunit's own is by an id hash), so each service's stop comes last.</summary>
+    public sealed class InTableOrder : ITestCaseOrderer
+    {
+        public IEnumerable<TTestCase> OrderTestCases<TTestCase>(IEnumerable<TTestCase> testCases)
+            where TTestCase : ITestCase =>
+            testCases.OrderBy(c => Position((string)c.TestMethodArguments[0], (string)c.TestMethodArguments[1]));
     }
 
     private static string SourceOf(DashboardResponse dashboard, string service) => service switch
