@@ -5,7 +5,8 @@ namespace CircuitDemo.Contracts;
 /// <summary>
 /// The gateway's <c>GET /circuit-breakers/stream</c> (Server-Sent Events): a <see cref="Snapshot"/> on connect, then
 /// a <see cref="Transition"/> per change of state; with <c>?status=true</c>, also a <see cref="Status"/> each second
-/// in which any breaker's counts moved.
+/// in which any breaker's counts moved; and a <see cref="Heartbeat"/> after <see cref="HeartbeatInterval"/> without any
+/// other event, so that either side notices a peer that has gone silent.
 /// </summary>
 public static class CircuitBreakerStream
 {
@@ -20,6 +21,19 @@ public static class CircuitBreakerStream
 
     /// <summary>Event type: the counts moved (<see cref="BreakerSnapshotEvent"/>).</summary>
     public const string Status = "status";
+
+    /// <summary>
+    /// Event type: nothing else was sent for a while; its data is the gateway's time. A named event rather than an SSE
+    /// comment line: the framework's SSE writer (<c>SseFormatter</c>) writes no comments, and its parser hides them,
+    /// while a browser's <c>EventSource</c> ignores a named event nobody listens for just as it ignores a comment.
+    /// </summary>
+    public const string Heartbeat = "heartbeat";
+
+    /// <summary>The longest the gateway stays silent on a stream by default: a heartbeat follows this much silence.</summary>
+    public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
+
+    /// <summary>A reader that has heard nothing (not even a heartbeat) for this long takes the stream for dead and reconnects.</summary>
+    public static readonly TimeSpan SilenceLimit = 3 * HeartbeatInterval;
 }
 
 /// <summary>Every breaker as it is at one moment.</summary>

@@ -3,6 +3,12 @@ namespace CircuitDemo.Contracts;
 /// <summary>The paths one process calls on another (the AppHost, the traffic and the gateway on the stubs and the gateway).</summary>
 public static class Paths
 {
+    /// <summary>Every service's readiness endpoint (JSON, one entry per check; the gateway's has one per breaker).</summary>
+    public const string Health = "/health";
+
+    /// <summary>Every service's liveness endpoint.</summary>
+    public const string Alive = "/alive";
+
     /// <summary>A stub's failure mode: GET, PUT (admin key), DELETE (admin key).</summary>
     public const string FailureMode = "/failure-mode";
 

@@ -17,10 +17,10 @@ namespace Microsoft.Extensions.Hosting;
 public static class Extensions
 {
     /// <summary>The path of the readiness endpoint (every check, with one entry per breaker).</summary>
-    public const string HealthEndpointPath = "/health";
+    public const string HealthEndpointPath = CircuitDemo.Contracts.Paths.Health;
 
     /// <summary>The path of the liveness endpoint (only the "live" check).</summary>
-    public const string AlivenessEndpointPath = "/alive";
+    public const string AlivenessEndpointPath = CircuitDemo.Contracts.Paths.Alive;
 
     /// <summary>Adds the shared defaults to a service.</summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder

@@ -12,7 +12,13 @@ public static class TrafficExtensions
         builder.Services.AddOptions<TrafficOptions>().BindConfiguration(TrafficOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<TrafficMetrics>();
         builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(TrafficMetrics.MeterName));
-        builder.Services.AddHttpClient<TrafficGenerator>(client => client.BaseAddress = new Uri($"http://{ServiceNames.Gateway}"));
+        // The gateway has no breaker in this process (only the services a process declares get one), so the client's own
+        // timeout bounds a request: the gateway answers within its slowest read's two attempts.
+        builder.Services.AddHttpClient<TrafficGenerator>(client =>
+        {
+            client.BaseAddress = new Uri($"http://{ServiceNames.Gateway}");
+            client.Timeout = TimeSpan.FromSeconds(15);
+        });
         builder.Services.AddHostedService(provider => provider.GetRequiredService<TrafficGenerator>());
         return builder;
     }

@@ -9,7 +9,7 @@ namespace CircuitDemo.AppHost.CircuitBreakers;
 /// <summary>
 /// Feeds the breakers' rows from the gateway: one <c>/circuit-breakers/stream</c> per running gateway replica, pushed
 /// (not polled) as each change happens, and a countdown to the next probe ticked here each second. When the gateway
-/// stops, the rows say so; when it comes back, its stream is read again.
+/// stops, the rows say so; when it comes back, or its stream falls silent, its stream is read again.
 /// </summary>
 internal sealed partial class BreakerRowPublisher(
     BreakerRows rows, ResourceNotificationService notifications, TimeProvider time, ILogger<BreakerRowPublisher> logger) : BackgroundService
@@ -19,36 +19,32 @@ internal sealed partial class BreakerRowPublisher(
     private static readonly TimeSpan Reconnect = TimeSpan.FromSeconds(1);
 
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, Dictionary<string, BreakerSummary>> _reports = [];
-    private readonly Dictionary<string, (Uri Url, CancellationTokenSource Stop)> _streams = [];
+    private readonly BreakerReports _reports = new();
+    private readonly Dictionary<string, (Uri Url, long Stream, CancellationTokenSource Stop)> _streams = [];
 
-    /// <summary>Sends a control-plane POST (isolate, reset) for one breaker to every running gateway replica.</summary>
-    public async Task<ExecuteCommandResult> SendToEveryReplicaAsync(string breaker, string action, CancellationToken cancellationToken)
+    /// <summary>The address of every gateway replica running now (empty until the first one runs).</summary>
+    public IReadOnlyList<Uri> ReplicaUrls
     {
-        Uri[] replicas;
-        lock (_lock)
+        get
         {
-            replicas = [.. _streams.Values.Select(s => s.Url)];
-        }
-
-        if (replicas.Length == 0)
-        {
-            return CommandResults.Failure("The gateway is not running.");
-        }
-
-        foreach (var replica in replicas)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(replica, Paths.BreakerCommand(breaker, action)));
-            await request.AddAdminKeyAsync(rows.AdminKey, cancellationToken);
-            using var response = await CommandClient.SendAsync(request, cancellationToken);
-            if (!response.IsSuccessStatusCode)
+            lock (_lock)
             {
-                return CommandResults.Failure($"{replica} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
+                return [.. _streams.Values.Select(s => s.Url)];
             }
         }
-
-        return CommandResults.Success();
     }
+
+    /// <summary>Sends a control-plane POST (isolate, reset) for one breaker to every running gateway replica; reports each that failed.</summary>
+    public Task<ExecuteCommandResult> SendToEveryReplicaAsync(string breaker, string action, CancellationToken cancellationToken) =>
+        EveryReplica.SendAsync(
+            ReplicaUrls,
+            async (replica, token) =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(replica, Paths.BreakerCommand(breaker, action)));
+                await request.AddAdminKeyAsync(rows.AdminKey, token);
+                return await CommandClient.SendAsync(request, token);
+            },
+            cancellationToken);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -88,7 +84,7 @@ internal sealed partial class BreakerRowPublisher(
     private async Task FollowReplicaAsync(ResourceEvent change, CancellationToken stoppingToken)
     {
         var url = change.Snapshot.State?.Text == KnownResourceStates.Running ? ReplicaUrl(change) : null;
-        CancellationTokenSource? started = null;
+        (long Stream, CancellationTokenSource Stop)? started = null;
         lock (_lock)
         {
             if (_streams.TryGetValue(change.ResourceId, out var current) && current.Url == url)
@@ -101,19 +97,19 @@ internal sealed partial class BreakerRowPublisher(
                 current.Stop.Cancel();
                 current.Stop.Dispose();
                 _streams.Remove(change.ResourceId);
-                _reports.Remove(change.ResourceId);
+                _reports.Close(change.ResourceId, current.Stream);
             }
 
             if (url is not null)
             {
-                started = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                _streams[change.ResourceId] = (url, started);
+                started = (_reports.Open(change.ResourceId), CancellationTokenSource.CreateLinkedTokenSource(stoppingToken));
+                _streams[change.ResourceId] = (url, started.Value.Stream, started.Value.Stop);
             }
         }
 
-        if (started is not null)
+        if (started is { } stream)
         {
-            _ = ReadStreamAsync(change.ResourceId, url!, started.Token);
+            _ = ReadStreamAsync(change.ResourceId, url!, stream.Stream, stream.Stop.Token);
         }
 
         await PublishAsync(rows.Breakers);
@@ -132,61 +128,40 @@ internal sealed partial class BreakerRowPublisher(
         return rows.Gateway.GetEndpoint("http") is { IsAllocated: true } endpoint ? new Uri(endpoint.Url) : null;
     }
 
-    private async Task ReadStreamAsync(string replica, Uri url, CancellationToken stop)
+    private async Task ReadStreamAsync(string replica, Uri url, long stream, CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
         {
             try
             {
-                using var response = await StreamClient.GetAsync(new Uri(url, $"{CircuitBreakerStream.Path}?status=true"), HttpCompletionOption.ResponseHeadersRead, stop);
-                response.EnsureSuccessStatusCode();
-                await using var body = await response.Content.ReadAsStreamAsync(stop);
-                await foreach (var item in SseParser.Create(body).EnumerateAsync(stop))
-                {
-                    await ApplyAsync(replica, item);
-                }
+                await GatewayStream.ReadAsync(
+                    StreamClient, new Uri(url, $"{CircuitBreakerStream.Path}?status=true"), CircuitBreakerStream.SilenceLimit, time, item => ApplyAsync(replica, stream, item), stop);
             }
             catch (Exception exception) when (!stop.IsCancellationRequested)
             {
                 LogStreamBroken(logger, url, exception.Message);
             }
 
-            lock (_lock)
-            {
-                _reports.Remove(replica);
-            }
-
+            _reports.Clear(replica, stream);
             await PublishAsync(rows.Breakers);
             await Task.Delay(Reconnect, time, CancellationToken.None);
         }
     }
 
-    private Task ApplyAsync(string replica, SseItem<string> item)
+    private Task ApplyAsync(string replica, long stream, SseItem<string> item)
     {
         switch (item.EventType)
         {
             case CircuitBreakerStream.Snapshot or CircuitBreakerStream.Status:
                 var snapshot = JsonSerializer.Deserialize<BreakerSnapshotEvent>(item.Data, JsonSerializerOptions.Web)!;
-                lock (_lock)
-                {
-                    _reports[replica] = snapshot.Breakers.ToDictionary(b => b.Name);
-                }
-
-                return PublishAsync(rows.Breakers);
+                return _reports.ReplaceAll(replica, stream, snapshot.Breakers) ? PublishAsync(rows.Breakers) : Task.CompletedTask;
             case CircuitBreakerStream.Transition:
                 var transition = JsonSerializer.Deserialize<BreakerTransitionEvent>(item.Data, JsonSerializerOptions.Web)!;
-                lock (_lock)
-                {
-                    var reports = _reports.TryGetValue(replica, out var known) ? known : _reports[replica] = [];
-                    if (!reports.TryGetValue(transition.Name, out var previous) || previous.Sequence <= transition.Breaker.Sequence)
-                    {
-                        reports[transition.Name] = transition.Breaker;
-                    }
-                }
-
-                return PublishAsync(rows.Breakers.Where(b => b.BreakerName == transition.Name));
+                return _reports.Apply(replica, stream, transition.Breaker)
+                    ? PublishAsync(rows.Breakers.Where(b => b.BreakerName == transition.Name))
+                    : Task.CompletedTask;
             default:
-                return Task.CompletedTask;
+                return Task.CompletedTask; // a heartbeat: it only proves the stream is alive
         }
     }
 
@@ -197,13 +172,7 @@ internal sealed partial class BreakerRowPublisher(
         {
             while (await ticks.WaitForNextTickAsync(stoppingToken))
             {
-                List<CircuitBreakerResource> counting;
-                lock (_lock)
-                {
-                    counting = [.. rows.Breakers.Where(b => _reports.Values.Any(r => r.GetValueOrDefault(b.BreakerName)?.NextAttempt is not null))];
-                }
-
-                await PublishAsync(counting);
+                await PublishAsync(rows.Breakers.Where(b => _reports.IsCountingDown(b.BreakerName)));
             }
         }
         catch (OperationCanceledException)
@@ -214,16 +183,9 @@ internal sealed partial class BreakerRowPublisher(
 
     private async Task PublishAsync(IEnumerable<CircuitBreakerResource> breakers)
     {
-        foreach (var breaker in breakers)
+        foreach (var breaker in breakers.ToList())
         {
-            List<BreakerSummary> reports;
-            lock (_lock)
-            {
-                reports = [.. _reports.Values.Select(r => r.GetValueOrDefault(breaker.BreakerName)).OfType<BreakerSummary>()];
-            }
-
-            var now = time.GetUtcNow();
-            await notifications.PublishUpdateAsync(breaker, snapshot => BreakerRowSnapshot.Update(snapshot, reports, now));
+            await notifications.PublishUpdateAsync(breaker, _reports.RowUpdate(breaker.BreakerName, time));
         }
     }
 

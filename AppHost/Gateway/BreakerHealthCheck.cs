@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using CircuitDemo.AppHost.CircuitBreakers;
 using CircuitDemo.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -7,33 +8,50 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace CircuitDemo.AppHost.Gateway;
 
 /// <summary>
-/// Reads the status inside the gateway's <c>/health</c> JSON. <c>WithHttpHealthCheck</c> only looks at the HTTP
-/// status, and a tripped breaker still answers 200 (the gateway is alive and serving fallbacks); this check turns
-/// the reported <c>Degraded</c> into the resource's health, so the dashboard shows it.
+/// Reads the status inside the <c>/health</c> JSON of every gateway replica. <c>WithHttpHealthCheck</c> only looks at
+/// the HTTP status of one address (with replicas, the proxy's: a random replica each time), and a tripped breaker still
+/// answers 200 (the gateway is alive and serving fallbacks); this check turns the worst status any replica reports
+/// into the resource's health, so the dashboard shows it.
 /// </summary>
-internal sealed class BreakerHealthCheck(EndpointReference endpoint) : IHealthCheck
+internal sealed class BreakerHealthCheck(Func<IReadOnlyList<Uri>> replicas, HttpClient http) : IHealthCheck
 {
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
-
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var reports = await Task.WhenAll(replicas().Select(replica => ReadAsync(replica, cancellationToken)));
+        if (reports.Length == 0)
+        {
+            return HealthCheckResult.Unhealthy("No gateway replica is running.");
+        }
+
+        var worst = reports.Min(r => r.Status);
+        var description = string.Join(" ", reports.Where(r => r.Status != HealthStatus.Healthy).Select(r => r.Description));
+        return worst switch
+        {
+            HealthStatus.Healthy => HealthCheckResult.Healthy("Every circuit breaker is Closed."),
+            HealthStatus.Degraded => HealthCheckResult.Degraded(description),
+            _ => HealthCheckResult.Unhealthy(description),
+        };
+    }
+
+    private async Task<HealthCheckResult> ReadAsync(Uri replica, CancellationToken cancellationToken)
     {
         try
         {
-            var report = await Http.GetFromJsonAsync<HealthReportView>(new Uri(new Uri(endpoint.Url), "/health"), cancellationToken)
+            var report = await http.GetFromJsonAsync<HealthReportView>(new Uri(replica, Paths.Health), cancellationToken)
                 ?? throw new JsonException("The gateway's /health answered null.");
             var description = string.Join(" ", report.Entries.Values
                 .Where(e => e.Status != nameof(HealthStatus.Healthy))
                 .Select(e => e.Description));
             return report.Status switch
             {
-                nameof(HealthStatus.Healthy) => HealthCheckResult.Healthy("Every circuit breaker is Closed."),
+                nameof(HealthStatus.Healthy) => HealthCheckResult.Healthy(),
                 nameof(HealthStatus.Degraded) => HealthCheckResult.Degraded(description),
                 _ => HealthCheckResult.Unhealthy(description),
             };
         }
-        catch (Exception exception) when (exception is HttpRequestException or JsonException or NotSupportedException)
+        catch (Exception exception) when (exception is HttpRequestException or JsonException or NotSupportedException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return HealthCheckResult.Unhealthy("The gateway's /health could not be read.", exception);
+            return HealthCheckResult.Unhealthy($"The /health of {replica} could not be read.", exception);
         }
     }
 }
@@ -41,13 +59,28 @@ internal sealed class BreakerHealthCheck(EndpointReference endpoint) : IHealthCh
 /// <summary>Registers <see cref="BreakerHealthCheck"/> on a resource.</summary>
 internal static class BreakerHealthCheckExtensions
 {
-    /// <summary>The resource is Degraded on the dashboard while its <c>/health</c> JSON says Degraded.</summary>
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+
+    /// <summary>
+    /// The resource is Degraded on the dashboard while the <c>/health</c> JSON of any of its replicas says Degraded.
+    /// The replicas are those whose streams feed the breakers' rows; before the first one runs, the resource's endpoint.
+    /// </summary>
     public static IResourceBuilder<ProjectResource> WithBreakerHealthCheck(this IResourceBuilder<ProjectResource> project)
     {
         var endpoint = project.GetEndpoint("http");
         var key = $"{project.Resource.Name}-circuit-breakers";
         project.ApplicationBuilder.Services.AddHealthChecks()
-            .Add(new HealthCheckRegistration(key, _ => new BreakerHealthCheck(endpoint), failureStatus: null, tags: null));
+            .Add(new HealthCheckRegistration(
+                key,
+                services =>
+                {
+                    var publisher = services.GetService<BreakerRowPublisher>();
+                    return new BreakerHealthCheck(
+                        () => publisher?.ReplicaUrls is { Count: > 0 } urls ? urls : [new Uri(endpoint.Url)],
+                        Http);
+                },
+                failureStatus: null,
+                tags: null));
         return project.WithHealthCheck(key);
     }
 }

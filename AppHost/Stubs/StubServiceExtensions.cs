@@ -16,7 +16,7 @@ internal static class StubServiceExtensions
     {
         var service = builder.AddProject<TProject>(name)
             .WithAdminKey(adminKey)
-            .WithHttpHealthCheck("/health")
+            .WithHttpHealthCheck(Paths.Health)
             .WithFailureModeCommands(adminKey)
             .WithUrls(context =>
             {

@@ -1,15 +1,20 @@
+using System.Globalization;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using CircuitDemo.Contracts;
 using CircuitDemo.ServiceDefaults.CircuitBreaking;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace CircuitDemo.Gateway.CircuitBreakers;
 
 /// <summary>
 /// <c>GET /circuit-breakers/stream</c>: Server-Sent Events, a snapshot of every breaker on connect, then one event per
-/// change of state (watch it with <c>curl -N</c>). <c>?status=true</c> adds a status event each second in which the
-/// counts moved, which the AppHost uses for the breakers' rows on the dashboard.
+/// change of state (watch it with <c>curl -N</c>). <c>?status=true</c> adds a status event each second in which any
+/// breaker's status moved, which the AppHost uses for the breakers' rows on the dashboard. A heartbeat follows every
+/// <see cref="CircuitBreakerStreamOptions.HeartbeatInterval"/> of silence; at most
+/// <see cref="CircuitBreakerStreamOptions.MaxStreams"/> streams are open at once (429 beyond); every stream ends as soon
+/// as the gateway starts stopping, so an open stream never holds up a stop.
 /// </summary>
 public static class CircuitBreakerStreamApi
 {
@@ -22,62 +27,100 @@ public static class CircuitBreakerStreamApi
         return app;
     }
 
-    private static ServerSentEventsResult<object> Stream(TransitionFeed feed, CircuitBreakerRegistry registry, TimeProvider time, bool? status, CancellationToken cancellationToken) =>
-        TypedResults.ServerSentEvents(Events(feed, registry, time, status == true, cancellationToken));
-
-    private static async IAsyncEnumerable<SseItem<object>> Events(
-        TransitionFeed feed, CircuitBreakerRegistry registry, TimeProvider time, bool withStatus, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static Results<ServerSentEventsResult<object>, ProblemHttpResult> Stream(
+        TransitionFeed feed,
+        CircuitBreakerRegistry registry,
+        TimeProvider time,
+        IOptions<CircuitBreakerStreamOptions> options,
+        IHostApplicationLifetime lifetime,
+        HttpResponse response,
+        bool? status,
+        CancellationToken cancellationToken)
     {
         // Subscribed before the snapshot is taken, so no change falls between the two; one made meanwhile shows in
-        // both, and its sequence number tells.
-        using var reader = feed.Subscribe();
-        var snapshot = Snapshot(registry);
-        yield return new SseItem<object>(snapshot, CircuitBreakerStream.Snapshot);
-
-        var lastCounts = Counts(snapshot);
-        var changes = reader.Changes;
-        var nextChange = changes.WaitToReadAsync(cancellationToken).AsTask();
-        while (true)
+        // both, and its sequence number tells. Disposed with the request, whether or not the stream ever started.
+        if (feed.TrySubscribe() is not { } reader)
         {
-            if (withStatus)
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status429TooManyRequests,
+                title: "Too many streams",
+                detail: $"At most {options.Value.MaxStreams} transition streams may be open at once. Close one, or read {Paths.CircuitBreakers} instead.");
+        }
+
+        response.RegisterForDispose(reader);
+        var stream = new StreamSettings(status == true, options.Value.HeartbeatInterval, lifetime.ApplicationStopping);
+        return TypedResults.ServerSentEvents(Events(reader, registry, time, stream, cancellationToken));
+    }
+
+    private static async IAsyncEnumerable<SseItem<object>> Events(
+        TransitionFeed.Reader reader, CircuitBreakerRegistry registry, TimeProvider time, StreamSettings settings, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var last = Snapshot(registry);
+        yield return new SseItem<object>(last, CircuitBreakerStream.Snapshot);
+
+        // The stream ends, without an error, when the application starts stopping (Kestrel would otherwise wait for it
+        // until the host's shutdown timeout) or when its client goes.
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, settings.Stopping);
+        var stopping = Task.Delay(Timeout.InfiniteTimeSpan, ended.Token).ContinueWith(static _ => { }, TaskScheduler.Default);
+        var tickInterval = settings.WithStatus && StatusInterval < settings.HeartbeatInterval ? StatusInterval : settings.HeartbeatInterval;
+        var lastSent = time.GetTimestamp();
+        var changes = reader.Changes;
+        var nextChange = changes.WaitToReadAsync(ended.Token).AsTask();
+        try
+        {
+            while (true)
             {
-                var tick = Task.Delay(StatusInterval, time, cancellationToken);
-                if (await Task.WhenAny(nextChange, tick) == tick)
+                var tick = Task.Delay(tickInterval, time, ended.Token);
+                var woke = await Task.WhenAny(nextChange, tick, stopping);
+                if (ended.IsCancellationRequested)
                 {
-                    await tick; // throws when the client has gone
-                    var status = Snapshot(registry);
-                    if (Counts(status) != lastCounts)
+                    yield break;
+                }
+
+                if (woke == tick)
+                {
+                    if (settings.WithStatus && Snapshot(registry) is var status && !status.Breakers.SequenceEqual(last.Breakers))
                     {
-                        lastCounts = Counts(status);
+                        // Any field of any breaker: a call that completes moves its counts without moving the total.
+                        last = status;
+                        lastSent = time.GetTimestamp();
                         yield return new SseItem<object>(status, CircuitBreakerStream.Status);
+                    }
+                    else if (time.GetElapsedTime(lastSent) >= settings.HeartbeatInterval)
+                    {
+                        lastSent = time.GetTimestamp();
+                        yield return new SseItem<object>(time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture), CircuitBreakerStream.Heartbeat);
                     }
 
                     continue;
                 }
-            }
 
-            if (!await nextChange)
-            {
-                yield break;
-            }
+                if (!await nextChange)
+                {
+                    yield break;
+                }
 
-            while (changes.TryRead(out var item))
-            {
-                var (breaker, change) = item;
-                yield return new SseItem<object>(
-                    new BreakerTransitionEvent(breaker.Name, change.From.ToString(), change.To.ToString(), change.Reason, change.Timestamp, change.Sequence, Summarize(breaker.GetStatus())),
-                    CircuitBreakerStream.Transition);
-            }
+                while (changes.TryRead(out var item))
+                {
+                    var (breaker, change) = item;
+                    lastSent = time.GetTimestamp();
+                    yield return new SseItem<object>(
+                        new BreakerTransitionEvent(breaker.Name, change.From.ToString(), change.To.ToString(), change.Reason, change.Timestamp, change.Sequence, Summarize(breaker.GetStatus())),
+                        CircuitBreakerStream.Transition);
+                }
 
-            nextChange = changes.WaitToReadAsync(cancellationToken).AsTask();
+                nextChange = changes.WaitToReadAsync(ended.Token).AsTask();
+            }
+        }
+        finally
+        {
+            // Ends the pending waits and their timers with the stream.
+            await ended.CancelAsync();
         }
     }
 
     private static BreakerSnapshotEvent Snapshot(CircuitBreakerRegistry registry) =>
         new([.. registry.All.Select(b => Summarize(b.GetStatus()))]);
-
-    private static long Counts(BreakerSnapshotEvent snapshot) =>
-        snapshot.Breakers.Sum(b => b.TotalRequests + b.FailureCount);
 
     /// <summary>A breaker's status as the stream and the dashboard show it.</summary>
     public static BreakerSummary Summarize(CircuitBreakerStatus status) => new(
@@ -93,4 +136,6 @@ public static class CircuitBreakerStreamApi
         status.StateChanges.Count > 0 ? status.StateChanges[^1].Reason : null,
         status.StateChanges.Count > 0 ? status.StateChanges[^1].Timestamp : null,
         status.StateChanges.Count > 0 ? status.StateChanges[^1].Sequence : 0);
+
+    private sealed record StreamSettings(bool WithStatus, TimeSpan HeartbeatInterval, CancellationToken Stopping);
 }

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Microsoft.Extensions.Options;
 using CircuitDemo.ServiceDefaults.CircuitBreaking;
 
 namespace CircuitDemo.Gateway.CircuitBreakers;
@@ -18,20 +19,27 @@ public sealed class TransitionFeed : IHostedService, IDisposable
     private readonly List<Channel<(CircuitBreaker Breaker, CircuitStateChange Change)>> _readers = [];
     private readonly Dictionary<CircuitBreaker, ITimer> _dueProbes = [];
     private readonly TimeProvider _time;
+    private readonly int _maxReaders;
 
     /// <summary>Starts observing every breaker of the registry.</summary>
-    public TransitionFeed(CircuitBreakerRegistry registry, TimeProvider time)
+    public TransitionFeed(CircuitBreakerRegistry registry, TimeProvider time, IOptions<CircuitBreakerStreamOptions> options)
     {
         _time = time;
+        _maxReaders = options.Value.MaxStreams;
         registry.ObserveBreakers(breaker => breaker.StateChanged += OnStateChanged);
     }
 
-    /// <summary>A reader of every change from now on; dispose it to stop reading.</summary>
-    public Reader Subscribe()
+    /// <summary>A reader of every change from now on (dispose it to stop reading), or null when the readers are at their cap.</summary>
+    public Reader? TrySubscribe()
     {
         var channel = Channel.CreateBounded<(CircuitBreaker, CircuitStateChange)>(new BoundedChannelOptions(MaxBacklog) { SingleReader = true });
         lock (_lock)
         {
+            if (_readers.Count >= _maxReaders)
+            {
+                return null;
+            }
+
             _readers.Add(channel);
         }
 

@@ -12,16 +12,20 @@ public static class FallbackReason
     /// <summary>
     /// Maps a failed call to its reason: the breaker refused (<c>circuit-open</c>); the attempt timed out, headers or
     /// body (<c>timeout</c>); the service answered an error or an answer that cannot be used (<c>error</c>); or it could
-    /// not be reached at all (<c>unavailable</c>). Null for an exception that is not a downstream failure.
+    /// not be reached at all (<c>unavailable</c>). Any other exception is an <c>error</c> too: the dashboard answers
+    /// 200 for a valid id whatever happened below it (<see cref="IsKnown"/> tells the two apart for the log).
     /// Called only when the gateway's own caller has not cancelled, so any other cancellation is a timeout too: no
     /// timeout of any layer becomes a 500.
     /// </summary>
-    public static string? For(Exception exception) => exception switch
+    public static string For(Exception exception) => exception switch
     {
         CircuitBreakerRejectedException => "fallback:circuit-open",
         TimeoutRejectedException or OperationCanceledException => "fallback:timeout",
-        HttpRequestException { StatusCode: not null } => "fallback:error",
-        HttpRequestException => "fallback:unavailable",
-        _ => null,
+        HttpRequestException { StatusCode: null } => "fallback:unavailable",
+        _ => "fallback:error",
     };
+
+    /// <summary>True for the failures a downstream call is expected to end in; false for a defect of the gateway.</summary>
+    public static bool IsKnown(Exception exception) =>
+        exception is CircuitBreakerRejectedException or TimeoutRejectedException or OperationCanceledException or HttpRequestException;
 }

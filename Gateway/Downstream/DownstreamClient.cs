@@ -21,13 +21,25 @@ public abstract partial class DownstreamClient(HttpClient http, ILogger logger)
         {
             return new(show(await Http.GetUsableJsonAsync<TAnswer>(path, cancellationToken)), FallbackReason.Live);
         }
-        catch (Exception exception) when (!cancellationToken.IsCancellationRequested && FallbackReason.For(exception) is { } reason)
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
-            LogFallback(logger, Http.BaseAddress?.Host, reason, exception.Message);
+            var reason = FallbackReason.For(exception);
+            if (FallbackReason.IsKnown(exception))
+            {
+                LogFallback(logger, Http.BaseAddress?.Host, reason, exception.Message);
+            }
+            else
+            {
+                LogUnexpectedFallback(logger, Http.BaseAddress?.Host, reason, exception);
+            }
+
             return new(fallback(), reason);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Serving the {Service} fallback ({Reason}): {Error}")]
     private static partial void LogFallback(ILogger logger, string? service, string reason, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Serving the {Service} fallback ({Reason}) after an exception the gateway does not expect")]
+    private static partial void LogUnexpectedFallback(ILogger logger, string? service, string reason, Exception exception);
 }

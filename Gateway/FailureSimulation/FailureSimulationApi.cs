@@ -5,6 +5,7 @@ using CircuitDemo.ServiceDefaults.FailureInjection;
 using CircuitDemo.ServiceDefaults.Security;
 using CircuitDemo.ServiceDefaults.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Polly.Timeout;
 
 namespace CircuitDemo.Gateway.FailureSimulation;
 
@@ -35,6 +36,20 @@ public static class FailureSimulationApi
             return problem!;
         }
 
-        return (await failureModes.SetAsync(resolved, mode, cancellationToken)).Forward();
+        try
+        {
+            return (await failureModes.SetAsync(resolved, mode, cancellationToken)).Forward();
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested && exception is TimeoutRejectedException or OperationCanceledException)
+        {
+            return Unreached(StatusCodes.Status504GatewayTimeout, $"{resolved} did not answer in time; its failure mode is unknown.");
+        }
+        catch (HttpRequestException exception)
+        {
+            return Unreached(StatusCodes.Status502BadGateway, $"{resolved} could not be reached or gave an unusable answer ({exception.Message}); its failure mode is unknown.");
+        }
     }
+
+    private static ProblemHttpResult Unreached(int status, string detail) =>
+        TypedResults.Problem(statusCode: status, title: "Failure mode not set", detail: detail);
 }

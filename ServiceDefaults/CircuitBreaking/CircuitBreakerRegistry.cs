@@ -12,6 +12,7 @@ public sealed class CircuitBreakerRegistry
     private readonly ConcurrentDictionary<string, CircuitBreaker> _reads = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, CircuitBreaker> _writes = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<CircuitBreakerKey, CircuitBreakerOptions> _options = new();
+    private readonly HashSet<string> _guarded = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<Action<CircuitBreaker>> _observers = [];
     private readonly Lock _createLock = new();
     private readonly CircuitBreakerOptionsResolver _optionsResolver;
@@ -34,9 +35,16 @@ public sealed class CircuitBreakerRegistry
         _onSubscriberError = onSubscriberError;
         foreach (var key in optionsResolver.ConfiguredBreakers().Concat(declared ?? []))
         {
+            _guarded.Add(key.Service);
             Get(key);
         }
     }
+
+    /// <summary>
+    /// True for a service this process declared or configured breakers for: the only services whose calls
+    /// ServiceDefaults' pipeline guards (a write breaker of such a service is created on its first write).
+    /// </summary>
+    public bool Guards(string service) => _guarded.Contains(service);
 
     /// <summary>All breakers, sorted by name.</summary>
     public IReadOnlyList<CircuitBreaker> All =>

@@ -1,16 +1,21 @@
+using CircuitDemo.ServiceDefaults.HttpClients;
 using Microsoft.Extensions.Hosting;
 
 namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
 
 /// <summary>
-/// Creates the registry and the telemetry when the host starts: configured breakers (and so their options) are
-/// validated before the first request, and the state gauge reports them from the start.
+/// Builds what can be built when the host starts: the registry (so configured breakers and their options are
+/// validated before the first request), the telemetry (so the state gauge reports them from the start) and each
+/// breaker's client pipelines (so a value Polly refuses stops the process here, not at the first call).
 /// </summary>
-internal sealed class CircuitBreakerStartup(CircuitBreakerRegistry registry, CircuitBreakerTelemetry telemetry) : IHostedService
+internal sealed class CircuitBreakerStartup(CircuitBreakerRegistry registry, CircuitBreakerTelemetry telemetry, CircuitBreakerPipelines? pipelines = null)
+    : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _ = (registry, telemetry);
+        GC.KeepAlive(registry);
+        GC.KeepAlive(telemetry);
+        pipelines?.BuildAll();
         return Task.CompletedTask;
     }
 

@@ -14,7 +14,11 @@ internal sealed class CircuitBreakerPipelineHandler(CircuitBreakerPipelines pipe
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var route = pipelines.For(request);
+        if (pipelines.For(request) is not { } route)
+        {
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {
@@ -51,7 +55,11 @@ internal sealed class CircuitBreakerPipelineHandler(CircuitBreakerPipelines pipe
     // synchronous bounded read, so the body's read is waited for, as Polly waits for an asynchronous strategy).
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var route = pipelines.For(request);
+        if (pipelines.For(request) is not { } route)
+        {
+            return base.Send(request, cancellationToken);
+        }
+
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {

@@ -22,18 +22,37 @@ internal sealed class CircuitBreakerPipelines(
     private readonly TelemetryListener _polly = new ResiliencePipelineBuilder().ConfigureTelemetry(loggerFactory).TelemetryListener
         ?? throw new InvalidOperationException("Polly's telemetry did not configure a listener.");
 
-    /// <summary>The pipeline of <paramref name="request"/>.</summary>
-    public RequestPipeline For(HttpRequestMessage request)
+    /// <summary>
+    /// The pipeline of <paramref name="request"/>; null for a request to a service this process has no breaker for
+    /// (one it neither declared nor configured, such as an OpenTelemetry exporter's collector): it gets nothing of ours.
+    /// </summary>
+    public RequestPipeline? For(HttpRequestMessage request) =>
+        request.RequestUri is { IsAbsoluteUri: true } uri && !registry.Guards(uri.Host)
+            ? null
+            : For(CircuitBreakerRoute.For(request), CircuitBreakerRoute.IsBypassed(request));
+
+    /// <summary>
+    /// Builds, now, the pipelines of every breaker that exists (through it, and bypassing it for the control plane), so
+    /// that an option Polly refuses stops the process at start instead of failing the first call.
+    /// </summary>
+    public void BuildAll()
     {
-        var key = CircuitBreakerRoute.For(request);
-        return CircuitBreakerRoute.IsBypassed(request)
+        foreach (var breaker in registry.All)
+        {
+            var key = CircuitBreakerKey.FromName(breaker.Name);
+            _ = For(key, bypassed: false);
+            _ = For(key, bypassed: true);
+        }
+    }
+
+    private RequestPipeline For(CircuitBreakerKey key, bool bypassed) =>
+        bypassed
             ? _bypassingBreaker.GetOrAdd(key, k => Build(k, breaker: null, registry.OptionsFor(k)))
             : _throughBreaker.GetOrAdd(key, k =>
             {
                 var breaker = registry.Get(k);
                 return Build(k, breaker, breaker.Options);
             });
-    }
 
     // From outside in: one retry of a read that failed fast, the breaker, the attempt timeout; inside them the
     // operation itself, the request and its whole response (CircuitBreakerPipelineHandler, WholeResponse).

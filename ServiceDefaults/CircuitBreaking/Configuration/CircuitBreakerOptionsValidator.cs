@@ -4,6 +4,7 @@ namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
 public static class CircuitBreakerOptionsValidator
 {
     private static readonly TimeSpan MaxDuration = TimeSpan.FromDays(1);
+    private static readonly TimeSpan MinAttemptTimeout = TimeSpan.FromMilliseconds(10);
 
     /// <summary>Returns one message per invalid option; empty when all are valid.</summary>
     public static IReadOnlyList<string> Validate(string breakerName, CircuitBreakerOptions options)
@@ -27,7 +28,8 @@ public static class CircuitBreakerOptionsValidator
         Check(options.MaxOpenDuration >= options.OpenDuration && options.MaxOpenDuration <= MaxDuration, nameof(options.MaxOpenDuration), $"between OpenDuration ({options.OpenDuration}) and 1 day", options.MaxOpenDuration);
         Check(options.SuccessThreshold is >= 1 and <= 1000, nameof(options.SuccessThreshold), "between 1 and 1000", options.SuccessThreshold);
         Check(options.HalfOpenMaxProbes is >= 1 and <= 1000, nameof(options.HalfOpenMaxProbes), "between 1 and 1000", options.HalfOpenMaxProbes);
-        Check(IsPositive(options.AttemptTimeout), nameof(options.AttemptTimeout), "between 1 ms and 1 day", options.AttemptTimeout);
+        // Polly's timeout strategy, which runs it, refuses anything under 10 ms or over a day.
+        Check(options.AttemptTimeout >= MinAttemptTimeout && options.AttemptTimeout <= MaxDuration, nameof(options.AttemptTimeout), "between 10 ms and 1 day", options.AttemptTimeout);
         Check(options.MaxResponseBodyBytes is >= 1024 and <= 1024 * 1024 * 1024, nameof(options.MaxResponseBodyBytes), "between 1024 and 1073741824", options.MaxResponseBodyBytes);
         return errors;
     }

@@ -42,9 +42,19 @@ internal sealed class CircuitBreakerResilienceStrategy<T>(
             outcome = Outcome.FromException<T>(exception);
         }
 
-        var callOutcome = classify(outcome, context);
-        breaker.Complete(permit, callOutcome);
-        telemetry?.RecordOutcome(activity, breaker, callOutcome);
+        // A classifier that throws (a caller's predicate meeting a null result) still completes the permit, as a
+        // failure: the call's outcome could not be judged usable. Its exception then reaches the caller.
+        var callOutcome = CallOutcome.Failure;
+        try
+        {
+            callOutcome = classify(outcome, context);
+        }
+        finally
+        {
+            breaker.Complete(permit, callOutcome);
+            telemetry?.RecordOutcome(activity, breaker, callOutcome);
+        }
+
         return outcome;
     }
 }

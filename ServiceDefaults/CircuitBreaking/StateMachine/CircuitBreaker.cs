@@ -23,8 +23,16 @@ public sealed class CircuitBreaker
 
     private CircuitState _state = CircuitState.Closed;
     private long _epoch;
-    private int _probesInFlight;
+    private long _lastProbeId;
     private int _probeSuccesses;
+
+    // The probes still running, by id: each holds a slot until it completes, whichever HalfOpen period admitted it. A
+    // set rather than a count, so that a permit completed twice gives back nothing the second time, and a reset can
+    // give every slot back (a probe that never completes would otherwise hold its slot for good).
+    private readonly HashSet<long> _probesInFlight = [];
+
+    // Probes still running whose slots a reset gave back: completed once more, they change nothing but the counts.
+    private readonly HashSet<long> _probesReleased = [];
 
     /// <summary>Creates a breaker; the options are validated here, so a bad value fails at start.</summary>
     /// <param name="name">The breaker's name, as in <c>payment-service</c> or <c>payment-service:write</c>.</param>
@@ -99,14 +107,14 @@ public sealed class CircuitBreaker
             switch (_state)
             {
                 case CircuitState.Closed:
-                    permit = new CircuitPermit(CircuitDecision.Allowed, _state, _epoch, null);
+                    permit = new CircuitPermit(this, CircuitDecision.Allowed, _state, _epoch, null);
                     break;
-                case CircuitState.HalfOpen when _probesInFlight < _options.HalfOpenMaxProbes:
-                    _probesInFlight++;
-                    permit = new CircuitPermit(CircuitDecision.Probe, _state, _epoch, null);
+                case CircuitState.HalfOpen when _probesInFlight.Count < _options.HalfOpenMaxProbes:
+                    _probesInFlight.Add(++_lastProbeId);
+                    permit = new CircuitPermit(this, CircuitDecision.Probe, _state, _epoch, null, _lastProbeId);
                     break;
                 default:
-                    permit = new CircuitPermit(CircuitDecision.Rejected, _state, _epoch, RetryAfter_NeedsLock());
+                    permit = new CircuitPermit(this, CircuitDecision.Rejected, _state, _epoch, RetryAfter_NeedsLock());
                     break;
             }
 
@@ -117,7 +125,12 @@ public sealed class CircuitBreaker
         return permit;
     }
 
-    /// <summary>Records how an admitted call ended. A result from before the latest change of state only updates the counts.</summary>
+    /// <summary>
+    /// Records how an admitted call ended. A result from before the latest change of state (or a reset) only updates
+    /// the counts.
+    /// </summary>
+    /// <exception cref="ArgumentException">The permit was rejected, or issued by another breaker.</exception>
+    /// <exception cref="InvalidOperationException">The permit was completed already.</exception>
     public void Complete(in CircuitPermit permit, CallOutcome outcome)
     {
         if (!permit.IsAdmitted)
@@ -125,8 +138,18 @@ public sealed class CircuitBreaker
             throw new ArgumentException("A rejected permit has no outcome to record.", nameof(permit));
         }
 
+        if (!ReferenceEquals(permit.Issuer, this))
+        {
+            throw new ArgumentException($"The permit was not issued by circuit breaker '{Name}'.", nameof(permit));
+        }
+
         lock (_lock)
         {
+            if (!CanComplete_NeedsLock(permit))
+            {
+                throw new InvalidOperationException($"The permit of circuit breaker '{Name}' was completed already.");
+            }
+
             Record_NeedsLock(permit, outcome);
         }
 
@@ -180,10 +203,18 @@ public sealed class CircuitBreaker
                 var now = Now();
                 TransitionTo_NeedsLock(to, reason, now);
             }
+            else if (to == CircuitState.Closed)
+            {
+                // A reset always starts a new period, even from Closed: a call admitted before it cannot count toward
+                // the streak that follows it (as after Isolate then Reset).
+                _epoch++;
+            }
 
             if (to == CircuitState.Closed)
             {
                 ClearTripCounts_NeedsLock();
+                _probesReleased.UnionWith(_probesInFlight);
+                _probesInFlight.Clear();
             }
         }
 
@@ -201,7 +232,11 @@ public sealed class CircuitBreaker
         {
             // Every probe still running holds a slot, whichever HalfOpen period admitted it: HalfOpen never has
             // more than HalfOpenMaxProbes calls in flight, even when an attempt outlives a short open duration.
-            _probesInFlight--;
+            // After a reset gave every slot back, a late probe has none left to give.
+            if (!_probesInFlight.Remove(permit.ProbeId))
+            {
+                _probesReleased.Remove(permit.ProbeId);
+            }
         }
 
         _counts.Completed(outcome);
@@ -219,6 +254,12 @@ public sealed class CircuitBreaker
             RecordProbeOutcome_NeedsLock(outcome == CallOutcome.Success);
         }
     }
+
+    // A probe is completed once: while it holds its slot, or after a reset took the slot back. Any other permit while
+    // some admitted call is still in flight, so that no count ever goes below zero.
+    private bool CanComplete_NeedsLock(in CircuitPermit permit) =>
+        _counts.InFlight > 0 &&
+        (permit.Decision != CircuitDecision.Probe || _probesInFlight.Contains(permit.ProbeId) || _probesReleased.Contains(permit.ProbeId));
 
     private void RecordClosedOutcome_NeedsLock(bool success)
     {

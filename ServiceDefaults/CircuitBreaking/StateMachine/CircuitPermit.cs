@@ -6,12 +6,14 @@ namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
 /// </summary>
 public readonly struct CircuitPermit
 {
-    internal CircuitPermit(CircuitDecision decision, CircuitState state, long epoch, TimeSpan? retryAfter)
+    internal CircuitPermit(CircuitBreaker issuer, CircuitDecision decision, CircuitState state, long epoch, TimeSpan? retryAfter, long probeId = 0)
     {
+        Issuer = issuer;
         Decision = decision;
         State = state;
         Epoch = epoch;
         RetryAfter = retryAfter;
+        ProbeId = probeId;
     }
 
     /// <summary>Allowed, Probe or Rejected.</summary>
@@ -28,4 +30,10 @@ public readonly struct CircuitPermit
 
     /// <summary>Which period of the state machine issued the permit; a result from an earlier period changes no state.</summary>
     internal long Epoch { get; }
+
+    /// <summary>The breaker that issued the permit; only it may complete it.</summary>
+    internal CircuitBreaker? Issuer { get; }
+
+    /// <summary>For a probe: which probe slot it holds (each probe has its own), so that a slot is given back once.</summary>
+    internal long ProbeId { get; }
 }

@@ -71,6 +71,24 @@ public class PollyStrategyTests
         Assert.Null(catalog.Registry.Find("catalog:write")); // no phantom breaker for the control plane's PUT
     }
 
+    [Fact]
+    public async Task ClassifierThrows_TheProbeIsCompletedAsAFailure_AndTheNextHalfOpenAdmitsAProbe()
+    {
+        var (breaker, clock) = TestBreakers.Create(TestBreakers.Options);
+        var pipeline = new ResiliencePipelineBuilder<string?>()
+            .AddCircuitDemoBreaker(breaker, isFailure: result => result!.Length == 0) // throws on a null result
+            .Build();
+        breaker.DriveTo(clock, CircuitState.HalfOpen);
+        var failedBefore = breaker.GetStatus().FailedRequests;
+
+        await Assert.ThrowsAsync<NullReferenceException>(() => pipeline.ExecuteAsync(_ => ValueTask.FromResult<string?>(null)).AsTask());
+
+        Assert.Equal(CircuitState.Open, breaker.State); // a probe whose outcome cannot be judged is a failed probe
+        Assert.Equal((failedBefore + 1, 0L), (breaker.GetStatus().FailedRequests, breaker.GetStatus().InFlightRequests));
+        clock.Advance(TestBreakers.Options.OpenDuration);
+        Assert.Equal("ok", await pipeline.ExecuteAsync(_ => ValueTask.FromResult<string?>("ok")));
+    }
+
     // An HttpClient "catalog" whose stub answers every call with one status, with a resilience handler of the caller's making.
     private sealed class Catalog
     {

@@ -52,7 +52,7 @@ public sealed class CircuitBreakerTelemetryTests : IDisposable
         gauge.RecordObservableInstruments();
 
         var values = gauge.GetMeasurementSnapshot().ToDictionary(m => (string)m.Tags[CircuitBreakerTelemetry.NameTag]!, m => m.Value);
-        Assert.Equal(new Dictionary<string, int> { ["payment-service"] = 0, ["payment-service:write"] = 0, ["user-service"] = 0 }, values);
+        Assert.Equal(new Dictionary<string, int> { ["order-service"] = 0, ["payment-service"] = 0, ["payment-service:write"] = 0, ["user-service"] = 0 }, values);
     }
 
     [Fact]

@@ -45,7 +45,7 @@ internal sealed class CircuitBreakerModel(CircuitBreakerOptions options)
 
     private sealed class Replay(CircuitBreakerOptions options)
     {
-        private readonly Dictionary<int, (CircuitDecision Decision, int TransitionsBefore)> _calls = [];
+        private readonly Dictionary<int, (CircuitDecision Decision, int PeriodsBefore)> _calls = [];
         private readonly HashSet<int> _probesRunning = [];
         private readonly List<TimeSpan> _streak = [];                 // failures since the last success or close
         private readonly List<(TimeSpan At, bool Failed)> _sampled = []; // calls since the circuit last closed
@@ -55,6 +55,7 @@ internal sealed class CircuitBreakerModel(CircuitBreakerOptions options)
         private TimeSpan _openUntil;
         private int _reopensSinceClosed;
         private int _probeSuccesses;
+        private int _periods; // a change of state or a reset starts a new period
         private long _total, _succeeded, _failed, _rejected, _cancelled;
 
         public void Apply(Event e)
@@ -77,6 +78,9 @@ internal sealed class CircuitBreakerModel(CircuitBreakerOptions options)
                         Move(CircuitState.Closed, "reset manually", e.At);
                     }
 
+                    // A reset starts a new period from any state, and gives back every probe slot.
+                    _periods++;
+                    _probesRunning.Clear();
                     ForgetTrips();
                     break;
             }
@@ -136,12 +140,12 @@ internal sealed class CircuitBreakerModel(CircuitBreakerOptions options)
                 };
             }
 
-            _calls[call] = (decision, _transitions.Count);
+            _calls[call] = (decision, _periods);
         }
 
         private void Complete(int call, CallOutcome outcome, TimeSpan at)
         {
-            var (decision, transitionsBefore) = _calls[call];
+            var (decision, periodsBefore) = _calls[call];
             _probesRunning.Remove(call);
             if (outcome == CallOutcome.Cancelled)
             {
@@ -159,9 +163,9 @@ internal sealed class CircuitBreakerModel(CircuitBreakerOptions options)
                 _succeeded++;
             }
 
-            if (_transitions.Count != transitionsBefore)
+            if (_periods != periodsBefore)
             {
-                return; // admitted before the latest change of state: counted, decides nothing
+                return; // admitted before the latest change of state or reset: counted, decides nothing
             }
 
             if (_state == CircuitState.Closed)
@@ -231,6 +235,7 @@ internal sealed class CircuitBreakerModel(CircuitBreakerOptions options)
         private void Move(CircuitState to, string reason, TimeSpan at)
         {
             _transitions.Add(new ModelTransition(at, _state, to, reason));
+            _periods++;
             _state = to;
             _probeSuccesses = 0;
         }
@@ -251,7 +256,7 @@ internal sealed record ModelTransition(TimeSpan At, CircuitState From, CircuitSt
 /// <summary>What the model says can be observed at one moment.</summary>
 internal sealed record ModelView(
     CircuitState State,
-    IReadOnlyDictionary<int, (CircuitDecision Decision, int TransitionsBefore)> Calls,
+    IReadOnlyDictionary<int, (CircuitDecision Decision, int PeriodsBefore)> Calls,
     Dictionary<int, TimeSpan?> RetryAfter,
     int FailureCount,
     int SuccessCount,

@@ -10,7 +10,8 @@ namespace CircuitDemo.UnitTests.CircuitBreaking;
 
 /// <summary>
 /// An HttpClient with exactly the pipeline ServiceDefaults gives every client, over a scripted stub handler: no
-/// network, and on the given clock. Breakers: threshold 5 by default, payment-service's attempt timeout 2.5 s.
+/// network, and on the given clock. Breakers for user-, order- and payment-service: threshold 5 by default,
+/// payment-service's attempt timeout 2.5 s.
 /// </summary>
 internal sealed class ClientPipeline : IDisposable
 {
@@ -25,6 +26,10 @@ internal sealed class ClientPipeline : IDisposable
         {
             ["CircuitBreaker:Defaults:FailureThreshold"] = "5",
             ["CircuitBreaker:Services:payment-service:AttemptTimeout"] = "00:00:02.5",
+
+            // The services this process guards: only they get breakers (any other host gets nothing of ours).
+            ["CircuitBreaker:Services:user-service:Enabled"] = "true",
+            ["CircuitBreaker:Services:order-service:Enabled"] = "true",
         };
         foreach (var (key, value) in configuration ?? [])
         {
