@@ -1,5 +1,7 @@
 using CircuitDemo.ServiceDefaults.CircuitBreaking;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace CircuitDemo.UnitTests.CircuitBreaking;
 
@@ -20,7 +22,33 @@ public class CircuitBreakerOptionsTests
         { "SuccessThreshold", new() { SuccessThreshold = 0 } },
         { "HalfOpenMaxProbes", new() { HalfOpenMaxProbes = 0 } },
         { "AttemptTimeout", new() { AttemptTimeout = TimeSpan.Zero } },
+        { "AttemptTimeout", new() { AttemptTimeout = TimeSpan.FromMilliseconds(5) } }, // Polly's timeout refuses under 10 ms
+        { "AttemptTimeout", new() { AttemptTimeout = TimeSpan.FromDays(1) + TimeSpan.FromMilliseconds(1) } },
     };
+
+    [Theory]
+    [InlineData("00:00:00.010")]
+    [InlineData("1.00:00:00")]
+    public void AttemptTimeout_AtEitherEndOfTheAcceptedRange_BuildsPollysPipeline(string attemptTimeout)
+    {
+        using var pipeline = new ClientPipeline(configuration: new() { ["CircuitBreaker:Services:user-service:AttemptTimeout"] = attemptTimeout });
+
+        Assert.Empty(CircuitBreakerOptionsValidator.Validate("user-service", pipeline.Status("user-service").Options));
+        pipeline.Services.GetRequiredService<CircuitDemo.ServiceDefaults.HttpClients.CircuitBreakerPipelines>().BuildAll();
+    }
+
+    [Fact]
+    public async Task Host_AttemptTimeoutPollyRefuses_StopsAtStartNamingTheBreakerAndTheOption()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration["CircuitBreaker:Services:user-service:AttemptTimeout"] = "00:00:00.005";
+        builder.AddServiceDefaults();
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
+
+        Assert.Contains("'user-service': AttemptTimeout must be between 10 ms", error.ToString());
+    }
 
     [Theory]
     [MemberData(nameof(InvalidOptions))]

@@ -168,6 +168,26 @@ public sealed class ClientPipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task UndeclaredHost_GetsNothingOfOurs_NoBreakerNoTimeoutNoBodyLimit()
+    {
+        // As OpenTelemetry's exporter posting to its collector: a host this process declared no breaker for.
+        var clock = new FakeTimeProvider(TestBreakers.Start);
+        using var pipeline = new ClientPipeline(clock);
+        var answer = new TaskCompletionSource<HttpResponseMessage>();
+        pipeline.Answer((_, _) => answer.Task);
+        var breakersBefore = pipeline.Registry.All.Count;
+
+        var call = pipeline.Client.PostAsync("http://localhost:4318/v1/traces", new StringContent("{}"));
+        await pipeline.StubEntered;
+        clock.Advance(TimeSpan.FromMinutes(1)); // far past any attempt timeout of ours
+        answer.SetResult(ClientPipeline.Json(new string('x', 2 * 1024 * 1024))); // over the 1 MiB limit of ours
+
+        Assert.Equal(HttpStatusCode.OK, (await call).StatusCode);
+        Assert.Equal(breakersBefore, pipeline.Registry.All.Count);
+        Assert.Null(pipeline.Registry.Find("localhost:write"));
+    }
+
+    [Fact]
     public async Task Bypassed_ControlPlaneCall_StillHasTheAttemptTimeout()
     {
         var clock = new FakeTimeProvider(TestBreakers.Start);

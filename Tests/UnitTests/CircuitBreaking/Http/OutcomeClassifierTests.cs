@@ -39,6 +39,17 @@ public class OutcomeClassifierTests
     }
 
     [Fact]
+    public void Classify_OrdinaryExceptionWhileTheCallerHasCancelled_IsFailure()
+    {
+        // The caller cancelling does not make every exception its cancellation: the call failed on its own.
+        using var caller = new CancellationTokenSource();
+        caller.Cancel();
+
+        Assert.Equal(CallOutcome.Failure, OutcomeClassifier.Classify(new HttpRequestException("refused"), caller.Token));
+        Assert.Equal(CallOutcome.Failure, OutcomeClassifier.Classify(new TimeoutRejectedException(), caller.Token));
+    }
+
+    [Fact]
     public void Classify_CancellationNotAskedForByCaller_IsFailure() =>
         Assert.Equal(CallOutcome.Failure, OutcomeClassifier.Classify(new TaskCanceledException(), CancellationToken.None));
 }
