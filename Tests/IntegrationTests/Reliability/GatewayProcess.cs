@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using CircuitDemo.Contracts;
+
+namespace CircuitDemo.IntegrationTests.Reliability;
+
+/// <summary>
+/// One gateway as a plain process (no AppHost), as <c>scripts/load.sh</c> starts it, with the environment a test gives
+/// it: for what happens at its start and its stop, which the orchestration would hide. Stopped by its own process id.
+/// </summary>
+internal sealed class GatewayProcess : IAsyncDisposable
+{
+    public const string AdminKey = "gateway-process-admin-key";
+
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    private GatewayProcess(Process process, Uri url)
+    {
+        _process = process;
+        Url = url;
+    }
+
+    public Uri Url { get; }
+
+    /// <summary>Everything the process has written to its standard output and error so far.</summary>
+    public string Output => string.Join(Environment.NewLine, _output);
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Starts the gateway with <paramref name="environment"/> on top of an admin key and quiet logs; does not wait for it.</summary>
+    public static GatewayProcess Start(IReadOnlyDictionary<string, string> environment)
+    {
+        var project = new Projects.Gateway();
+        var directory = Path.GetDirectoryName(project.ProjectPath)!;
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // built beside the tests (Debug or Release)
+        var url = new Uri($"http://127.0.0.1:{FreePort()}");
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(directory, "bin", configuration, "net10.0", "Gateway.dll"), "--urls", url.ToString()])
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment[Settings.AdminKeyVariable] = AdminKey;
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        var process = new Process { StartInfo = start };
+        var gateway = new GatewayProcess(process, url);
+        process.OutputDataReceived += (_, line) => gateway.Keep(line.Data);
+        process.ErrorDataReceived += (_, line) => gateway.Keep(line.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return gateway;
+    }
+
+    /// <summary>Starts the gateway and waits until it answers <c>/alive</c>.</summary>
+    public static async Task<GatewayProcess> StartAliveAsync(IReadOnlyDictionary<string, string> environment)
+    {
+        var gateway = Start(environment);
+        using var client = gateway.Client();
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                if (gateway.HasExited)
+                {
+                    throw new InvalidOperationException($"The gateway exited with {gateway.ExitCode}: {gateway.Output}");
+                }
+
+                try
+                {
+                    return (await client.GetAsync(Paths.Alive)).IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            },
+            alive => alive,
+            "the gateway to answer /alive",
+            TestTimeouts.Startup);
+        return gateway;
+    }
+
+    public HttpClient Client() => new() { BaseAddress = Url, Timeout = TestTimeouts.Step };
+
+    /// <summary>Waits for the process to end by itself.</summary>
+    public Task WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync().WaitAsync(timeout);
+
+    /// <summary>Sends SIGTERM (what a service manager, Kubernetes or DCP sends) and returns how long the process took to exit.</summary>
+    public async Task<TimeSpan> TerminateAsync(TimeSpan timeout)
+    {
+        var watch = Stopwatch.StartNew();
+        if (Kill(_process.Id, Sigterm) != 0)
+        {
+            throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: {Marshal.GetLastWin32Error()}");
+        }
+
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+        return watch.Elapsed;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync().WaitAsync(TestTimeouts.Shutdown);
+        }
+
+        _process.Dispose();
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is not null)
+        {
+            _output.Enqueue(line);
+        }
+    }
+
+    private const int Sigterm = 15;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+}

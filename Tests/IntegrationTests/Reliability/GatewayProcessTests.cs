@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using System.Net.ServerSentEvents;
+using CircuitDemo.Contracts;
+
+namespace CircuitDemo.IntegrationTests.Reliability;
+
+/// <summary>
+/// The gateway as a plain process, at its edges: a bad option at start, SIGTERM with streams open, a control-plane
+/// call to a service it cannot reach, the stream's cap, heartbeat and status. Each test starts its own gateway, whose
+/// services are fakes of the test's or addresses where nothing listens.
+/// </summary>
+public sealed class GatewayProcessTests
+{
+    [Fact]
+    public async Task AttemptTimeoutPollyRefuses_StopsTheGatewayAtStart_NamingTheBreakerAndTheOption()
+    {
+        await using var gateway = GatewayProcess.Start(Services(Nowhere(), ("CircuitBreaker__Services__user-service__AttemptTimeout", "00:00:00.005")));
+
+        // Exited, or answering (which it must not be): whichever comes first.
+        using var client = gateway.Client();
+        await Eventually.UntilAsync(
+            async () => gateway.HasExited || await AnswersAsync(client),
+            done => done,
+            "the gateway to exit at start",
+            TestTimeouts.Startup);
+
+        Assert.True(gateway.HasExited, "The gateway started and answers, with an AttemptTimeout Polly refuses.");
+        Assert.NotEqual(0, gateway.ExitCode);
+        Assert.Contains("Circuit breaker 'user-service': AttemptTimeout must be between 10 ms and 1 day (was 00:00:00.0050000)", gateway.Output);
+    }
+
+    [Fact]
+    public async Task Sigterm_WithTransitionStreamsOpen_EndsTheStreamsAndExitsWithoutWaitingForThem()
+    {
+        await using var gateway = await GatewayProcess.StartAliveAsync(Services(Nowhere()));
+        using var client = gateway.Client();
+        using var plain = await OpenStreamAsync(client, CircuitBreakerStream.Path);
+        using var withStatus = await OpenStreamAsync(client, CircuitBreakerStream.Path + "?status=true");
+
+        var took = await gateway.TerminateAsync(TestTimeouts.Shutdown);
+
+        // Kestrel's default shutdown timeout is 30 s: a stream still open would hold the exit that long.
+        Assert.True(took < TimeSpan.FromSeconds(10), $"The gateway took {took.TotalSeconds:0.0} s to exit with two streams open.");
+        Assert.Equal(0, gateway.ExitCode);
+        Assert.Null(await NextEventAsync(plain.Events)); // each stream ended, rather than being cut off
+        Assert.Null(await NextEventAsync(withStatus.Events));
+        TestReport.Text("gateway-stop", $"- SIGTERM to a gateway with two transition streams open: exited in {took.TotalSeconds:0.00} s (Kestrel's shutdown timeout, which an open stream held it to before, is 30 s).\n");
+    }
+
+    [Fact]
+    public async Task SimulateFailure_ServiceUnreachable_Is502_ServiceSilent_Is504_AsProblemDetails()
+    {
+        await using var silent = new FakeService(delay: null);
+        await using var gateway = await GatewayProcess.StartAliveAsync(new Dictionary<string, string>
+        {
+            [$"services__{ServiceNames.User}__http__0"] = Nowhere().ToString(),
+            [$"services__{ServiceNames.Order}__http__0"] = silent.Url.ToString(),
+            [$"services__{ServiceNames.Payment}__http__0"] = Nowhere().ToString(),
+            [$"CircuitBreaker__Services__{ServiceNames.Order}__AttemptTimeout"] = "00:00:00.200",
+        });
+        using var client = gateway.Client();
+
+        foreach (var (service, status) in new[] { ("user", 502), ("order", 504), ("payment-service", 502) })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/simulate-failure/{service}") { Content = JsonContent.Create(new { mode = "down" }) };
+            request.Headers.Add(HeaderNames.AdminKey, GatewayProcess.AdminKey);
+            await BadInputTests.AssertProblemAsync(await client.SendAsync(request), status);
+        }
+    }
+
+    [Fact]
+    public async Task Streams_BeyondTheCap_Are429_AndAClosedStreamFreesItsPlace()
+    {
+        await using var gateway = await GatewayProcess.StartAliveAsync(Services(Nowhere(), ("CircuitBreakerStream__MaxStreams", "2")));
+        using var client = gateway.Client();
+        using var first = await OpenStreamAsync(client, CircuitBreakerStream.Path);
+        using var second = await OpenStreamAsync(client, CircuitBreakerStream.Path);
+
+        await BadInputTests.AssertProblemAsync(await client.GetAsync(CircuitBreakerStream.Path, HttpCompletionOption.ResponseHeadersRead), 429);
+
+        first.Dispose();
+        var reopened = await Eventually.UntilAsync(
+            async () =>
+            {
+                var response = await client.GetAsync(CircuitBreakerStream.Path, HttpCompletionOption.ResponseHeadersRead);
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    response.Dispose();
+                }
+
+                return response;
+            },
+            response => response.StatusCode == HttpStatusCode.OK,
+            "a place to free up once a stream was closed");
+        reopened.Dispose();
+    }
+
+    [Fact]
+    public async Task Stream_NothingHappening_SendsAHeartbeatAfterEachInterval()
+    {
+        await using var gateway = await GatewayProcess.StartAliveAsync(Services(Nowhere(), ("CircuitBreakerStream__HeartbeatInterval", "00:00:00.300")));
+        using var client = gateway.Client();
+        using var stream = await OpenStreamAsync(client, CircuitBreakerStream.Path);
+        var watch = Stopwatch.StartNew();
+
+        var first = await NextEventAsync(stream.Events);
+        var second = await NextEventAsync(stream.Events);
+
+        Assert.Equal((CircuitBreakerStream.Heartbeat, CircuitBreakerStream.Heartbeat), (first?.EventType, second?.EventType));
+        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(500), $"two heartbeats 300 ms apart came after {watch.ElapsedMilliseconds} ms");
+        Assert.InRange(JsonSerializer.Deserialize<DateTimeOffset>(first!.Value.Data), DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
+    }
+
+    [Fact]
+    public async Task StatusStream_CallThatCompletesAfterTheTickThatSawItStart_IsReported()
+    {
+        // Every service answers after 1.5 s, so each call is in flight over at least one status tick and then only
+        // completes: the total moved at the start, and only the successes move at the end.
+        await using var slow = new FakeService(TimeSpan.FromSeconds(1.5));
+        await using var gateway = await GatewayProcess.StartAliveAsync(Services(slow.Url));
+        using var client = gateway.Client();
+        using var stream = await OpenStreamAsync(client, CircuitBreakerStream.Path + "?status=true");
+
+        using var answer = await client.GetAsync($"{Paths.UserDashboard}/42");
+        Assert.Equal(new Contracts.DashboardSources("live", "live", "live"), (await answer.Content.ReadFromJsonAsync<DashboardResponse>())!.Sources);
+
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var item = await NextEventAsync(stream.Events) ?? throw new InvalidOperationException("The stream ended.");
+            if (item.EventType == CircuitBreakerStream.Status &&
+                JsonSerializer.Deserialize<BreakerSnapshotEvent>(item.Data, JsonSerializerOptions.Web)!.Breakers.Single(b => b.Name == ServiceNames.User) is { SuccessfulRequests: 1 })
+            {
+                return;
+            }
+
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(5), "No status event reported the completed call within 5 s of its answer.");
+        }
+    }
+
+    // Every stub service at one address, and any further settings.
+    private static Dictionary<string, string> Services(Uri every, params (string Name, string Value)[] settings)
+    {
+        var environment = ServiceNames.Stubs.ToDictionary(service => $"services__{service}__http__0", _ => every.ToString());
+        foreach (var (name, value) in settings)
+        {
+            environment[name] = value;
+        }
+
+        return environment;
+    }
+
+    private static async Task<bool> AnswersAsync(HttpClient client)
+    {
+        try
+        {
+            return (await client.GetAsync(Paths.Alive)).IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    // A loopback address where nothing listens: a call there is refused at once.
+    private static Uri Nowhere() => new($"http://127.0.0.1:{GatewayProcess.FreePort()}");
+
+    private static async Task<OpenStream> OpenStreamAsync(HttpClient client, string path)
+    {
+        var response = await client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var events = SseParser.Create(await response.Content.ReadAsStreamAsync()).EnumerateAsync().GetAsyncEnumerator();
+        Assert.Equal(CircuitBreakerStream.Snapshot, (await NextEventAsync(events))?.EventType);
+        return new OpenStream(response, events);
+    }
+
+    private static async Task<SseItem<string>?> NextEventAsync(IAsyncEnumerator<SseItem<string>> events) =>
+        await events.MoveNextAsync().AsTask().WaitAsync(TestTimeouts.Step) ? events.Current : null;
+
+    private sealed record OpenStream(HttpResponseMessage Response, IAsyncEnumerator<SseItem<string>> Events) : IDisposable
+    {
+        public void Dispose() => Response.Dispose();
+    }
+}
