@@ -13,7 +13,8 @@ internal static class GatewayStream
     public static async Task ReadAsync(
         HttpClient http, Uri url, TimeSpan silenceLimit, TimeProvider time, Func<SseItem<string>, Task> apply, CancellationToken stop)
     {
-        using var silence = new CancellationTokenSource(silenceLimit, time);
+        using var silence = new CancellationTokenSource();
+        using var watchdog = time.CreateTimer(static state => ((CancellationTokenSource)state!).Cancel(), silence, silenceLimit, Timeout.InfiniteTimeSpan);
         using var reading = CancellationTokenSource.CreateLinkedTokenSource(stop, silence.Token);
         try
         {
@@ -22,7 +23,7 @@ internal static class GatewayStream
             await using var body = await response.Content.ReadAsStreamAsync(reading.Token);
             await foreach (var item in SseParser.Create(body).EnumerateAsync(reading.Token))
             {
-                silence.CancelAfter(silenceLimit);
+                watchdog.Change(silenceLimit, Timeout.InfiniteTimeSpan);
                 await apply(item);
             }
         }
