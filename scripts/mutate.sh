@@ -17,7 +17,7 @@ TR=ServiceDefaults/CircuitBreaking/TripRules
 # name | file | exact text to find | what to put instead (one line each; \n stands for a line break)
 MUTATIONS=(
   "no lock|$SM/CircuitBreaker.cs|lock (_lock)|lock (new object())"
-  "probe cap ignored|$SM/CircuitBreaker.cs|case CircuitState.HalfOpen when _probesInFlight < _options.HalfOpenMaxProbes:|case CircuitState.HalfOpen:"
+  "probe cap ignored|$SM/CircuitBreaker.cs|case CircuitState.HalfOpen when _probesInFlight.Count < _options.HalfOpenMaxProbes:|case CircuitState.HalfOpen:"
   "failed probe does not reopen|$SM/CircuitBreaker.cs|Open_NeedsLock(\"probe failed\", Now(), reopening: true);|_probeSuccesses--;"
   "success threshold off by one|$SM/CircuitBreaker.cs|++_probeSuccesses >= _options.SuccessThreshold|++_probeSuccesses > _options.SuccessThreshold"
   "failure window ignored|$TR/ConsecutiveFailureTracker.cs|if (_failureTicks[index] > oldestCounted)|if (_failureTicks[index] >= 0)"
@@ -30,7 +30,7 @@ MUTATIONS=(
   "subscriber exception not caught|$SM/StateChangeNotifier.cs|            catch (Exception exception)\n            {\n                // A throwing subscriber|            catch (Exception exception) when (exception is null)\n            {\n                // A throwing subscriber"
   "events delivered out of order|$SM/StateChangeNotifier.cs|if (Interlocked.CompareExchange(ref _delivering, 1, 0) != 0)|if (Interlocked.Exchange(ref _delivering, 1) is < 0)"
   "stale result changes state|$SM/CircuitBreaker.cs|permit.Epoch != _epoch|permit.Epoch < 0"
-  "probe slots forgotten on each change|$SM/CircuitBreaker.cs|        _probeSuccesses = 0;\n        _history.Add(change);|        _probeSuccesses = 0;\n        _probesInFlight = 0;\n        _history.Add(change);"
+  "probe slots forgotten on each change|$SM/CircuitBreaker.cs|        _probeSuccesses = 0;\n        _history.Add(change);|        _probeSuccesses = 0;\n        _probesInFlight.Clear();\n        _history.Add(change);"
   "cancellation counted as failure|$SM/OutcomeClassifier.cs|? CallOutcome.Cancelled|? CallOutcome.Failure"
   "cancellation lowers the total|$SM/CallCounts.cs|                Cancelled++;|                Total--;"
   "open duration growth uncapped|$SM/OpenDurationGrowth.cs|return grown >= options.MaxOpenDuration.Ticks ?|return grown >= long.MaxValue ?"
@@ -44,7 +44,16 @@ MUTATIONS=(
   "rejection not counted|$SM/CallCounts.cs|            Rejected++;|            Rejected += 0;"
   "checked body not rewound for the caller|ServiceDefaults/HttpClients/ExpectedJson.cs|                body.Position = 0;|                body.Position = body.Length;"
   "a second resilience handler|ServiceDefaults/HttpClients/CircuitBreakerPipelineExtensions.cs|        return builder;\n    }\n}|        builder.AddHttpMessageHandler(static services => new CircuitBreakerPipelineHandler(services.GetRequiredService<CircuitBreakerPipelines>()));\n        return builder;\n    }\n}"
-  "control-plane call through the breaker|ServiceDefaults/HttpClients/CircuitBreakerPipelines.cs|return CircuitBreakerRoute.IsBypassed(request)|return CircuitBreakerRoute.IsBypassed(request) && false"
+  "control-plane call through the breaker|ServiceDefaults/HttpClients/CircuitBreakerPipelines.cs|CircuitBreakerRoute.IsBypassed(request));|CircuitBreakerRoute.IsBypassed(request) && false);"
+  "undeclared host gets the pipeline|ServiceDefaults/HttpClients/CircuitBreakerPipelines.cs|uri && !registry.Guards(uri.Host)|uri && !registry.Guards(uri.Host) && false"
+  "probe left uncompleted when the classifier throws|ServiceDefaults/CircuitBreaking/Http/CircuitBreakerResilienceStrategy.cs|        try\n        {\n            callOutcome = classify(outcome, context);\n        }\n        finally\n        {|        callOutcome = classify(outcome, context);\n        {"
+  "reset keeps the probe slots|$SM/CircuitBreaker.cs|                _probesReleased.UnionWith(_probesInFlight);\n                _probesInFlight.Clear();|                _probesReleased.UnionWith(_probesInFlight);"
+  "reset from Closed keeps the period|$SM/CircuitBreaker.cs|            else if (to == CircuitState.Closed)\n|            else if (to == CircuitState.Closed && _epoch < 0)\n"
+  "permit completed twice accepted|$SM/CircuitBreaker.cs|if (!CanComplete_NeedsLock(permit))|if (!CanComplete_NeedsLock(permit) && _epoch < 0)"
+  "permit of another breaker accepted|$SM/CircuitBreaker.cs|if (!ReferenceEquals(permit.Issuer, this))|if (!ReferenceEquals(permit.Issuer, this) && _epoch < 0)"
+  "any exception cancelled when the caller cancelled|$SM/OutcomeClassifier.cs|exception is OperationCanceledException && callerToken.IsCancellationRequested|callerToken.IsCancellationRequested"
+  "attempt timeout under Polly's 10 ms accepted|ServiceDefaults/CircuitBreaking/Configuration/CircuitBreakerOptionsValidator.cs|MinAttemptTimeout = TimeSpan.FromMilliseconds(10);|MinAttemptTimeout = TimeSpan.FromMilliseconds(1);"
+  "unknown exception escapes the dashboard section|Gateway/Downstream/DownstreamClient.cs|catch (Exception exception) when (!cancellationToken.IsCancellationRequested)|catch (Exception exception) when (!cancellationToken.IsCancellationRequested && FallbackReason.IsKnown(exception))"
   "control-plane call counted by the breaker strategy|ServiceDefaults/CircuitBreaking/Http/CircuitBreakerPipelineBuilderExtensions.cs|return CircuitBreakerRoute.IsBypassed(request) ? null : registry.Get(CircuitBreakerRoute.For(request));|return registry.Get(CircuitBreakerRoute.For(request));"
 )
 

@@ -10,23 +10,11 @@ namespace CircuitDemo.IntegrationTests.Reliability;
 [Collection(SharedSystem.Name)]
 public sealed class AdminKeyTests(CircuitDemoApp system) : IAsyncLifetime
 {
-    /// <summary>Every control-plane endpoint: (resource, method, path, JSON body).</summary>
-    public static readonly (string Resource, string Method, string Path, string? Body)[] StateChangingEndpoints =
-    [
-        (ServiceNames.User, "PUT", "/failure-mode", """{"mode":"down"}"""),
-        (ServiceNames.User, "DELETE", "/failure-mode", null),
-        (ServiceNames.Order, "PUT", "/failure-mode", """{"mode":"down"}"""),
-        (ServiceNames.Order, "DELETE", "/failure-mode", null),
-        (ServiceNames.Payment, "PUT", "/failure-mode", """{"mode":"down"}"""),
-        (ServiceNames.Payment, "DELETE", "/failure-mode", null),
-        (ServiceNames.Gateway, "POST", "/circuit-breakers/payment-service/isolate", null),
-        (ServiceNames.Gateway, "POST", "/circuit-breakers/payment-service/reset", null),
-        (ServiceNames.Gateway, "POST", "/circuit-breakers/user-service/isolate", null),
-        (ServiceNames.Gateway, "POST", "/circuit-breakers/payment-service:write/reset", null),
-        (ServiceNames.Gateway, "POST", "/simulate-failure/payment", """{"mode":"down"}"""),
-        (ServiceNames.Gateway, "POST", "/simulate-failure/user-service", """{"mode":"none"}"""),
-        (ServiceNames.Gateway, "POST", "/diagnostics/gc", null),
-    ];
+    /// <summary>
+    /// Every control-plane endpoint as a concrete request (resource, method, path, JSON body), derived from the
+    /// services' own endpoint metadata (<see cref="AdminEndpoints"/>).
+    /// </summary>
+    public static IReadOnlyList<(string Resource, string Method, string Path, string? Body)> StateChangingEndpoints => [.. AdminEndpoints.Requests()];
 
     private static readonly string?[] WrongKeys =
         [null, "", "wrong-key", CircuitDemoApp.AdminKey + "x", CircuitDemoApp.AdminKey.ToUpperInvariant(), CircuitDemoApp.AdminKey[..^1]];
@@ -89,6 +77,22 @@ public sealed class AdminKeyTests(CircuitDemoApp system) : IAsyncLifetime
         }
 
         Assert.Equal(before, await SnapshotAsync());
+    }
+
+    [Fact]
+    public void StateChangingEndpoints_ReadFromTheServices_IncludeEveryControlTheContractNames()
+    {
+        // What the contract (section 5) names; the services may have more, never fewer.
+        (string, string, string)[] named =
+        [
+            .. ServiceNames.Stubs.SelectMany(s => new[] { (s, "PUT", "/failure-mode"), (s, "DELETE", "/failure-mode") }),
+            (ServiceNames.Gateway, "POST", "/circuit-breakers/{name}/isolate"),
+            (ServiceNames.Gateway, "POST", "/circuit-breakers/{name}/reset"),
+            (ServiceNames.Gateway, "POST", "/simulate-failure/{service}"),
+            (ServiceNames.Gateway, "POST", "/diagnostics/gc"),
+        ];
+
+        Assert.Subset(AdminEndpoints.All.ToHashSet(), named.ToHashSet());
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using CircuitDemo.Contracts;
 
@@ -8,9 +9,26 @@ namespace CircuitDemo.IntegrationTests.Reliability;
 /// configured: for behaviour that needs real processes but not the orchestration (a whole second AppHost would cost a
 /// minute of the suite). Stopped by their own process ids.
 /// </summary>
-public sealed class StandaloneServices : IAsyncLifetime
+public class StandaloneServices : IAsyncLifetime
 {
     private readonly Dictionary<string, (Process Process, Uri Url)> _running = [];
+    private readonly ConcurrentQueue<string> _output = new();
+    private readonly string _adminKey;
+    private readonly string _logLevel;
+
+    public StandaloneServices()
+        : this(adminKey: "", logLevel: "Warning")
+    {
+    }
+
+    protected StandaloneServices(string adminKey, string logLevel)
+    {
+        _adminKey = adminKey;
+        _logLevel = logLevel;
+    }
+
+    /// <summary>Every line the four processes have written so far, standard output and error.</summary>
+    public IReadOnlyCollection<string> Output => _output;
 
     /// <summary>An HttpClient to one of the four.</summary>
     public HttpClient Client(string project) => new() { BaseAddress = _running[project].Url, Timeout = TestTimeouts.Step };
@@ -60,20 +78,37 @@ public sealed class StandaloneServices : IAsyncLifetime
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        start.Environment[Settings.AdminKeyVariable] = "";
+        start.Environment[Settings.AdminKeyVariable] = _adminKey;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Logging__LogLevel__Default"] = _logLevel;
+        if (_logLevel == "Trace")
+        {
+            // Every category at every level, the HttpClient's request headers included.
+            start.Environment["Logging__LogLevel__Microsoft"] = "Trace";
+            start.Environment["Logging__LogLevel__System"] = "Trace";
+            start.Environment["Logging__LogLevel__System.Net.Http.HttpClient"] = "Trace";
+            start.Environment["Logging__LogLevel__Polly"] = "Trace";
+            start.Environment["Logging__Console__LogLevel__Default"] = "Trace";
+        }
         foreach (var (other, (_, otherUrl)) in _running)
         {
             start.Environment[$"services__{other}__http__0"] = otherUrl.ToString();
         }
 
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, line) => Keep(name, line.Data);
+        process.ErrorDataReceived += (_, line) => Keep(name, line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _running[name] = (process, url);
+    }
+
+    private void Keep(string name, string? line)
+    {
+        if (line is not null && _logLevel != "Warning")
+        {
+            _output.Enqueue($"{name}: {line}");
+        }
     }
 
     private async Task WaitUntilAliveAsync(string name)
@@ -101,5 +136,16 @@ public sealed class StandaloneServices : IAsyncLifetime
         using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>The four projects as plain processes with an admin key, every process logging every category at every level.</summary>
+public sealed class TracingStandaloneServices : StandaloneServices
+{
+    public const string AdminKey = "standalone-admin-key-0123456789";
+
+    public TracingStandaloneServices()
+        : base(AdminKey, logLevel: "Trace")
+    {
     }
 }
