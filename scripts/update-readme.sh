@@ -4,6 +4,7 @@
 #
 #   bash .ci/run                    # or dotnet test: writes Tests/artifacts/*.md
 #   scripts/load.sh                 # Tests/artifacts/load.md
+#   scripts/edges.sh                # Tests/artifacts/edges.md
 #   scripts/first-five-minutes.sh   # Tests/artifacts/first-five-minutes.md (on a fresh clone)
 #   dotnet run -c Release --project Benchmarks -- --filter '*'   # BenchmarkDotNet.Artifacts/results/
 #   scripts/update-readme.sh
@@ -34,6 +35,7 @@ replace README.md payment-writes Tests/artifacts/payment-writes.md '`PaymentWrit
 replace README.md huge-body-memory Tests/artifacts/huge-body-memory.md '`HugeBodyMemoryTests`'
 replace README.md first-five-minutes Tests/artifacts/first-five-minutes.md '`scripts/first-five-minutes.sh`'
 replace README.md load Tests/artifacts/load.md '`scripts/load.sh`'
+replace README.md edges Tests/artifacts/edges.md '`scripts/edges.sh`'
 replace README.md mutations Tests/artifacts/mutations.md '`scripts/mutate.sh`'
 replace README.md ci-times Tests/artifacts/ci-times.md '`.ci/run`'
 
