@@ -10,16 +10,9 @@ cd "$(dirname "$0")/.."
 
 ADMIN_KEY="edges-$$"
 BASE_PORT=3200
-LOGS="$(mktemp -d)"
-PIDS=()
 ROWS=()
 
-stop_all() {
-  for pid in "${PIDS[@]:-}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]:-}"; do wait "$pid" 2>/dev/null || true; done
-  PIDS=()
-}
-trap 'stop_all; rm -rf "$LOGS"' EXIT
+source scripts/processes.sh
 
 echo "Building (Release)..."
 dotnet build CircuitDemo.sln -c Release -nologo -v q -clp:ErrorsOnly >/dev/null

@@ -19,17 +19,10 @@ THREADS=2
 WARMUP=3
 ADMIN_KEY="load-test-$$"
 BASE_PORT=3100
-LOGS="$(mktemp -d)"
-PIDS=()
 
 command -v wrk >/dev/null || { echo "Installing wrk (Debian package)..."; apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 
-stop_all() {
-  for pid in "${PIDS[@]:-}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]:-}"; do wait "$pid" 2>/dev/null || true; done
-  PIDS=()
-}
-trap 'stop_all; rm -rf "$LOGS"' EXIT
+source scripts/processes.sh
 
 echo "Building (Release)..."
 dotnet build CircuitDemo.sln -c Release -nologo -v q -clp:ErrorsOnly >/dev/null

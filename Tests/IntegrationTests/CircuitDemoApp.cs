@@ -75,8 +75,8 @@ public class CircuitDemoApp : IAsyncLifetime
     // the one it prints); the testing builder still puts its random-port proxy in front.
     private static IEnumerable<string> DashboardArguments =>
     [
-        $"ASPNETCORE_URLS=http://localhost:{FreePort()}",
-        $"ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://localhost:{FreePort()}",
+        $"ASPNETCORE_URLS=http://localhost:{FreePorts.Next()}",
+        $"ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://localhost:{FreePorts.Next()}",
         "ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
         "ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true",
     ];
@@ -289,12 +289,6 @@ public class CircuitDemoApp : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<DashboardResponse>())!;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>

@@ -37,7 +37,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
         var project = new Projects.Gateway();
         var directory = Path.GetDirectoryName(project.ProjectPath)!;
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // built beside the tests (Debug or Release)
-        var url = new Uri($"http://127.0.0.1:{FreePort()}");
+        var url = new Uri($"http://127.0.0.1:{FreePorts.Next()}");
         var start = new ProcessStartInfo("dotnet", [Path.Combine(directory, "bin", configuration, "net10.0", "Gateway.dll"), "--urls", url.ToString()])
         {
             WorkingDirectory = directory,
@@ -119,12 +119,6 @@ internal sealed class GatewayProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    public static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private void Keep(string? line)
     {

@@ -163,7 +163,7 @@ public sealed class GatewayProcessTests
     }
 
     // A loopback address where nothing listens: a call there is refused at once.
-    private static Uri Nowhere() => new($"http://127.0.0.1:{GatewayProcess.FreePort()}");
+    private static Uri Nowhere() => new($"http://127.0.0.1:{FreePorts.Next()}");
 
     private static async Task<OpenStream> OpenStreamAsync(HttpClient client, string path)
     {

@@ -71,7 +71,7 @@ public class StandaloneServices : IAsyncLifetime
 
         // Built beside this test assembly's own configuration (Debug or Release).
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        var url = new Uri($"http://127.0.0.1:{FreePort()}");
+        var url = new Uri($"http://127.0.0.1:{FreePorts.Next()}");
         var start = new ProcessStartInfo("dotnet", [Path.Combine(directory, "bin", configuration, "net10.0", assembly + ".dll"), "--urls", url.ToString()])
         {
             WorkingDirectory = directory,
@@ -131,12 +131,6 @@ public class StandaloneServices : IAsyncLifetime
             TestTimeouts.Startup);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>The four projects as plain processes with an admin key, every process logging every category at every level.</summary>
