@@ -29,7 +29,8 @@ public class HttpClientPipelineBenchmarks
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        // user-service is one the process guards (only declared or configured services get breakers).
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["CircuitBreaker:Services:user-service:Enabled"] = "true" }).Build());
         services.AddHttpClient("ours").AddCircuitBreakerPipeline().ConfigurePrimaryHttpMessageHandler(() => new InstantHandler());
         services.AddHttpClient("standard").AddStandardResilienceHandler().Services
             .AddHttpClient("standard").ConfigurePrimaryHttpMessageHandler(() => new InstantHandler());

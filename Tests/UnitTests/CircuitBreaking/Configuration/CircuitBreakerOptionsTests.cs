@@ -34,7 +34,12 @@ public class CircuitBreakerOptionsTests
         using var pipeline = new ClientPipeline(configuration: new() { ["CircuitBreaker:Services:user-service:AttemptTimeout"] = attemptTimeout });
 
         Assert.Empty(CircuitBreakerOptionsValidator.Validate("user-service", pipeline.Status("user-service").Options));
-        pipeline.Services.GetRequiredService<CircuitDemo.ServiceDefaults.HttpClients.CircuitBreakerPipelines>().BuildAll();
+        foreach (var key in CircuitDemo.ServiceDefaults.HttpClients.CircuitBreakerPipeline.KeysOf(pipeline.Registry))
+        {
+            var builder = new Polly.ResiliencePipelineBuilder<HttpResponseMessage>();
+            CircuitDemo.ServiceDefaults.HttpClients.CircuitBreakerPipeline.Build(builder, key, pipeline.Services);
+            Assert.NotNull(builder.Build());
+        }
     }
 
     [Fact]

@@ -12,10 +12,13 @@ public sealed class ClientPipelineTests : IDisposable
     private readonly ClientPipeline _pipeline = new();
 
     [Fact]
-    public void EveryClient_HasOneResilienceHandlerAndNoHttpClientTimeout()
+    public void EveryClient_HasTheExtensionsResilienceHandlerOverTheWholeBodyRead_AndNoHttpClientTimeout()
     {
         Assert.Equal(Timeout.InfiniteTimeSpan, _pipeline.Client.Timeout);
-        Assert.IsType<CircuitBreakerPipelineHandler>(Assert.Single(_pipeline.HandlersOfClient()));
+        Assert.Collection(
+            _pipeline.HandlersOfClient(),
+            outer => Assert.IsType<Microsoft.Extensions.Http.Resilience.ResilienceHandler>(outer),
+            inner => Assert.IsType<WholeResponseHandler>(inner));
     }
 
     [Fact]

@@ -1,0 +1,96 @@
+using CircuitDemo.ServiceDefaults.CircuitBreaking;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace CircuitDemo.ServiceDefaults.HttpClients;
+
+/// <summary>
+/// The resilience pipeline of every outgoing call, in one place: what Microsoft.Extensions.Http.Resilience's
+/// <c>AddResilienceHandler</c> builds for each pipeline key, from Polly's own strategies and the hand-written breaker.
+/// One pipeline per breaker (service and operation kind), one per service and kind for the control-plane calls that
+/// bypass its breaker, and an empty one for hosts this process guards nothing for. The breaker's state lives in the
+/// breaker; a pipeline holds none of its own.
+/// </summary>
+internal static class CircuitBreakerPipeline
+{
+    public const string RetryStrategyName = "read-retry";
+    public const string TimeoutStrategyName = "attempt-timeout";
+
+    private const string BypassSuffix = "/control-plane";
+    private const string Unguarded = "unguarded";
+
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>The pipeline key of <paramref name="request"/>: its breaker's name, marked for a control-plane call.</summary>
+    public static string KeyOf(HttpRequestMessage request, CircuitBreakerRegistry registry)
+    {
+        if (request.RequestUri is { IsAbsoluteUri: true } uri && !registry.Guards(uri.Host))
+        {
+            return Unguarded;
+        }
+
+        var name = CircuitBreakerRoute.For(request).Name;
+        return CircuitBreakerRoute.IsBypassed(request) ? name + BypassSuffix : name;
+    }
+
+    /// <summary>Every pipeline key of the breakers that exist now: each through its breaker, and bypassing it.</summary>
+    public static IEnumerable<string> KeysOf(CircuitBreakerRegistry registry) =>
+        registry.All.SelectMany(breaker => new[] { breaker.Name, breaker.Name + BypassSuffix });
+
+    /// <summary>
+    /// From outside in: Polly's retry, once, for a read that failed fast; the breaker of the key's service and kind;
+    /// Polly's attempt timeout. Inside them runs the rest of the handler chain, the whole-body read of
+    /// <see cref="WholeResponseHandler"/> included, so a body that stalls, trickles, is cut off, is too large or is
+    /// unusable is a failed attempt: timed out, counted by the breaker, retried like a 5xx.
+    /// </summary>
+    public static void Build(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, string key, IServiceProvider services)
+    {
+        if (key == Unguarded)
+        {
+            return;
+        }
+
+        var registry = services.GetRequiredService<CircuitBreakerRegistry>();
+        var bypassed = key.EndsWith(BypassSuffix, StringComparison.Ordinal);
+        var breakerKey = CircuitBreakerKey.FromName(bypassed ? key[..^BypassSuffix.Length] : key);
+        var breaker = bypassed ? null : registry.Get(breakerKey);
+        var options = breaker?.Options ?? registry.OptionsFor(breakerKey);
+
+        if (!breakerKey.IsWrite)
+        {
+            pipeline.AddRetry(ReadRetry);
+        }
+
+        if (breaker is { Options.Enabled: true })
+        {
+            pipeline.AddCircuitDemoBreaker(breaker, services.GetRequiredService<CircuitBreakerTelemetry>());
+        }
+
+        pipeline.AddTimeout(new TimeoutStrategyOptions { Name = TimeoutStrategyName, Timeout = options.AttemptTimeout });
+    }
+
+    // A read is retried once when it failed fast: a failure status, a transport error, an unusable answer. Never a
+    // rejection (the breaker has just said no), never a timeout (it has already spent the caller's time), never a call
+    // the caller cancelled, and never a write (a write's pipeline has no retry: it might have been applied). It waits
+    // 50 ms, give or take a quarter so that many callers do not retry in step, and never a Retry-After: a dependency's
+    // "come back in 120 s" must not hold a read past its attempt timeouts.
+    private static readonly HttpRetryStrategyOptions ReadRetry = new()
+    {
+        Name = RetryStrategyName,
+        MaxRetryAttempts = 1,
+        Delay = RetryDelay,
+        BackoffType = DelayBackoffType.Constant,
+        UseJitter = true,
+        ShouldRetryAfterHeader = false,
+        ShouldHandle = static args => ValueTask.FromResult(args.Outcome switch
+        {
+            { Exception: CircuitBreakerRejectedException or TimeoutRejectedException or OperationCanceledException } => false,
+            { Exception: HttpRequestException } => true,
+            { Exception: null, Result: { } response } => HttpOutcomeClassifier.IsFailureStatus(response.StatusCode),
+            _ => false,
+        }),
+    };
+}
