@@ -53,6 +53,7 @@ MUTATIONS=(
   "any exception cancelled when the caller cancelled|$SM/OutcomeClassifier.cs|exception is OperationCanceledException && callerToken.IsCancellationRequested|callerToken.IsCancellationRequested"
   "attempt timeout under Polly's 10 ms accepted|ServiceDefaults/CircuitBreaking/Configuration/CircuitBreakerOptionsValidator.cs|MinAttemptTimeout = TimeSpan.FromMilliseconds(10);|MinAttemptTimeout = TimeSpan.FromMilliseconds(1);"
   "unknown exception escapes the dashboard section|Gateway/Downstream/DownstreamClient.cs|catch (Exception exception) when (!cancellationToken.IsCancellationRequested)|catch (Exception exception) when (!cancellationToken.IsCancellationRequested && FallbackReason.IsKnown(exception))"
+  "payment answer parsed again|Gateway/Downstream/ServiceAnswer.cs|if (content is UsableJsonContent usable)|if (content is UsableJsonContent usable && usable.Value is null)"
   "control-plane call counted by the breaker strategy|ServiceDefaults/CircuitBreaking/Http/CircuitBreakerPipelineBuilderExtensions.cs|return CircuitBreakerRoute.IsBypassed(request) ? null : registry.Get(CircuitBreakerRoute.For(request));|return registry.Get(CircuitBreakerRoute.For(request));"
 )
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CircuitDemo.ServiceDefaults.HttpClients;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CircuitDemo.Gateway.Downstream;
@@ -10,6 +11,12 @@ public sealed record ServiceAnswer(int StatusCode, JsonElement? Body, string? Co
     public static async Task<ServiceAnswer> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var content = response.Content;
+        if (content is UsableJsonContent usable)
+        {
+            // Parsed and checked by the pipeline already: forwarded as it was read, not parsed again.
+            return new((int)response.StatusCode, usable.Json, content.Headers.ContentType?.MediaType);
+        }
+
         if (content.Headers.ContentLength is 0)
         {
             return new((int)response.StatusCode, null, null);

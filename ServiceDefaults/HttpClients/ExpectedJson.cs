@@ -5,8 +5,9 @@ namespace CircuitDemo.ServiceDefaults.HttpClients;
 
 /// <summary>
 /// What a request needs its answer to be: JSON that deserializes to the caller's type with every required member
-/// present and non-null. Set on the request by the caller; checked by the pipeline inside the breaker once the whole
-/// body is in, so an answer the caller could not use counts as a failure, and the caller gets the parsed value.
+/// present and non-null. Set on the request by the caller (it travels forward, with the request); checked by the
+/// pipeline inside the breaker once the whole body is in, so an answer the caller could not use counts as a failure.
+/// The parsed value travels forward too, on the response (<see cref="UsableJsonContent"/>): nothing is written back.
 /// </summary>
 internal sealed class ExpectedJson
 {
@@ -25,23 +26,21 @@ internal sealed class ExpectedJson
 
     private ExpectedJson(Func<JsonElement, object?> parse) => _parse = parse;
 
-    /// <summary>The parsed answer, once the pipeline has checked it.</summary>
-    public object? Value { get; private set; }
-
     /// <summary>Asks for JSON of type <typeparamref name="T"/> on <paramref name="request"/>.</summary>
-    public static ExpectedJson Set<T>(HttpRequestMessage request)
+    public static void Set<T>(HttpRequestMessage request)
     {
-        var expected = new ExpectedJson(static json => json.Deserialize<T>(Strict));
         request.Headers.Accept.Add(Json);
-        request.Options.Set(Key, expected);
-        return expected;
+        request.Options.Set(Key, new ExpectedJson(static json => json.Deserialize<T>(Strict)));
     }
 
     /// <summary>What <paramref name="request"/> expects, if anything.</summary>
     public static ExpectedJson? Of(HttpRequestMessage request) => request.Options.TryGetValue(Key, out var expected) ? expected : null;
 
-    /// <summary>Parses the buffered body; throws <see cref="UnusableResponseException"/> when it cannot be used.</summary>
-    public async ValueTask CheckAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>
+    /// Parses the buffered body and puts it on the response as a <see cref="UsableJsonContent"/>; throws
+    /// <see cref="UnusableResponseException"/> when it cannot be used.
+    /// </summary>
+    public async ValueTask AcceptAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var mediaType = response.Content.Headers.ContentType?.MediaType;
         if (mediaType is not null && mediaType != "application/json" && !mediaType.EndsWith("+json", StringComparison.Ordinal))
@@ -49,35 +48,31 @@ internal sealed class ExpectedJson
             throw UnusableResponseException.NotJson(response, $"its content type is {mediaType}.");
         }
 
-        JsonDocument document;
-        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        // Already buffered whole (within the size limit) by the time it is checked.
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        JsonElement json;
         try
         {
-            document = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+            using var document = JsonDocument.Parse(body);
+            json = document.RootElement.Clone();
         }
         catch (JsonException exception)
         {
             throw UnusableResponseException.NotJson(response, exception.Message);
         }
-        finally
+
+        object value;
+        try
         {
-            // HttpContent hands out the same stream each time: rewound, the caller can still read the body.
-            if (body.CanSeek)
-            {
-                body.Position = 0;
-            }
+            value = _parse(json) ?? throw UnusableResponseException.WrongShape(response, "the body is null.");
+        }
+        catch (JsonException exception)
+        {
+            throw UnusableResponseException.WrongShape(response, exception.Message);
         }
 
-        using (document)
-        {
-            try
-            {
-                Value = _parse(document.RootElement) ?? throw UnusableResponseException.WrongShape(response, "the body is null.");
-            }
-            catch (JsonException exception)
-            {
-                throw UnusableResponseException.WrongShape(response, exception.Message);
-            }
-        }
+        var original = response.Content;
+        response.Content = new UsableJsonContent(body, json, value, original);
+        original.Dispose();
     }
 }

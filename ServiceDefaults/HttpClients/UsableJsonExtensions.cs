@@ -12,13 +12,12 @@ public static class UsableJsonExtensions
     /// </summary>
     public static async Task<T> GetUsableJsonAsync<T>(this HttpClient client, string path, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        var expected = ExpectedJson.Set<T>(request);
+        using var request = new HttpRequestMessage(HttpMethod.Get, path).ExpectJson<T>();
         using var response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
-        return expected.Value is T value
+        return response.Content is UsableJsonContent { Value: T value }
             ? value
-            : throw new InvalidOperationException($"{nameof(GetUsableJsonAsync)} needs the HttpClient to carry ServiceDefaults' {CircuitBreakerPipelineExtensions.PipelineName}.");
+            : throw new InvalidOperationException($"{nameof(GetUsableJsonAsync)} needs the HttpClient to carry ServiceDefaults' {CircuitBreakerPipelineExtensions.PipelineName}: nothing checked this answer.");
     }
 
     /// <summary>

@@ -19,7 +19,7 @@ internal static class WholeResponse
         await BufferAsync(response, limit, cancellationToken).ConfigureAwait(false);
         if (response.IsSuccessStatusCode && ExpectedJson.Of(request) is { } expected)
         {
-            await expected.CheckAsync(response, cancellationToken).ConfigureAwait(false);
+            await expected.AcceptAsync(response, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -1,5 +1,7 @@
 using CircuitDemo.Gateway.Dashboard;
+using System.Net.Http.Json;
 using CircuitDemo.Gateway.Downstream;
+using CircuitDemo.ServiceDefaults.HttpClients;
 using CircuitDemo.UnitTests.CircuitBreaking;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly.Timeout;
@@ -43,5 +45,49 @@ public class DownstreamClientTests
         var users = new UserServiceClient(http, NullLogger<UserServiceClient>.Instance);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => users.GetUserAsync("42", caller.Token));
+    }
+}
+
+/// <summary>What the pipeline read travels forward on the response, and is used as it was read.</summary>
+public class UsableJsonContentTests
+{
+    [Fact]
+    public async Task GetUsableJson_ClientWithoutThePipeline_IsAClearError_NotAnUncheckedValue()
+    {
+        using var http = new HttpClient(new StubHandler((_, _) => Task.FromResult(ClientPipeline.Json("""{"id":"1","name":"Ada","email":"ada@example.com"}"""))));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => http.GetUsableJsonAsync<CircuitDemo.Contracts.User>("http://user-service/users/1", CancellationToken.None));
+
+        Assert.Contains("nothing checked this answer", error.Message);
+    }
+
+    [Fact]
+    public async Task GetUsableJson_ThroughThePipeline_ReturnsTheValueTheResponseCarries()
+    {
+        using var pipeline = new ClientPipeline();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "http://user-service/users/1").ExpectJson<CircuitDemo.Contracts.User>();
+
+        using var response = await pipeline.Client.SendAsync(request);
+
+        var usable = Assert.IsType<UsableJsonContent>(response.Content);
+        Assert.Equal(new CircuitDemo.Contracts.User("1", "Ada", "ada@example.com"), usable.Value);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("Ada", (await response.Content.ReadFromJsonAsync<CircuitDemo.Contracts.User>())!.Name); // the bytes still read
+    }
+
+    [Fact]
+    public async Task ServiceAnswer_OfACheckedAnswer_IsTheJsonThePipelineRead_NotParsedAgain()
+    {
+        // Bytes that are not JSON at all beside the JSON the pipeline parsed: only an answer read again would see them.
+        using var original = new StringContent("", System.Text.Encoding.UTF8, "application/json");
+        var json = System.Text.Json.JsonDocument.Parse("""{"id":"p1"}""").RootElement.Clone();
+        using var response = new HttpResponseMessage(System.Net.HttpStatusCode.Created)
+        {
+            Content = new UsableJsonContent("not json"u8.ToArray(), json, new object(), original),
+        };
+
+        var answer = await ServiceAnswer.ReadAsync(response, CancellationToken.None);
+
+        Assert.Equal((201, """{"id":"p1"}""", "application/json"), (answer.StatusCode, answer.Body?.GetRawText(), answer.ContentType));
     }
 }
