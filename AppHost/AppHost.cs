@@ -31,7 +31,7 @@ var gateway = builder.AddProject<Projects.Gateway>(ServiceNames.Gateway)
 // exactly when traffic is wanted (a HalfOpen breaker closes only on the probes the traffic sends).
 builder.AddProject<Projects.Traffic>(ServiceNames.Traffic)
     .WithReference(gateway).WaitForStart(gateway)
-    .WithEnvironment("Traffic__RatePerSecond", builder.AddParameter("traffic-rate", "5"))
+    .WithEnvironment(Settings.EnvironmentVariable(Settings.TrafficRatePerSecond), builder.AddParameter("traffic-rate", "5"))
     .WithExplicitStart();
 
 builder.Build().Run();

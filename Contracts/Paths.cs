@@ -21,6 +21,18 @@ public static class Paths
     /// <summary>The gateway's dashboard endpoint, followed by <c>/{userId}</c>.</summary>
     public const string UserDashboard = "/user-dashboard";
 
+    /// <summary>user-service's users, followed by <c>/{userId}</c>.</summary>
+    public const string Users = "/users";
+
+    /// <summary>order-service's orders of a user, followed by <c>/{userId}</c>.</summary>
+    public const string UserOrders = "/orders/user";
+
+    /// <summary>payment-service's payments of a user (GET, and the idempotent POST), followed by <c>/{userId}</c>.</summary>
+    public const string UserPayments = "/payments/user";
+
+    /// <summary>One user's path under <paramref name="prefix"/> (<see cref="Users"/>, <see cref="UserOrders"/>, <see cref="UserPayments"/>).</summary>
+    public static string ForUser(string prefix, string userId) => $"{prefix}/{userId}";
+
     /// <summary>The manual control of one breaker: <c>isolate</c> or <c>reset</c>.</summary>
     public static string BreakerCommand(string breaker, string command) => $"{CircuitBreakers}/{breaker}/{command}";
 }

@@ -9,6 +9,12 @@ public static class Settings
     /// <summary>Where the AppHost puts the admin key: <see cref="AdminKey"/> as an environment variable.</summary>
     public static string AdminKeyVariable => EnvironmentVariable(AdminKey);
 
+    /// <summary>The section every breaker option is read from (README: Configuring the breakers).</summary>
+    public const string CircuitBreakerSection = "CircuitBreaker";
+
+    /// <summary>The traffic resource's requests per second.</summary>
+    public const string TrafficRatePerSecond = "Traffic:RatePerSecond";
+
     /// <summary>A configuration key as an environment variable (<c>Admin:Key</c> is <c>Admin__Key</c>).</summary>
     public static string EnvironmentVariable(string configurationKey) => configurationKey.Replace(":", "__", StringComparison.Ordinal);
 }

@@ -14,7 +14,7 @@ public static class OrderApi
     /// <summary>Maps the order endpoints.</summary>
     public static IEndpointRouteBuilder MapOrderApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/orders").WithTags("Orders").WithFailureInjection().MapGet("/user/{userId}", GetOrders);
+        app.MapGroup(Paths.UserOrders).WithTags("Orders").WithFailureInjection().MapGet("/{userId}", GetOrders);
         return app;
     }
 

@@ -12,7 +12,7 @@ public static class PaymentApi
     /// <summary>Maps the payment endpoints.</summary>
     public static IEndpointRouteBuilder MapPaymentApi(this IEndpointRouteBuilder app)
     {
-        var payments = app.MapGroup("/payments/user").WithTags("Payments").WithFailureInjection();
+        var payments = app.MapGroup(Paths.UserPayments).WithTags("Payments").WithFailureInjection();
         payments.MapGet("/{userId}", GetPayments);
         payments.MapPost("/{userId}", CreatePayment);
         return app;

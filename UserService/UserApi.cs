@@ -14,7 +14,7 @@ public static class UserApi
     /// <summary>Maps the user endpoints.</summary>
     public static IEndpointRouteBuilder MapUserApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/users").WithTags("Users").WithFailureInjection().MapGet("/{userId}", GetUser);
+        app.MapGroup(Paths.Users).WithTags("Users").WithFailureInjection().MapGet("/{userId}", GetUser);
         return app;
     }
 

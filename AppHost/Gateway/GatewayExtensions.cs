@@ -13,7 +13,7 @@ internal static class GatewayExtensions
     public static IResourceBuilder<ProjectResource> WithCircuitBreakerConfiguration(
         this IResourceBuilder<ProjectResource> project, IConfiguration configuration)
     {
-        foreach (var (key, value) in configuration.GetSection("CircuitBreaker").AsEnumerable())
+        foreach (var (key, value) in configuration.GetSection(Settings.CircuitBreakerSection).AsEnumerable())
         {
             if (value is not null)
             {
@@ -44,7 +44,7 @@ internal static class GatewayExtensions
             {
                 context.Urls.Add(new ResourceUrlAnnotation
                 {
-                    Url = $"{dashboard}/metrics/resource/{ServiceNames.Gateway}?meter=CircuitDemo.CircuitBreaker&instrument=circuit_breaker.state",
+                    Url = $"{dashboard}/metrics/resource/{ServiceNames.Gateway}?meter={Telemetry.CircuitBreakerMeter}&instrument={Telemetry.StateInstrument}",
                     DisplayText = "circuit_breaker.state (chart)",
                 });
             }

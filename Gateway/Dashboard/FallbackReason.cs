@@ -1,3 +1,4 @@
+using CircuitDemo.Contracts;
 using CircuitDemo.ServiceDefaults.CircuitBreaking;
 using Polly.Timeout;
 
@@ -7,7 +8,7 @@ namespace CircuitDemo.Gateway.Dashboard;
 public static class FallbackReason
 {
     /// <summary>The section came from the service.</summary>
-    public const string Live = "live";
+    public const string Live = FallbackReasons.Live;
 
     /// <summary>
     /// Maps a failed call to its reason: the breaker refused (<c>circuit-open</c>); the attempt timed out, headers or
@@ -19,10 +20,10 @@ public static class FallbackReason
     /// </summary>
     public static string For(Exception exception) => exception switch
     {
-        CircuitBreakerRejectedException => "fallback:circuit-open",
-        TimeoutRejectedException or OperationCanceledException => "fallback:timeout",
-        HttpRequestException { StatusCode: null } => "fallback:unavailable",
-        _ => "fallback:error",
+        CircuitBreakerRejectedException => FallbackReasons.CircuitOpen,
+        TimeoutRejectedException or OperationCanceledException => FallbackReasons.Timeout,
+        HttpRequestException { StatusCode: null } => FallbackReasons.Unavailable,
+        _ => FallbackReasons.Error,
     };
 
     /// <summary>True for the failures a downstream call is expected to end in; false for a defect of the gateway.</summary>

@@ -10,7 +10,7 @@ public sealed class PaymentServiceClient(HttpClient http, ILogger<PaymentService
 {
     /// <summary>The user's payments, or the "unavailable" fallback.</summary>
     public Task<Section<PaymentsView>> GetPaymentsAsync(string userId, CancellationToken cancellationToken) =>
-        GetSectionAsync<UserPayments, PaymentsView>($"/payments/user/{userId}", payments => new(payments.UserId, payments.Payments), Fallbacks.Payments, cancellationToken);
+        GetSectionAsync<UserPayments, PaymentsView>(Paths.ForUser(Paths.UserPayments, userId), payments => new(payments.UserId, payments.Payments), Fallbacks.Payments, cancellationToken);
 
     /// <summary>
     /// POSTs a payment once (writes are never retried) with the caller's idempotency key, and returns payment-service's
@@ -18,7 +18,7 @@ public sealed class PaymentServiceClient(HttpClient http, ILogger<PaymentService
     /// </summary>
     public async Task<ServiceAnswer> CreatePaymentAsync(string userId, string idempotencyKey, PaymentRequest payment, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/payments/user/{userId}") { Content = JsonContent.Create(payment) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, Paths.ForUser(Paths.UserPayments, userId)) { Content = JsonContent.Create(payment) };
         request.Headers.Add(HeaderNames.IdempotencyKey, idempotencyKey);
         request.ExpectJson<Payment>();
         using var response = await Http.SendAsync(request, cancellationToken);

@@ -19,7 +19,7 @@ public static class PaymentsApi
     /// <summary>Maps the payment endpoint.</summary>
     public static IEndpointRouteBuilder MapPaymentsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/payments/user/{userId}", CreatePaymentAsync).WithTags("Payments");
+        app.MapPost(Paths.UserPayments + "/{userId}", CreatePaymentAsync).WithTags("Payments");
         return app;
     }
 

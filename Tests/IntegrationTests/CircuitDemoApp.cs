@@ -195,8 +195,28 @@ public class CircuitDemoApp : IAsyncLifetime
             return;
         }
 
-        await ExecuteAsync(resource, KnownResourceCommands.StartCommand);
-        await App.ResourceNotifications.WaitForResourceHealthyAsync(resource).WaitAsync(TestTimeouts.Startup);
+        // Tests beside this system start processes and listeners on ports the OS picks, and one may be given the port a
+        // stopped resource keeps for its restart: its start then fails at once (address in use). Started once more in
+        // that case, and what the first start wrote is in the message if the second fails too.
+        for (var attempt = 1; ; attempt++)
+        {
+            await ExecuteAsync(resource, KnownResourceCommands.StartCommand);
+            try
+            {
+                await App.ResourceNotifications.WaitForResourceHealthyAsync(resource).WaitAsync(TestTimeouts.Startup);
+                return;
+            }
+            catch (DistributedApplicationException) when (attempt == 1)
+            {
+                await App.ResourceNotifications.WaitForResourceAsync(resource, e => e.Snapshot.State?.Text is not (null or "Starting" or "Running"))
+                    .WaitAsync(TestTimeouts.Step);
+            }
+            catch (DistributedApplicationException failed)
+            {
+                var output = Logs.Where(r => r.Category?.StartsWith($"AppHost.Resources.{resource}", StringComparison.Ordinal) == true).TakeLast(20).Select(r => r.Message);
+                throw new InvalidOperationException($"{resource} failed to start twice. Its last output: {string.Join(" | ", output)}", failed);
+            }
+        }
     }
 
     /// <summary>Runs a resource command (Start, Stop, a button) as the dashboard would, and checks that it succeeded.</summary>

@@ -10,7 +10,7 @@ namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
 public sealed class CircuitBreakerOptionsResolver(IConfiguration configuration)
 {
     /// <summary>The configuration section everything is read from.</summary>
-    public const string SectionName = "CircuitBreaker";
+    public const string SectionName = CircuitDemo.Contracts.Settings.CircuitBreakerSection;
 
     private readonly IConfigurationSection _section = configuration.GetSection(SectionName);
 

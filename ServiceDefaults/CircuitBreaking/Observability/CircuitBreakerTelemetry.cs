@@ -11,7 +11,7 @@ namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
 public sealed class CircuitBreakerTelemetry
 {
     /// <summary>The name of the meter and of the activity source.</summary>
-    public const string MeterName = "CircuitDemo.CircuitBreaker";
+    public const string MeterName = CircuitDemo.Contracts.Telemetry.CircuitBreakerMeter;
 
     /// <summary>The span tag and metric tag that names the breaker.</summary>
     public const string NameTag = "circuit_breaker.name";

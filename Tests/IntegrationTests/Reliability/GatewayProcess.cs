@@ -92,7 +92,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     public HttpClient Client() => new() { BaseAddress = Url, Timeout = TestTimeouts.Step };
 
-    /// <summary>Waits for the process to end by itself.</summary>
+    /// <summary>Waits for the process to end by itself, and for its output to be read to the end.</summary>
     public Task WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync().WaitAsync(timeout);
 
     /// <summary>Sends SIGTERM (what a service manager, Kubernetes or DCP sends) and returns how long the process took to exit.</summary>

@@ -25,6 +25,7 @@ public sealed class GatewayProcessTests
             TestTimeouts.Startup);
 
         Assert.True(gateway.HasExited, "The gateway started and answers, with an AttemptTimeout Polly refuses.");
+        await gateway.WaitForExitAsync(TestTimeouts.Shutdown); // and its output has been read to the end
         Assert.NotEqual(0, gateway.ExitCode);
         Assert.Contains("Circuit breaker 'user-service': AttemptTimeout must be between 10 ms and 1 day (was 00:00:00.0050000)", gateway.Output);
     }
