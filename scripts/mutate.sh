@@ -44,7 +44,7 @@ MUTATIONS=(
   "parsed answer not carried forward|ServiceDefaults/HttpClients/ExpectedJson.cs|        response.Content = new UsableJsonContent(body, json, value, original);\n        original.Dispose();|        _ = (body, json, value, original);"
   "a second whole-body read|ServiceDefaults/HttpClients/CircuitBreakerPipelineExtensions.cs|        return builder;\n    }\n}|        builder.AddHttpMessageHandler(static services => new WholeResponseHandler(services.GetRequiredService<CircuitBreakerRegistry>()));\n        return builder;\n    }\n}"
   "control-plane call through the breaker|ServiceDefaults/HttpClients/CircuitBreakerPipeline.cs|return CircuitBreakerRoute.IsBypassed(request) ? name + BypassSuffix : name;|return name;"
-  "undeclared host gets the pipeline|ServiceDefaults/HttpClients/CircuitBreakerPipeline.cs|uri && !registry.Guards(uri.Host))\n        {\n            return Unguarded;|uri && !registry.Guards(uri.Host) && false)\n        {\n            return Unguarded;"
+  "undeclared host gets the pipeline|ServiceDefaults/HttpClients/CircuitBreakerPipeline.cs|        if (!registry.Guards(key.Service))\n        {\n            return Unguarded;|        if (!registry.Guards(key.Service) && false)\n        {\n            return Unguarded;"
   "probe left uncompleted when the classifier throws|ServiceDefaults/CircuitBreaking/Http/CircuitBreakerResilienceStrategy.cs|        try\n        {\n            callOutcome = classify(outcome, context);\n        }\n        finally\n        {|        callOutcome = classify(outcome, context);\n        {"
   "reset keeps the probe slots|$SM/CircuitBreaker.cs|                _probesReleased.UnionWith(_probesInFlight);\n                _probesInFlight.Clear();|                _probesReleased.UnionWith(_probesInFlight);"
   "reset from Closed keeps the period|$SM/CircuitBreaker.cs|            else if (to == CircuitState.Closed)\n|            else if (to == CircuitState.Closed && _epoch < 0)\n"
@@ -54,6 +54,7 @@ MUTATIONS=(
   "attempt timeout under Polly's 10 ms accepted|ServiceDefaults/CircuitBreaking/Configuration/CircuitBreakerOptionsValidator.cs|MinAttemptTimeout = TimeSpan.FromMilliseconds(10);|MinAttemptTimeout = TimeSpan.FromMilliseconds(1);"
   "unknown exception escapes the dashboard section|Gateway/Downstream/DownstreamClient.cs|catch (Exception exception) when (!cancellationToken.IsCancellationRequested)|catch (Exception exception) when (!cancellationToken.IsCancellationRequested && FallbackReason.IsKnown(exception))"
   "payment answer parsed again|Gateway/Downstream/ServiceAnswer.cs|if (content is UsableJsonContent usable)|if (content is UsableJsonContent usable && usable.Value is null)"
+  "breaker options not validated on start|ServiceDefaults/CircuitBreaking/CircuitBreakingExtensions.cs|            builder.Services.AddOptions<CircuitBreakerOptions>(name).ValidateOnStart();|            builder.Services.AddOptions<CircuitBreakerOptions>(name);"
   "control-plane call counted by the breaker strategy|ServiceDefaults/CircuitBreaking/Http/CircuitBreakerPipelineBuilderExtensions.cs|return CircuitBreakerRoute.IsBypassed(request) ? null : registry.Get(CircuitBreakerRoute.For(request));|return registry.Get(CircuitBreakerRoute.For(request));"
 )
 

@@ -15,7 +15,7 @@ public sealed class CircuitBreakerRegistry
     private readonly HashSet<string> _guarded = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<Action<CircuitBreaker>> _observers = [];
     private readonly Lock _createLock = new();
-    private readonly CircuitBreakerOptionsResolver _optionsResolver;
+    private readonly Func<CircuitBreakerKey, CircuitBreakerOptions> _optionsOf;
     private readonly TimeProvider _time;
     private readonly Action<CircuitBreaker, Exception>? _onSubscriberError;
 
@@ -24,13 +24,15 @@ public sealed class CircuitBreakerRegistry
     /// <param name="time">The clock of every breaker.</param>
     /// <param name="declared">Breakers the host calls through, created now whether or not configuration names them.</param>
     /// <param name="onSubscriberError">Told when a subscriber to a breaker's changes throws.</param>
+    /// <param name="optionsOf">Where each breaker's options come from (the options framework, in a host); the resolver's layers when null.</param>
     public CircuitBreakerRegistry(
         CircuitBreakerOptionsResolver optionsResolver,
         TimeProvider time,
         IEnumerable<CircuitBreakerKey>? declared = null,
-        Action<CircuitBreaker, Exception>? onSubscriberError = null)
+        Action<CircuitBreaker, Exception>? onSubscriberError = null,
+        Func<CircuitBreakerKey, CircuitBreakerOptions>? optionsOf = null)
     {
-        _optionsResolver = optionsResolver;
+        _optionsOf = optionsOf ?? optionsResolver.Resolve;
         _time = time;
         _onSubscriberError = onSubscriberError;
         foreach (var key in optionsResolver.ConfiguredBreakers().Concat(declared ?? []))
@@ -71,7 +73,7 @@ public sealed class CircuitBreakerRegistry
     public CircuitBreakerOptions OptionsFor(CircuitBreakerKey key) =>
         (key.IsWrite ? _writes : _reads).TryGetValue(key.Service, out var breaker)
             ? breaker.Options
-            : _options.GetOrAdd(key, static (k, resolver) => resolver.Resolve(k), _optionsResolver);
+            : _options.GetOrAdd(key, _optionsOf);
 
     /// <summary>Calls <paramref name="observer"/> for every breaker that exists now and for each one created later, once each.</summary>
     public void ObserveBreakers(Action<CircuitBreaker> observer)
@@ -98,7 +100,7 @@ public sealed class CircuitBreakerRegistry
                 return existing;
             }
 
-            var breaker = new CircuitBreaker(key.Name, _optionsResolver.Resolve(key), _time, _onSubscriberError);
+            var breaker = new CircuitBreaker(key.Name, _optionsOf(key), _time, _onSubscriberError);
             foreach (var observer in _observers)
             {
                 observer(breaker);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
 
@@ -22,6 +23,7 @@ public static class CircuitBreakingExtensions
         foreach (var name in breakerNames.Union(configured, StringComparer.OrdinalIgnoreCase))
         {
             builder.Services.AddSingleton(new DeclaredCircuitBreaker(CircuitBreakerKey.FromName(name)));
+            builder.Services.AddOptions<CircuitBreakerOptions>(name).ValidateOnStart();
             healthChecks.Add(new HealthCheckRegistration(
                 CircuitDemo.Contracts.HealthReportView.CircuitBreakerPrefix + name,
                 services => new CircuitBreakerHealthCheck(services.GetRequiredService<CircuitBreakerRegistry>(), name),
@@ -32,20 +34,28 @@ public static class CircuitBreakingExtensions
         return builder;
     }
 
-    /// <summary>Registers the registry, the options resolver, the telemetry and the start-up check, once.</summary>
+    /// <summary>
+    /// Registers, once: the registry; breaker options through the options framework (named by breaker, validated by
+    /// <see cref="CircuitBreakerOptionsValidation"/>); the telemetry; and the start-up service that builds the pipelines.
+    /// </summary>
     internal static IServiceCollection AddCircuitBreakerRegistry(this IServiceCollection services)
     {
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CircuitBreakerOptionsResolver>();
+        services.AddOptions();
+        services.TryAddTransient<IOptionsFactory<CircuitBreakerOptions>, CircuitBreakerOptionsFactory>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CircuitBreakerOptions>, CircuitBreakerOptionsValidation>());
         services.TryAddSingleton(provider =>
         {
             var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger<CircuitBreakerRegistry>();
+            var options = provider.GetRequiredService<IOptionsMonitor<CircuitBreakerOptions>>();
             return new CircuitBreakerRegistry(
                 provider.GetRequiredService<CircuitBreakerOptionsResolver>(),
                 provider.GetRequiredService<TimeProvider>(),
                 provider.GetServices<DeclaredCircuitBreaker>().Select(d => d.Key),
-                (breaker, exception) => CircuitBreakerLog.SubscriberFailed(logger, breaker.Name, exception));
+                (breaker, exception) => CircuitBreakerLog.SubscriberFailed(logger, breaker.Name, exception),
+                key => options.Get(key.Name));
         });
         services.TryAddSingleton<CircuitBreakerTelemetry>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CircuitBreakerStartup>());

@@ -27,13 +27,13 @@ internal static class CircuitBreakerPipeline
     /// <summary>The pipeline key of <paramref name="request"/>: its breaker's name, marked for a control-plane call.</summary>
     public static string KeyOf(HttpRequestMessage request, CircuitBreakerRegistry registry)
     {
-        if (request.RequestUri is { IsAbsoluteUri: true } uri && !registry.Guards(uri.Host))
+        var key = CircuitBreakerRoute.For(request);
+        if (!registry.Guards(key.Service))
         {
             return Unguarded;
         }
 
-        var name = CircuitBreakerRoute.For(request).Name;
-        return CircuitBreakerRoute.IsBypassed(request) ? name + BypassSuffix : name;
+        return CircuitBreakerRoute.IsBypassed(request) ? key.Name + BypassSuffix : key.Name;
     }
 
     /// <summary>Every pipeline key of the breakers that exist now: each through its breaker, and bypassing it.</summary>

@@ -54,7 +54,7 @@ internal sealed class WholeResponseHandler(CircuitBreakerRegistry registry) : De
     }
 
     private long? LimitOf(HttpRequestMessage request) =>
-        request.RequestUri is { IsAbsoluteUri: true } uri && registry.Guards(uri.Host)
-            ? registry.OptionsFor(CircuitBreakerRoute.For(request)).MaxResponseBodyBytes
+        CircuitBreakerRoute.For(request) is var key && registry.Guards(key.Service)
+            ? registry.OptionsFor(key).MaxResponseBodyBytes
             : null;
 }

@@ -43,6 +43,22 @@ public class CircuitBreakerOptionsTests
     }
 
     [Fact]
+    public void DeclaredBreakers_AreValidatedOnStartByTheOptionsFramework_NamingTheBreakerAndTheOption()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration["CircuitBreaker:Services:order-service:HalfOpenMaxProbes"] = "0";
+        builder.AddCircuitBreakers(["user-service", "order-service"]);
+        using var host = builder.Build();
+
+        // What the host runs before any hosted service starts (ValidateOnStart).
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => host.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate());
+
+        Assert.Equal("order-service", error.OptionsName);
+        Assert.Equal(["Circuit breaker 'order-service': HalfOpenMaxProbes must be between 1 and 1000 (was 0)."], error.Failures);
+    }
+
+    [Fact]
     public async Task Host_AttemptTimeoutPollyRefuses_StopsAtStartNamingTheBreakerAndTheOption()
     {
         var builder = Host.CreateApplicationBuilder();
