@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using CircuitDemo.Contracts;
-using CircuitDemo.ServiceDefaults.Validation;
 
 namespace CircuitDemo.PaymentService;
 

@@ -3,7 +3,7 @@ using CircuitDemo.Contracts;
 namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
 
 /// <summary>Which breaker: one per downstream service and operation kind (reads, writes).</summary>
-public readonly record struct CircuitBreakerKey(string Service, bool IsWrite)
+internal readonly record struct CircuitBreakerKey(string Service, bool IsWrite)
 {
     /// <summary>The breaker's name: the service, with <c>:write</c> for the write side.</summary>
     public string Name => BreakerNames.For(Service, IsWrite);

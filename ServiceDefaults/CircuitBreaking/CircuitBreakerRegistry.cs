@@ -25,7 +25,7 @@ public sealed class CircuitBreakerRegistry
     /// <param name="declared">Breakers the host calls through, created now whether or not configuration names them.</param>
     /// <param name="onSubscriberError">Told when a subscriber to a breaker's changes throws.</param>
     /// <param name="optionsOf">Where each breaker's options come from (the options framework, in a host); the resolver's layers when null.</param>
-    public CircuitBreakerRegistry(
+    internal CircuitBreakerRegistry(
         CircuitBreakerOptionsResolver optionsResolver,
         TimeProvider time,
         IEnumerable<CircuitBreakerKey>? declared = null,
@@ -53,7 +53,7 @@ public sealed class CircuitBreakerRegistry
         [.. _reads.Values.Concat(_writes.Values).OrderBy(b => b.Name, StringComparer.Ordinal)];
 
     /// <summary>The breaker of one service and operation kind, created on first use.</summary>
-    public CircuitBreaker Get(CircuitBreakerKey key)
+    internal CircuitBreaker Get(CircuitBreakerKey key)
     {
         var breakers = key.IsWrite ? _writes : _reads;
         return breakers.TryGetValue(key.Service, out var breaker) ? breaker : Create(breakers, key);
@@ -70,7 +70,7 @@ public sealed class CircuitBreakerRegistry
     /// The options that apply to calls of <paramref name="key"/>, without creating its breaker: a call that bypasses
     /// the breaker (a control-plane call) still has an attempt timeout and a response size limit.
     /// </summary>
-    public CircuitBreakerOptions OptionsFor(CircuitBreakerKey key) =>
+    internal CircuitBreakerOptions OptionsFor(CircuitBreakerKey key) =>
         (key.IsWrite ? _writes : _reads).TryGetValue(key.Service, out var breaker)
             ? breaker.Options
             : _options.GetOrAdd(key, _optionsOf);

@@ -7,7 +7,7 @@ namespace CircuitDemo.ServiceDefaults.FailureInjection;
 /// Reads the body of <c>PUT /failure-mode</c> strictly: the mode must be known, its numbers present, of the
 /// right type and within range. Anything else is an error message for a 400, and the mode stays as it was.
 /// </summary>
-public static class FailureModeParser
+internal static class FailureModeParser
 {
     /// <summary>The largest body accepted; a failure mode is a few dozen bytes.</summary>
     public const int MaxBodyBytes = 4096;

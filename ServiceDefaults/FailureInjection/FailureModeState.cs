@@ -3,7 +3,7 @@ using CircuitDemo.Contracts;
 namespace CircuitDemo.ServiceDefaults.FailureInjection;
 
 /// <summary>The process-wide failure mode and the count of business requests that reached this service.</summary>
-public sealed class FailureModeState
+internal sealed class FailureModeState
 {
     private FailureMode _current = FailureMode.None;
     private long _businessRequests;

@@ -12,7 +12,7 @@ public sealed class UnusableResponseException : HttpRequestException
         : base(message, inner, statusCode) => Reason = reason;
 
     /// <summary>What was wrong with the answer.</summary>
-    public UnusableResponseReason Reason { get; }
+    internal UnusableResponseReason Reason { get; }
 
     internal static UnusableResponseException CutOff(HttpResponseMessage response, Exception inner) =>
         new(UnusableResponseReason.CutOff, response.StatusCode, $"{Service(response)} answered {(int)response.StatusCode}, then the body was cut off: {inner.Message}", inner);

@@ -1,7 +1,7 @@
 namespace CircuitDemo.ServiceDefaults.HttpClients;
 
 /// <summary>Why an answer with a good status still cannot be used.</summary>
-public enum UnusableResponseReason
+internal enum UnusableResponseReason
 {
     /// <summary>The connection broke before the whole body arrived.</summary>
     CutOff,

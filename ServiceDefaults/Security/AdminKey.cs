@@ -5,7 +5,7 @@ using CircuitDemo.Contracts;
 namespace CircuitDemo.ServiceDefaults.Security;
 
 /// <summary>The admin key that guards every control-plane endpoint (<see cref="Settings.AdminKey"/>, sent in <see cref="HeaderNames.AdminKey"/>).</summary>
-public static class AdminKey
+internal static class AdminKey
 {
     /// <summary>
     /// Compares in constant time. Both sides are hashed first, so neither the content nor the length of the

@@ -1,4 +1,4 @@
 namespace CircuitDemo.ServiceDefaults.Security;
 
 /// <summary>Endpoint metadata: this endpoint changes state and needs the admin key.</summary>
-public sealed class RequiresAdminKeyMetadata;
+internal sealed class RequiresAdminKeyMetadata;

@@ -7,7 +7,7 @@ namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
 /// <c>CircuitBreaker:Services:{service}</c>, then for writes <c>CircuitBreaker:Services:{service}:Write</c>.
 /// A top-level <c>CircuitBreaker:Enabled</c> switches every breaker off for comparison runs.
 /// </summary>
-public sealed class CircuitBreakerOptionsResolver(IConfiguration configuration)
+internal sealed class CircuitBreakerOptionsResolver(IConfiguration configuration)
 {
     /// <summary>The configuration section everything is read from.</summary>
     public const string SectionName = CircuitDemo.Contracts.Settings.CircuitBreakerSection;

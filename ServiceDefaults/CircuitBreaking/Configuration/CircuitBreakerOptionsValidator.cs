@@ -1,7 +1,7 @@
 namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
 
 /// <summary>Checks every option against its allowed range; each message names the breaker, the option and the range.</summary>
-public static class CircuitBreakerOptionsValidator
+internal static class CircuitBreakerOptionsValidator
 {
     private static readonly TimeSpan MaxDuration = TimeSpan.FromDays(1);
     private static readonly TimeSpan MinAttemptTimeout = TimeSpan.FromMilliseconds(10);

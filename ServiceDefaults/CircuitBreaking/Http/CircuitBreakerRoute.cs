@@ -11,7 +11,7 @@ public static class CircuitBreakerRoute
 
     /// <summary>The breaker of <paramref name="request"/>.</summary>
     /// <exception cref="InvalidOperationException">The request has no absolute URI to name its service.</exception>
-    public static CircuitBreakerKey For(HttpRequestMessage request) =>
+    internal static CircuitBreakerKey For(HttpRequestMessage request) =>
         request.RequestUri is { IsAbsoluteUri: true } uri
             ? new CircuitBreakerKey(uri.Host, IsWrite(request.Method))
             : throw new InvalidOperationException($"A request through a circuit breaker needs an absolute URI to name its service (was '{request.RequestUri}').");

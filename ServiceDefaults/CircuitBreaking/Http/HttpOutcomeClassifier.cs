@@ -3,7 +3,7 @@ using System.Net;
 namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
 
 /// <summary>What an HTTP answer's status means to a breaker.</summary>
-public static class HttpOutcomeClassifier
+internal static class HttpOutcomeClassifier
 {
     /// <summary>5xx, 408 and 429 are failures; every other answer (404 and 400 included) is a success.</summary>
     public static CallOutcome Classify(HttpStatusCode statusCode) =>

@@ -6,7 +6,7 @@ namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
 /// One breaker's health: Closed is Healthy; Open, HalfOpen and Isolated are Degraded (still HTTP 200), so a
 /// tripped breaker shows on the dashboard without making this process look dead.
 /// </summary>
-public sealed class CircuitBreakerHealthCheck(CircuitBreakerRegistry registry, string breakerName) : IHealthCheck
+internal sealed class CircuitBreakerHealthCheck(CircuitBreakerRegistry registry, string breakerName) : IHealthCheck
 {
     /// <inheritdoc />
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)

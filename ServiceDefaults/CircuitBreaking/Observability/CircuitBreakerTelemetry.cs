@@ -8,7 +8,7 @@ namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
 /// Makes every breaker visible: the state gauge (reported from start), transition and call counters, a span per
 /// call tagged with the breaker's decision, and a log line per transition.
 /// </summary>
-public sealed class CircuitBreakerTelemetry
+internal sealed class CircuitBreakerTelemetry
 {
     /// <summary>The name of the meter and of the activity source.</summary>
     public const string MeterName = CircuitDemo.Contracts.Telemetry.CircuitBreakerMeter;

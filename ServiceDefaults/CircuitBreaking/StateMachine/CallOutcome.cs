@@ -1,7 +1,7 @@
 namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
 
 /// <summary>How an admitted call ended, as the breaker counts it.</summary>
-public enum CallOutcome
+internal enum CallOutcome
 {
     /// <summary>Counts as a success.</summary>
     Success,

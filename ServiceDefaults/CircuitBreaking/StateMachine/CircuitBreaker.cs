@@ -98,7 +98,7 @@ public sealed class CircuitBreaker
     }
 
     /// <summary>Asks to make a call. A rejection is counted here; an admitted permit must be passed to <see cref="Complete"/>.</summary>
-    public CircuitPermit TryAcquire()
+    internal CircuitPermit TryAcquire()
     {
         CircuitPermit permit;
         lock (_lock)
@@ -131,7 +131,7 @@ public sealed class CircuitBreaker
     /// </summary>
     /// <exception cref="ArgumentException">The permit was rejected, or issued by another breaker.</exception>
     /// <exception cref="InvalidOperationException">The permit was completed already.</exception>
-    public void Complete(in CircuitPermit permit, CallOutcome outcome)
+    internal void Complete(in CircuitPermit permit, CallOutcome outcome)
     {
         if (!permit.IsAdmitted)
         {

@@ -1,7 +1,7 @@
 namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
 
 /// <summary>Running any operation through a breaker, without Polly and without HTTP.</summary>
-public static class CircuitBreakerExecuteExtensions
+internal static class CircuitBreakerExecuteExtensions
 {
     /// <summary>
     /// Runs <paramref name="operation"/> through the breaker: throws <see cref="CircuitBreakerRejectedException"/>

@@ -4,7 +4,7 @@ namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
 
 /// <summary>What the breaker decided for one call; the value of the span tag <c>circuit_breaker.decision</c>.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<CircuitDecision>))]
-public enum CircuitDecision
+internal enum CircuitDecision
 {
     /// <summary>Closed: the call goes through.</summary>
     Allowed,

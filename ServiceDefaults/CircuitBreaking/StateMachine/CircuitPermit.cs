@@ -4,7 +4,7 @@ namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
 /// The breaker's answer to one call: admitted (as a normal call or a probe) or rejected. An admitted permit
 /// must be completed exactly once with <see cref="CircuitBreaker.Complete"/>. A struct, so asking costs no allocation.
 /// </summary>
-public readonly struct CircuitPermit
+internal readonly struct CircuitPermit
 {
     internal CircuitPermit(CircuitBreaker issuer, CircuitDecision decision, CircuitState state, long epoch, TimeSpan? retryAfter, long probeId = 0)
     {

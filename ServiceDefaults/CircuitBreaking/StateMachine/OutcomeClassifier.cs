@@ -1,7 +1,7 @@
 namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
 
 /// <summary>What an exception from an admitted call means to a breaker.</summary>
-public static class OutcomeClassifier
+internal static class OutcomeClassifier
 {
     /// <summary>
     /// An exception is a failure (a transport error, an attempt timeout, an unusable answer, anything unexpected),

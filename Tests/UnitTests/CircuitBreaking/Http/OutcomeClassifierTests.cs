@@ -7,19 +7,19 @@ namespace CircuitDemo.UnitTests.CircuitBreaking;
 public class OutcomeClassifierTests
 {
     [Theory]
-    [InlineData(HttpStatusCode.InternalServerError, CallOutcome.Failure)]
-    [InlineData(HttpStatusCode.BadGateway, CallOutcome.Failure)]
-    [InlineData(HttpStatusCode.ServiceUnavailable, CallOutcome.Failure)]
-    [InlineData((HttpStatusCode)599, CallOutcome.Failure)]
-    [InlineData(HttpStatusCode.RequestTimeout, CallOutcome.Failure)]
-    [InlineData(HttpStatusCode.TooManyRequests, CallOutcome.Failure)]
-    [InlineData(HttpStatusCode.OK, CallOutcome.Success)]
-    [InlineData(HttpStatusCode.Created, CallOutcome.Success)]
-    [InlineData(HttpStatusCode.BadRequest, CallOutcome.Success)]
-    [InlineData(HttpStatusCode.Unauthorized, CallOutcome.Success)]
-    [InlineData(HttpStatusCode.NotFound, CallOutcome.Success)]
-    public void Classify_StatusCode(HttpStatusCode status, CallOutcome expected) =>
-        Assert.Equal(expected, HttpOutcomeClassifier.Classify(status));
+    [InlineData(HttpStatusCode.InternalServerError, true)]
+    [InlineData(HttpStatusCode.BadGateway, true)]
+    [InlineData(HttpStatusCode.ServiceUnavailable, true)]
+    [InlineData((HttpStatusCode)599, true)]
+    [InlineData(HttpStatusCode.RequestTimeout, true)]
+    [InlineData(HttpStatusCode.TooManyRequests, true)]
+    [InlineData(HttpStatusCode.OK, false)]
+    [InlineData(HttpStatusCode.Created, false)]
+    [InlineData(HttpStatusCode.BadRequest, false)]
+    [InlineData(HttpStatusCode.Unauthorized, false)]
+    [InlineData(HttpStatusCode.NotFound, false)]
+    public void Classify_StatusCode(HttpStatusCode status, bool isFailure) =>
+        Assert.Equal(isFailure ? CallOutcome.Failure : CallOutcome.Success, HttpOutcomeClassifier.Classify(status));
 
     [Fact]
     public void Classify_HttpRequestException_IsFailure() =>

@@ -1,4 +1,4 @@
-namespace CircuitDemo.ServiceDefaults.Validation;
+namespace CircuitDemo.Contracts;
 
 /// <summary>
 /// A seed derived from a string that is the same in every process and on every run (unlike
