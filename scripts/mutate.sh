@@ -37,7 +37,7 @@ MUTATIONS=(
   "observers after publishing|ServiceDefaults/CircuitBreaking/CircuitBreakerRegistry.cs|            foreach (var observer in _observers)\n            {\n                observer(breaker);\n            }\n\n            breakers[key.Service] = breaker;|            breakers[key.Service] = breaker;\n            foreach (var observer in _observers)\n            {\n                observer(breaker);\n            }"
   "body not read inside the breaker|ServiceDefaults/HttpClients/WholeResponseHandler.cs|            await WholeResponse.ReadAsync(request, response, limit, cancellationToken).ConfigureAwait(false);|            _ = limit;"
   "retry waits on Retry-After|ServiceDefaults/HttpClients/CircuitBreakerPipeline.cs|ShouldRetryAfterHeader = false,|ShouldRetryAfterHeader = true,"
-  "timeouts and rejections retried|ServiceDefaults/HttpClients/CircuitBreakerPipeline.cs|TimeoutRejectedException or OperationCanceledException } => false,|TimeoutRejectedException or OperationCanceledException } => true,"
+  "timeouts and rejections retried|ServiceDefaults/HttpClients/CircuitBreakerPipeline.cs|args.Outcome.Exception is not (CircuitBreakerRejectedException or TimeoutRejectedException or OperationCanceledException)|args.Outcome.Exception is not null or null"
   "writes retried|ServiceDefaults/HttpClients/CircuitBreakerPipeline.cs|        if (!breakerKey.IsWrite)|        if (breakerKey.IsWrite || !breakerKey.IsWrite)"
   "429 is a success|ServiceDefaults/CircuitBreaking/Http/HttpOutcomeClassifier.cs|statusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests|statusCode is HttpStatusCode.RequestTimeout"
   "rejection not counted|$SM/CallCounts.cs|            Rejected++;|            Rejected += 0;"

@@ -64,7 +64,8 @@ internal static class CircuitBreakerPipeline
             pipeline.AddRetry(ReadRetry);
         }
 
-        if (breaker is { Options.Enabled: true })
+        // A breaker with Enabled = false passes its calls straight through: the strategy decides that, not this.
+        if (breaker is not null)
         {
             pipeline.AddCircuitDemoBreaker(breaker, services.GetRequiredService<CircuitBreakerTelemetry>());
         }
@@ -72,9 +73,9 @@ internal static class CircuitBreakerPipeline
         pipeline.AddTimeout(new TimeoutStrategyOptions { Name = TimeoutStrategyName, Timeout = options.AttemptTimeout });
     }
 
-    // A read is retried once when it failed fast: a failure status, a transport error, an unusable answer. Never a
-    // rejection (the breaker has just said no), never a timeout (it has already spent the caller's time), never a call
-    // the caller cancelled, and never a write (a write's pipeline has no retry: it might have been applied). It waits
+    // A read is retried once when it failed fast: a failure by the one verdict the breaker records too (a failure
+    // status, a transport error, an unusable answer). Never a rejection (the breaker has just said no), never a timeout
+    // (it has already spent the caller's time), never a call the caller cancelled, and never a write (a write's pipeline has no retry: it might have been applied). It waits
     // 50 ms, give or take a quarter so that many callers do not retry in step, and never a Retry-After: a dependency's
     // "come back in 120 s" must not hold a read past its attempt timeouts.
     private static readonly HttpRetryStrategyOptions ReadRetry = new()
@@ -85,12 +86,8 @@ internal static class CircuitBreakerPipeline
         BackoffType = DelayBackoffType.Constant,
         UseJitter = true,
         ShouldRetryAfterHeader = false,
-        ShouldHandle = static args => ValueTask.FromResult(args.Outcome switch
-        {
-            { Exception: CircuitBreakerRejectedException or TimeoutRejectedException or OperationCanceledException } => false,
-            { Exception: HttpRequestException } => true,
-            { Exception: null, Result: { } response } => HttpOutcomeClassifier.IsFailureStatus(response.StatusCode),
-            _ => false,
-        }),
+        ShouldHandle = static args => ValueTask.FromResult(
+            args.Outcome.Exception is not (CircuitBreakerRejectedException or TimeoutRejectedException or OperationCanceledException)
+            && HttpOutcomeClassifier.Classify(args.Outcome, args.Context.CancellationToken) == CallOutcome.Failure),
     };
 }

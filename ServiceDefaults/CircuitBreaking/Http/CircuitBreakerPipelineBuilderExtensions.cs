@@ -43,7 +43,7 @@ public static class CircuitBreakerPipelineBuilderExtensions
 
     /// <summary>
     /// Adds <paramref name="breaker"/> for the HTTP calls of its own service and operation kind, with telemetry: the
-    /// pipelines ServiceDefaults builds per breaker (<c>CircuitBreakerPipelines</c>) choose the breaker once, not per call.
+    /// pipelines ServiceDefaults builds per breaker (<c>CircuitBreakerPipeline</c>) choose the breaker once, not per call.
     /// </summary>
     internal static ResiliencePipelineBuilder<HttpResponseMessage> AddCircuitDemoBreaker(
         this ResiliencePipelineBuilder<HttpResponseMessage> builder, CircuitBreaker breaker, CircuitBreakerTelemetry telemetry) =>
@@ -51,11 +51,8 @@ public static class CircuitBreakerPipelineBuilderExtensions
             _ => new CircuitBreakerResilienceStrategy<HttpResponseMessage>(_ => breaker, ClassifyHttp, telemetry),
             new CircuitDemoBreakerStrategyOptions());
 
-    // 5xx, 408 and 429 answers and exceptions are failures; a cancellation by the caller is counted apart.
     private static CallOutcome ClassifyHttp(Outcome<HttpResponseMessage> outcome, ResilienceContext context) =>
-        outcome.Exception is { } exception
-            ? OutcomeClassifier.Classify(exception, context.CancellationToken)
-            : HttpOutcomeClassifier.Classify(outcome.Result!.StatusCode);
+        HttpOutcomeClassifier.Classify(outcome, context.CancellationToken);
 
     private static CircuitBreaker? BreakerFor(CircuitBreakerRegistry registry, ResilienceContext context)
     {
