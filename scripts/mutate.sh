@@ -43,7 +43,7 @@ MUTATIONS=(
   "rejection not counted|$SM/CallCounts.cs|            Rejected++;|            Rejected += 0;"
   "parsed answer not carried forward|ServiceDefaults/HttpClients/ExpectedJson.cs|        response.Content = new UsableJsonContent(body, json, value, original);\n        original.Dispose();|        _ = (body, json, value, original);"
   "a second whole-body read|ServiceDefaults/HttpClients/CircuitBreakerPipelineExtensions.cs|        return builder;\n    }\n}|        builder.AddHttpMessageHandler(static services => new WholeResponseHandler(services.GetRequiredService<CircuitBreakerRegistry>()));\n        return builder;\n    }\n}"
-  "control-plane call through the breaker|ServiceDefaults/HttpClients/CircuitBreakerPipeline.cs|return CircuitBreakerRoute.IsBypassed(request) ? name + BypassSuffix : name;|return name;"
+  "control-plane call through the breaker|ServiceDefaults/HttpClients/CircuitBreakerPipeline.cs|? key.Name + BypassSuffix : key.Name;|? key.Name : key.Name;"
   "undeclared host gets the pipeline|ServiceDefaults/HttpClients/CircuitBreakerPipeline.cs|        if (!registry.Guards(key.Service))\n        {\n            return Unguarded;|        if (!registry.Guards(key.Service) && false)\n        {\n            return Unguarded;"
   "probe left uncompleted when the classifier throws|ServiceDefaults/CircuitBreaking/Http/CircuitBreakerResilienceStrategy.cs|        try\n        {\n            callOutcome = classify(outcome, context);\n        }\n        finally\n        {|        callOutcome = classify(outcome, context);\n        {"
   "reset keeps the probe slots|$SM/CircuitBreaker.cs|                _probesReleased.UnionWith(_probesInFlight);\n                _probesInFlight.Clear();|                _probesReleased.UnionWith(_probesInFlight);"
@@ -102,6 +102,7 @@ for mutation in "${MUTATIONS[@]}"; do
   echo "$verdict"
   results+=("| $name | \`$file\` | $verdict | $caught |")
   mv "$target.orig" "$target"
+  touch "$target" # newer than the mutant's build, so the next build compiles the original again
 done
 
 table=$( {
