@@ -30,3 +30,14 @@ public sealed class SoakSystem : ICollectionFixture<HeadlessCircuitDemoApp>
 {
     public const string Name = "Soak system";
 }
+
+/// <summary>
+/// The tests that start processes of their own without an AppHost (plain gateways, the four projects logging at
+/// Trace, the four without a key): one class at a time, not all at once beside the running systems. Started together
+/// they put a dozen .NET processes on two cores in the first seconds of the run, while the fault matrix times its answers.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class PlainProcesses
+{
+    public const string Name = "Plain processes";
+}

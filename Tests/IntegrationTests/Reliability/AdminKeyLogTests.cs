@@ -7,6 +7,7 @@ namespace CircuitDemo.IntegrationTests.Reliability;
 /// request headers included), the key is used for real on every control-plane endpoint, and every line they wrote is
 /// searched. Run on the projects started directly, so that what is searched is each process's whole output.
 /// </summary>
+[Collection(PlainProcesses.Name)]
 public sealed class AdminKeyLogTests(TracingStandaloneServices services) : IClassFixture<TracingStandaloneServices>
 {
     [Fact]

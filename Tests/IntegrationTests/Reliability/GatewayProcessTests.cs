@@ -9,6 +9,7 @@ namespace CircuitDemo.IntegrationTests.Reliability;
 /// call to a service it cannot reach, the stream's cap, heartbeat and status. Each test starts its own gateway, whose
 /// services are fakes of the test's or addresses where nothing listens.
 /// </summary>
+[Collection(PlainProcesses.Name)]
 public sealed class GatewayProcessTests
 {
     [Fact]

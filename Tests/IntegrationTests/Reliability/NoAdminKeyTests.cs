@@ -7,6 +7,7 @@ namespace CircuitDemo.IntegrationTests.Reliability;
 /// processes answers 404, even to a request that carries a key, and nothing changes. Run on the projects started
 /// directly: the behaviour is each process's own, the orchestration adds nothing to it.
 /// </summary>
+[Collection(PlainProcesses.Name)]
 public sealed class NoAdminKeyTests(StandaloneServices services) : IClassFixture<StandaloneServices>
 {
     [Fact]
