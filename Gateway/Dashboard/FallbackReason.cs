@@ -1,6 +1,5 @@
 using CircuitDemo.Contracts;
-using CircuitDemo.ServiceDefaults.CircuitBreaking;
-using Polly.Timeout;
+using CircuitDemo.ServiceDefaults.HttpClients;
 
 namespace CircuitDemo.Gateway.Dashboard;
 
@@ -11,22 +10,16 @@ public static class FallbackReason
     public const string Live = FallbackReasons.Live;
 
     /// <summary>
-    /// Maps a failed call to its reason: the breaker refused (<c>circuit-open</c>); the attempt timed out, headers or
-    /// body (<c>timeout</c>); the service answered an error or an answer that cannot be used (<c>error</c>); or it could
-    /// not be reached at all (<c>unavailable</c>). Any other exception is an <c>error</c> too: the dashboard answers
-    /// 200 for a valid id whatever happened below it (<see cref="IsKnown"/> tells the two apart for the log).
-    /// Called only when the gateway's own caller has not cancelled, so any other cancellation is a timeout too: no
-    /// timeout of any layer becomes a 500.
+    /// The reason for the pipeline's verdict on a failed call: the breaker refused (<c>circuit-open</c>); the attempt
+    /// timed out, headers or body (<c>timeout</c>); the service could not be reached (<c>unavailable</c>); it answered an
+    /// error or an answer that cannot be used, or something unexpected went wrong (<c>error</c>: the dashboard answers
+    /// 200 for a valid id whatever happened below it).
     /// </summary>
-    public static string For(Exception exception) => exception switch
+    public static string For(CallFailure failure) => failure switch
     {
-        CircuitBreakerRejectedException => FallbackReasons.CircuitOpen,
-        TimeoutRejectedException or OperationCanceledException => FallbackReasons.Timeout,
-        HttpRequestException { StatusCode: null } => FallbackReasons.Unavailable,
+        CallFailure.Rejected => FallbackReasons.CircuitOpen,
+        CallFailure.TimedOut => FallbackReasons.Timeout,
+        CallFailure.Unreachable => FallbackReasons.Unavailable,
         _ => FallbackReasons.Error,
     };
-
-    /// <summary>True for the failures a downstream call is expected to end in; false for a defect of the gateway.</summary>
-    public static bool IsKnown(Exception exception) =>
-        exception is CircuitBreakerRejectedException or TimeoutRejectedException or OperationCanceledException or HttpRequestException;
 }

@@ -23,8 +23,10 @@ public abstract partial class DownstreamClient(HttpClient http, ILogger logger)
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
-            var reason = FallbackReason.For(exception);
-            if (FallbackReason.IsKnown(exception))
+            // The gateway's own caller has not cancelled: any other cancellation is a timeout, no layer's becomes a 500.
+            var failure = CircuitBreakerPipelineExtensions.FailureOf(exception);
+            var reason = FallbackReason.For(failure);
+            if (failure != CallFailure.Unexpected)
             {
                 LogFallback(logger, Http.BaseAddress?.Host, reason, exception.Message);
             }

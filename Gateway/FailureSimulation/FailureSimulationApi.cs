@@ -2,10 +2,10 @@ using System.Text.Json;
 using CircuitDemo.Contracts;
 using CircuitDemo.Gateway.Downstream;
 using CircuitDemo.ServiceDefaults.FailureInjection;
+using CircuitDemo.ServiceDefaults.HttpClients;
 using CircuitDemo.ServiceDefaults.Security;
 using CircuitDemo.ServiceDefaults.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Polly.Timeout;
 
 namespace CircuitDemo.Gateway.FailureSimulation;
 
@@ -40,13 +40,12 @@ public static class FailureSimulationApi
         {
             return (await failureModes.SetAsync(resolved, mode, cancellationToken)).Forward();
         }
-        catch (Exception exception) when (!cancellationToken.IsCancellationRequested && exception is TimeoutRejectedException or OperationCanceledException)
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested
+            && CircuitBreakerPipelineExtensions.FailureOf(exception) is not CallFailure.Unexpected and var failure)
         {
-            return Unreached(StatusCodes.Status504GatewayTimeout, $"{resolved} did not answer in time; its failure mode is unknown.");
-        }
-        catch (HttpRequestException exception)
-        {
-            return Unreached(StatusCodes.Status502BadGateway, $"{resolved} could not be reached or gave an unusable answer ({exception.Message}); its failure mode is unknown.");
+            return failure is CallFailure.TimedOut
+                ? Unreached(StatusCodes.Status504GatewayTimeout, $"{resolved} did not answer in time; its failure mode is unknown.")
+                : Unreached(StatusCodes.Status502BadGateway, $"{resolved} could not be reached or gave an unusable answer ({exception.Message}); its failure mode is unknown.");
         }
     }
 

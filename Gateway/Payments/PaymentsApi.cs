@@ -3,10 +3,10 @@ using System.Text.Json;
 using CircuitDemo.Contracts;
 using CircuitDemo.Gateway.Downstream;
 using CircuitDemo.ServiceDefaults.CircuitBreaking;
+using CircuitDemo.ServiceDefaults.HttpClients;
 using CircuitDemo.ServiceDefaults.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Polly.Timeout;
 
 namespace CircuitDemo.Gateway.Payments;
 
@@ -50,22 +50,20 @@ public static class PaymentsApi
                 ? NotTaken(StatusCodes.Status502BadGateway, $"payment-service answered {answer.StatusCode}. The payment may or may not have been taken: retry with the same Idempotency-Key.")
                 : answer.Forward();
         }
-        catch (CircuitBreakerRejectedException rejected)
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested
+            && CircuitBreakerPipelineExtensions.FailureOf(exception) is not CallFailure.Unexpected and var failure)
         {
-            if (rejected.RetryAfter is { } wait)
+            if (exception is CircuitBreakerRejectedException { RetryAfter: { } wait })
             {
                 response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
             }
 
-            return NotTaken(StatusCodes.Status503ServiceUnavailable, rejected.Message);
-        }
-        catch (TimeoutRejectedException)
-        {
-            return NotTaken(StatusCodes.Status504GatewayTimeout, "payment-service did not answer in time. Retry with the same Idempotency-Key.");
-        }
-        catch (HttpRequestException failure)
-        {
-            return NotTaken(StatusCodes.Status502BadGateway, $"payment-service failed ({failure.Message}). Retry with the same Idempotency-Key.");
+            return failure switch
+            {
+                CallFailure.Rejected => NotTaken(StatusCodes.Status503ServiceUnavailable, exception.Message),
+                CallFailure.TimedOut => NotTaken(StatusCodes.Status504GatewayTimeout, "payment-service did not answer in time. Retry with the same Idempotency-Key."),
+                _ => NotTaken(StatusCodes.Status502BadGateway, $"payment-service failed ({exception.Message}). Retry with the same Idempotency-Key."),
+            };
         }
     }
 

@@ -73,11 +73,10 @@ internal static class CircuitBreakerPipeline
         pipeline.AddTimeout(new TimeoutStrategyOptions { Name = TimeoutStrategyName, Timeout = options.AttemptTimeout });
     }
 
-    // A read is retried once when it failed fast: a failure by the one verdict the breaker records too (a failure
-    // status, a transport error, an unusable answer). Never a rejection (the breaker has just said no), never a timeout
-    // (it has already spent the caller's time), never a call the caller cancelled, and never a write (a write's pipeline has no retry: it might have been applied). It waits
-    // 50 ms, give or take a quarter so that many callers do not retry in step, and never a Retry-After: a dependency's
-    // "come back in 120 s" must not hold a read past its attempt timeouts.
+    // A read is retried once when it failed fast (HttpOutcomeClassifier.IsRetriable: a failure by the verdict the
+    // breaker records, not a rejection or a timeout), never a write: a write's pipeline has no retry, it might have
+    // been applied. It waits 50 ms, give or take a quarter so that many callers do not retry in step, and never a
+    // Retry-After: a dependency's "come back in 120 s" must not hold a read past its attempt timeouts.
     private static readonly HttpRetryStrategyOptions ReadRetry = new()
     {
         Name = RetryStrategyName,
@@ -86,8 +85,6 @@ internal static class CircuitBreakerPipeline
         BackoffType = DelayBackoffType.Constant,
         UseJitter = true,
         ShouldRetryAfterHeader = false,
-        ShouldHandle = static args => ValueTask.FromResult(
-            args.Outcome.Exception is not (CircuitBreakerRejectedException or TimeoutRejectedException or OperationCanceledException)
-            && HttpOutcomeClassifier.Classify(args.Outcome, args.Context.CancellationToken) == CallOutcome.Failure),
+        ShouldHandle = static args => ValueTask.FromResult(HttpOutcomeClassifier.IsRetriable(args.Outcome, args.Context.CancellationToken)),
     };
 }

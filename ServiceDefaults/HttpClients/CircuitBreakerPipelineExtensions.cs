@@ -36,4 +36,10 @@ public static class CircuitBreakerPipelineExtensions
         builder.AddHttpMessageHandler(static services => new WholeResponseHandler(services.GetRequiredService<CircuitBreakerRegistry>()));
         return builder;
     }
+
+    /// <summary>
+    /// How a call through this pipeline that threw <paramref name="exception"/> failed, by the same verdict the read
+    /// retry reads. Ask only when the call's own caller has not cancelled: any other cancellation is a timeout.
+    /// </summary>
+    public static CallFailure FailureOf(Exception exception) => HttpOutcomeClassifier.FailureOf(exception);
 }

@@ -6,7 +6,7 @@ namespace CircuitDemo.ServiceDefaults.HttpClients;
 /// The answer arrived with a status that looked fine but cannot be used. An <see cref="HttpRequestException"/>, so
 /// everything that treats a failed call as a failure (the breaker, the read retry, a caller's catch) does so here too.
 /// </summary>
-public sealed class UnusableResponseException : HttpRequestException
+internal sealed class UnusableResponseException : HttpRequestException
 {
     private UnusableResponseException(UnusableResponseReason reason, HttpStatusCode statusCode, string message, Exception? inner = null)
         : base(message, inner, statusCode) => Reason = reason;

@@ -3,7 +3,7 @@ namespace CircuitDemo.ServiceDefaults.HttpClients;
 /// <summary>
 /// The end of every call ServiceDefaults makes: the whole body read before the call counts as done, within the size
 /// limit, and checked where the caller expects JSON. It runs as part of the operation each pipeline protects
-/// (<see cref="CircuitBreakerPipelineHandler"/>), so inside the attempt timeout and the breaker: a status code alone
+/// (<see cref="WholeResponseHandler"/>), so inside the attempt timeout and the breaker: a status code alone
 /// would let a body that stalls, trickles, is cut off, is huge or is an HTML error page pass as a success.
 /// </summary>
 internal static class WholeResponse

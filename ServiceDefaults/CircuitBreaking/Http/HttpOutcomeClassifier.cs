@@ -1,4 +1,6 @@
 using System.Net;
+using CircuitDemo.ServiceDefaults.HttpClients;
+using Polly.Timeout;
 
 namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
 
@@ -18,6 +20,29 @@ internal static class HttpOutcomeClassifier
         outcome.Exception is { } exception
             ? OutcomeClassifier.Classify(exception, callerToken)
             : Classify(outcome.Result!.StatusCode);
+
+    /// <summary>
+    /// How a call that threw <paramref name="exception"/> failed: the breaker's rejection, an attempt timeout (Polly's,
+    /// or any cancellation the caller did not ask for), a transport error without an answer, or an answer that came and
+    /// cannot be used. Anything else is unexpected.
+    /// </summary>
+    public static CallFailure FailureOf(Exception exception) => exception switch
+    {
+        CircuitBreakerRejectedException => CallFailure.Rejected,
+        TimeoutRejectedException or OperationCanceledException => CallFailure.TimedOut,
+        HttpRequestException { StatusCode: null } => CallFailure.Unreachable,
+        HttpRequestException => CallFailure.BadAnswer,
+        _ => CallFailure.Unexpected,
+    };
+
+    /// <summary>
+    /// True when a read that ended in <paramref name="outcome"/> is worth one more attempt: a failure by
+    /// <see cref="Classify(Polly.Outcome{HttpResponseMessage}, CancellationToken)"/> that failed fast. Never a rejection
+    /// (the breaker has just said no) and never a timeout (it has already spent the caller's time).
+    /// </summary>
+    public static bool IsRetriable(Polly.Outcome<HttpResponseMessage> outcome, CancellationToken callerToken) =>
+        Classify(outcome, callerToken) == CallOutcome.Failure
+        && (outcome.Exception is null || FailureOf(outcome.Exception) is not (CallFailure.Rejected or CallFailure.TimedOut));
 
     /// <summary>True for the status codes that count as failures: the service, not the request, is at fault.</summary>
     public static bool IsFailureStatus(HttpStatusCode statusCode) =>
