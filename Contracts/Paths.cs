@@ -18,6 +18,9 @@ public static class Paths
     /// <summary>The gateway's breakers: GET for their status; <c>/{name}/isolate</c> and <c>/{name}/reset</c> (admin key).</summary>
     public const string CircuitBreakers = "/circuit-breakers";
 
+    /// <summary>The gateway's full garbage collection and heap figures (POST, admin key), for the memory tests.</summary>
+    public const string DiagnosticsGc = "/diagnostics/gc";
+
     /// <summary>The gateway's dashboard endpoint, followed by <c>/{userId}</c>.</summary>
     public const string UserDashboard = "/user-dashboard";
 

@@ -55,7 +55,7 @@ public sealed partial class TrafficGenerator(HttpClient gateway, IOptions<Traffi
                 return;
             }
 
-            var answer = await response.Content.ReadFromJsonAsync<DashboardAnswer>(stoppingToken);
+            var answer = await response.Content.ReadFromJsonAsync<DashboardView>(stoppingToken);
             metrics.Request("ok", watch.Elapsed);
             if (answer?.Sources is { } sources)
             {
@@ -84,7 +84,4 @@ public sealed partial class TrafficGenerator(HttpClient gateway, IOptions<Traffi
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A dashboard request got no answer: {Error}")]
     private static partial void LogFailed(ILogger logger, string error);
-
-    /// <summary>The part of the gateway's answer the traffic reads.</summary>
-    private sealed record DashboardAnswer(DashboardSources Sources);
 }

@@ -1,3 +1,5 @@
+using CircuitDemo.Contracts;
+
 namespace CircuitDemo.Gateway.Dashboard;
 
 /// <summary>The fallbacks of the Node.js article this project started from, one per service (README: Endpoints).</summary>

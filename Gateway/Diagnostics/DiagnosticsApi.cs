@@ -1,3 +1,4 @@
+using CircuitDemo.Contracts;
 using CircuitDemo.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -15,7 +16,7 @@ public static class DiagnosticsApi
     /// <summary>Maps the diagnostics endpoint.</summary>
     public static IEndpointRouteBuilder MapDiagnosticsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/diagnostics/gc", CollectGarbage).WithTags("Diagnostics").RequireAdminKey();
+        app.MapPost(Paths.DiagnosticsGc, CollectGarbage).WithTags("Diagnostics").RequireAdminKey();
         return app;
     }
 
