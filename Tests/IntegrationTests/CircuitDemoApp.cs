@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CircuitDemo.Contracts;
+using CircuitDemo.ServiceDefaults.CircuitBreaking;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -136,7 +137,7 @@ public class CircuitDemoApp : IAsyncLifetime
     {
         await Eventually.UntilAsync(
             async () => (await DashboardAsync("warm-up")).Sources,
-            sources => sources == new DashboardSources("live", "live", "live"),
+            sources => sources == new DashboardSources(FallbackReasons.Live, FallbackReasons.Live, FallbackReasons.Live),
             "the dashboard to be live from every service",
             TestTimeouts.Startup);
         await ResetAsync();
@@ -171,7 +172,7 @@ public class CircuitDemoApp : IAsyncLifetime
         {
             await EnsureRunningAsync(service);
             using var client = CreateClient(service);
-            using var request = Admin(HttpMethod.Delete, "/failure-mode");
+            using var request = Admin(HttpMethod.Delete, Paths.FailureMode);
             (await client.SendAsync(request)).EnsureSuccessStatusCode();
         }
 
@@ -182,7 +183,7 @@ public class CircuitDemoApp : IAsyncLifetime
 
         foreach (var breaker in BreakerNames.Gateway)
         {
-            using var request = Admin(HttpMethod.Post, $"/circuit-breakers/{breaker}/reset");
+            using var request = Admin(HttpMethod.Post, Paths.BreakerCommand(breaker, "reset"));
             (await Gateway.SendAsync(request)).EnsureSuccessStatusCode();
         }
     }
@@ -253,7 +254,7 @@ public class CircuitDemoApp : IAsyncLifetime
         {
             var asked = Stopwatch.StartNew();
             var before = await BreakerAsync(breaker);
-            if (before is not { State: "Open", RetryAfterMs: { } retryAfterMs })
+            if (before is not { State: CircuitState.Open, RetryAfterMs: { } retryAfterMs })
             {
                 await DashboardAsync("reopen");
                 continue;
@@ -287,26 +288,35 @@ public class CircuitDemoApp : IAsyncLifetime
     public async Task SetFailureModeAsync(string service, FailureMode mode)
     {
         using var client = CreateClient(service);
-        using var request = Admin(HttpMethod.Put, "/failure-mode", mode);
+        using var request = Admin(HttpMethod.Put, Paths.FailureMode, mode);
         (await client.SendAsync(request)).EnsureSuccessStatusCode();
     }
 
     public async Task<IReadOnlyList<BreakerView>> BreakersAsync() =>
-        (await Gateway.GetFromJsonAsync<BreakersView>("/circuit-breakers"))!.Breakers;
+        (await Gateway.GetFromJsonAsync<BreakersView>(Paths.CircuitBreakers))!.Breakers;
 
     public async Task<BreakerView> BreakerAsync(string name) => (await BreakersAsync()).Single(b => b.Name == name);
 
     public async Task<long> BusinessRequestsAsync(string service)
     {
         using var client = CreateClient(service);
-        return (await client.GetFromJsonAsync<ServiceStats>("/stats"))!.BusinessRequests;
+        return (await client.GetFromJsonAsync<ServiceStats>(Paths.Stats))!.BusinessRequests;
     }
 
-    public async Task<DashboardResponse> DashboardAsync(string userId)
+    /// <summary>The gateway's heap after a full collection (<c>POST /diagnostics/gc</c>, admin key).</summary>
+    public async Task<HeapView> HeapAsync()
     {
-        var response = await Gateway.GetAsync($"/user-dashboard/{userId}");
+        using var request = Admin(HttpMethod.Post, Paths.DiagnosticsGc);
+        var response = await Gateway.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<HeapView>())!;
+    }
+
+    public async Task<DashboardView> DashboardAsync(string userId)
+    {
+        var response = await Gateway.GetAsync($"{Paths.UserDashboard}/{userId}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<DashboardResponse>())!;
+        return (await response.Content.ReadFromJsonAsync<DashboardView>(StrictJson.Options))!;
     }
 
 }

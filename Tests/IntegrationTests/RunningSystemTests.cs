@@ -1,4 +1,5 @@
 using CircuitDemo.Contracts;
+using CircuitDemo.ServiceDefaults.CircuitBreaking;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CircuitDemo.IntegrationTests;
@@ -36,14 +37,14 @@ public sealed class RunningSystemTests(CircuitDemoApp system) : IAsyncLifetime
         var first = await system.DashboardAsync("42");
         var second = await system.DashboardAsync("42");
 
-        Assert.Equal(new DashboardSources("live", "live", "live"), first.Sources);
-        Assert.Equal("42", first.User.GetProperty("id").GetString());
-        Assert.Equal("42", first.Orders.GetProperty("userId").GetString());
-        Assert.Equal("42", first.Payments.GetProperty("userId").GetString());
-        Assert.Equal(first.User.GetRawText(), second.User.GetRawText());
-        Assert.Equal(first.Orders.GetRawText(), second.Orders.GetRawText());
-        Assert.Equal(first.Payments.GetRawText(), second.Payments.GetRawText());
-        Assert.NotEqual((await system.DashboardAsync("43")).User.GetRawText(), first.User.GetRawText());
+        Assert.Equal(new DashboardSources(FallbackReasons.Live, FallbackReasons.Live, FallbackReasons.Live), first.Sources);
+        Assert.Equal("42", first.User.Id);
+        Assert.Equal("42", first.Orders.UserId);
+        Assert.Equal("42", first.Payments.UserId);
+        Assert.Equal(first.User, second.User);
+        Assert.Equal(first.Orders.Orders, second.Orders.Orders);
+        Assert.Equal(first.Payments.Payments, second.Payments.Payments);
+        Assert.NotEqual(first.User, (await system.DashboardAsync("43")).User);
     }
 
     [Fact]
@@ -59,22 +60,23 @@ public sealed class RunningSystemTests(CircuitDemoApp system) : IAsyncLifetime
             "payment-service's breaker to open");
         Assert.Equal(2, tripped.Item2.FailureCount);
         var opening = tripped.Item2.ChangesAfter(changesBefore).First();
-        Assert.Equal(("Closed", "Open", "2 consecutive failures"), (opening.From, opening.To, opening.Reason));
+        Assert.Equal((CircuitState.Closed, CircuitState.Open), (opening.From, opening.To));
+        Assert.Contains("consecutive", opening.Reason, StringComparison.Ordinal);
 
         // While Open (and before the next attempt, after which a call could be a probe): fallback, and no call made.
         var (open, (callsWhenOpen, degraded)) = await system.WhileOpenAsync(ServiceNames.Payment, async () =>
             (await system.BusinessRequestsAsync(ServiceNames.Payment), await system.DashboardAsync("7")));
-        Assert.Equal("fallback:circuit-open", degraded.Sources.Payments);
+        Assert.Equal(FallbackReasons.CircuitOpen, degraded.Sources.Payments);
         Assert.Equal(callsWhenOpen, await system.BusinessRequestsAsync(ServiceNames.Payment));
         Assert.True((await system.BreakerAsync(ServiceNames.Payment)).RejectedRequests > open.RejectedRequests);
-        Assert.Equal(("live", "live"), (degraded.Sources.User, degraded.Sources.Orders));
-        Assert.Equal("Payment service unavailable", degraded.Payments.GetProperty("message").GetString());
-        Assert.Equal(0, degraded.Payments.GetProperty("payments").GetArrayLength());
+        Assert.Equal((FallbackReasons.Live, FallbackReasons.Live), (degraded.Sources.User, degraded.Sources.Orders));
+        Assert.Equal("Payment service unavailable", degraded.Payments.Message);
+        Assert.Empty(degraded.Payments.Payments);
 
         await system.SetFailureModeAsync(ServiceNames.Payment, FailureMode.None);
         var closed = await Eventually.UntilAsync(
             async () => (await system.DashboardAsync("7"), await system.BreakerAsync(ServiceNames.Payment)),
-            r => r.Item2.State == "Closed",
+            r => r.Item2.State == CircuitState.Closed,
             "payment-service's breaker to close after the open duration and two successful probes");
         // Opened, then HalfOpen after each open duration; a busy machine may have sent a probe while the fault was still
         // on (it failed and reopened the circuit), but the last period ended with two successful probes.
@@ -83,7 +85,7 @@ public sealed class RunningSystemTests(CircuitDemoApp system) : IAsyncLifetime
         Assert.Equal(["Open->HalfOpen", "HalfOpen->Closed"], path[^2..]);
         Assert.All(path[1..^2], change => Assert.Contains(change, new[] { "Open->HalfOpen", "HalfOpen->Open" }));
         Assert.Equal("2 successful probes", closed.Item2.StateChanges[^1].Reason);
-        Assert.Equal("live", (await system.DashboardAsync("7")).Sources.Payments);
+        Assert.Equal(FallbackReasons.Live, (await system.DashboardAsync("7")).Sources.Payments);
     }
 
     [Fact]
@@ -130,7 +132,7 @@ public sealed class RunningSystemTests(CircuitDemoApp system) : IAsyncLifetime
     public async Task PaymentWrite_SameIdempotencyKeyTwice_CreatesOnePayment()
     {
         var key = Guid.NewGuid().ToString();
-        async Task<(HttpStatusCode, PaymentView)> PayAsync()
+        async Task<(HttpStatusCode, Payment)> PayAsync()
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/payments/user/idem-1")
             {
@@ -138,7 +140,7 @@ public sealed class RunningSystemTests(CircuitDemoApp system) : IAsyncLifetime
             };
             request.Headers.Add(HeaderNames.IdempotencyKey, key);
             var response = await system.Gateway.SendAsync(request);
-            return (response.StatusCode, (await response.Content.ReadFromJsonAsync<PaymentView>())!);
+            return (response.StatusCode, (await response.Content.ReadFromJsonAsync<Payment>())!);
         }
 
         using var payments = system.CreateClient(ServiceNames.Payment);

@@ -1,3 +1,5 @@
+using CircuitDemo.ServiceDefaults.CircuitBreaking;
+
 namespace CircuitDemo.IntegrationTests;
 
 // What the tests read from the gateway, as an outside client would: only the fields they assert on. Shapes the
@@ -5,11 +7,11 @@ namespace CircuitDemo.IntegrationTests;
 
 public sealed record BreakersView(IReadOnlyList<BreakerView> Breakers);
 
-public sealed record StateChangeView(DateTimeOffset Timestamp, string From, string To, string Reason, long Sequence);
+public sealed record StateChangeView(DateTimeOffset Timestamp, CircuitState From, CircuitState To, string Reason, long Sequence);
 
 public sealed record BreakerView(
     string Name,
-    string State,
+    CircuitState State,
     int FailureCount,
     int SuccessCount,
     DateTimeOffset? NextAttempt,
@@ -20,7 +22,8 @@ public sealed record BreakerView(
     long RejectedRequests,
     long CancelledRequests,
     long InFlightRequests,
-    IReadOnlyList<StateChangeView> StateChanges)
+    IReadOnlyList<StateChangeView> StateChanges,
+    CircuitBreakerOptions Options)
 {
     /// <summary>How many changes of state the breaker has made so far: the sequence number of its latest one.</summary>
     public long ChangesSoFar => StateChanges.Count > 0 ? StateChanges[^1].Sequence : 0;
@@ -28,9 +31,5 @@ public sealed record BreakerView(
     /// <summary>The kept changes made after the one numbered <paramref name="sequence"/>.</summary>
     public IEnumerable<StateChangeView> ChangesAfter(long sequence) => StateChanges.Where(c => c.Sequence > sequence);
 }
-
-public sealed record DashboardResponse(JsonElement User, JsonElement Orders, JsonElement Payments, Contracts.DashboardSources Sources, DateTimeOffset Timestamp);
-
-public sealed record PaymentView(string Id, decimal Amount, string Currency, string Status);
 
 public sealed record HeapView(long HeapBytesAfterFullGc, long TotalAllocatedBytes, int Gen2Collections, long WorkingSetBytes);

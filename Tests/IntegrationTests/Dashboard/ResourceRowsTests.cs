@@ -1,4 +1,5 @@
 using CircuitDemo.Contracts;
+using CircuitDemo.ServiceDefaults.CircuitBreaking;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CircuitDemo.IntegrationTests.Dashboard;
@@ -27,7 +28,7 @@ public sealed class ResourceRowsTests(CircuitDemoApp system) : IAsyncLifetime
         var shownOpen = await rowOpen;
         var shownHalfOpen = await rowHalfOpen;
         var changes = (await system.BreakerAsync(ServiceNames.Order)).StateChanges;
-        var (opened, halfOpen) = (changes.Single(c => c.To == "Open"), changes.Single(c => c.To == "HalfOpen"));
+        var (opened, halfOpen) = (changes.Single(c => c.To == CircuitState.Open), changes.Single(c => c.To == CircuitState.HalfOpen));
         wallClock.AssertWithin(TimeSpan.FromSeconds(1), opened.Timestamp, shownOpen, "The row read Open");
         wallClock.AssertWithin(TimeSpan.FromSeconds(1), halfOpen.Timestamp, shownHalfOpen, "The row read HalfOpen");
 
@@ -47,13 +48,13 @@ public sealed class ResourceRowsTests(CircuitDemoApp system) : IAsyncLifetime
 
         await system.ExecuteAsync(row, "isolate");
         await system.WaitForBreakerRowAsync(ServiceNames.Payment + BreakerNames.WriteSuffix, "Isolated", TestTimeouts.Step);
-        Assert.Equal("Isolated", (await system.BreakerAsync(ServiceNames.Payment + BreakerNames.WriteSuffix)).State);
+        Assert.Equal(CircuitState.Isolated, (await system.BreakerAsync(ServiceNames.Payment + BreakerNames.WriteSuffix)).State);
         Assert.Equal(KnownResourceStateStyles.Error, Snapshot(row).State?.Style);
         await Eventually.UntilAsync(() => Task.FromResult((CommandState(row, "isolate"), CommandState(row, "reset"))), s => s == (ResourceCommandState.Disabled, ResourceCommandState.Enabled), "the buttons to follow the state");
 
         await system.ExecuteAsync(row, "reset");
         await system.WaitForBreakerRowAsync(ServiceNames.Payment + BreakerNames.WriteSuffix, "Closed", TestTimeouts.Step);
-        Assert.Equal("Closed", (await system.BreakerAsync(ServiceNames.Payment + BreakerNames.WriteSuffix)).State);
+        Assert.Equal(CircuitState.Closed, (await system.BreakerAsync(ServiceNames.Payment + BreakerNames.WriteSuffix)).State);
     }
 
     [Fact]

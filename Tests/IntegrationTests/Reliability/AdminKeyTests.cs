@@ -1,4 +1,5 @@
 using CircuitDemo.Contracts;
+using CircuitDemo.ServiceDefaults.CircuitBreaking;
 
 namespace CircuitDemo.IntegrationTests.Reliability;
 
@@ -29,7 +30,7 @@ public sealed class AdminKeyTests(CircuitDemoApp system) : IAsyncLifetime
         // HalfOpen with no traffic stays HalfOpen: a wrong isolate would make it Isolated, a wrong reset Closed.
         await BreakEverythingAsync();
         var before = await SnapshotAsync();
-        Assert.All(before.Breakers, b => Assert.Equal("HalfOpen", b.State));
+        Assert.All(before.Breakers, b => Assert.Equal(CircuitState.HalfOpen, b.State));
 
         foreach (var (resource, method, path, body) in StateChangingEndpoints)
         {
@@ -39,7 +40,7 @@ public sealed class AdminKeyTests(CircuitDemoApp system) : IAsyncLifetime
                 using var request = Request(method, path, body, key);
                 var response = await client.SendAsync(request);
 
-                await BadInputTests.AssertProblemAsync(response, 401);
+                await ProblemAssert.IsAsync(response, 401);
                 Assert.DoesNotContain(CircuitDemoApp.AdminKey, await response.Content.ReadAsStringAsync());
             }
         }
@@ -157,9 +158,9 @@ public sealed class AdminKeyTests(CircuitDemoApp system) : IAsyncLifetime
                 await system.Gateway.SendAsync(payment);
                 return await system.BreakersAsync();
             },
-            breakers => breakers.All(b => b.State == "Open"),
+            breakers => breakers.All(b => b.State == CircuitState.Open),
             "every breaker to open");
-        await Eventually.UntilAsync(system.BreakersAsync, breakers => breakers.All(b => b.State == "HalfOpen"), "every breaker to turn HalfOpen");
+        await Eventually.UntilAsync(system.BreakersAsync, breakers => breakers.All(b => b.State == CircuitState.HalfOpen), "every breaker to turn HalfOpen");
     }
 
     /// <summary>Every failure mode, and every breaker's state and count of changes.</summary>
@@ -169,14 +170,14 @@ public sealed class AdminKeyTests(CircuitDemoApp system) : IAsyncLifetime
         foreach (var service in ServiceNames.Stubs)
         {
             using var client = system.CreateClient(service);
-            modes.Add((await client.GetFromJsonAsync<FailureMode>("/failure-mode"))!);
+            modes.Add((await client.GetFromJsonAsync<FailureMode>(Paths.FailureMode))!);
         }
 
         var breakers = (await system.BreakersAsync()).Select(b => new BreakerState(b.Name, b.State, b.ChangesSoFar));
         return new Snapshot(string.Join("; ", modes), [.. breakers]);
     }
 
-    private sealed record BreakerState(string Name, string State, long Changes);
+    private sealed record BreakerState(string Name, CircuitState State, long Changes);
 
     private sealed record Snapshot(string Modes, IReadOnlyList<BreakerState> Breakers)
     {

@@ -1,4 +1,5 @@
 using CircuitDemo.Contracts;
+using CircuitDemo.ServiceDefaults.CircuitBreaking;
 
 namespace CircuitDemo.IntegrationTests.Reliability;
 
@@ -93,7 +94,7 @@ public sealed class BadInputTests(CircuitDemoApp system) : IAsyncLifetime
 
         var response = await system.Gateway.GetAsync("/user-dashboard/" + userId);
 
-        await AssertProblemAsync(response, 400);
+        await ProblemAssert.IsAsync(response, 400);
         Assert.Equal(callsBefore, await BusinessRequestsAsync());
     }
 
@@ -107,7 +108,7 @@ public sealed class BadInputTests(CircuitDemoApp system) : IAsyncLifetime
 
         if (problemBody)
         {
-            await AssertProblemAsync(response, status);
+            await ProblemAssert.IsAsync(response, status);
         }
         else
         {
@@ -126,7 +127,7 @@ public sealed class BadInputTests(CircuitDemoApp system) : IAsyncLifetime
         using var client = system.CreateClient(service);
         foreach (var userId in new[] { new string('x', 65), "a%20b", "%3Cscript%3E", "ユーザー", "1'--" })
         {
-            await AssertProblemAsync(await client.GetAsync(path + userId), 400);
+            await ProblemAssert.IsAsync(await client.GetAsync(path + userId), 400);
         }
     }
 
@@ -141,11 +142,11 @@ public sealed class BadInputTests(CircuitDemoApp system) : IAsyncLifetime
         {
             using var client = system.CreateClient(service);
             using var direct = Put("/failure-mode", body, "application/json");
-            await AssertProblemAsync(await client.SendAsync(direct), status);
+            await ProblemAssert.IsAsync(await client.SendAsync(direct), status);
         }
 
         using var viaGateway = Put("/simulate-failure/order", body, "application/json", HttpMethod.Post);
-        await AssertProblemAsync(await system.Gateway.SendAsync(viaGateway), status);
+        await ProblemAssert.IsAsync(await system.Gateway.SendAsync(viaGateway), status);
 
         Assert.Equal(new FailureMode(FailureKind.Slow, DelayMs: 10), await ModeAsync(ServiceNames.Order));
         Assert.Equal(FailureMode.None, await ModeAsync(ServiceNames.User));
@@ -160,7 +161,7 @@ public sealed class BadInputTests(CircuitDemoApp system) : IAsyncLifetime
         using var client = system.CreateClient(ServiceNames.Payment);
         using var request = Put("/failure-mode", """{"mode":"down"}""", contentType);
 
-        await AssertProblemAsync(await client.SendAsync(request), 415);
+        await ProblemAssert.IsAsync(await client.SendAsync(request), 415);
         Assert.Equal(FailureMode.None, await ModeAsync(ServiceNames.Payment));
     }
 
@@ -172,8 +173,8 @@ public sealed class BadInputTests(CircuitDemoApp system) : IAsyncLifetime
         using var direct = Put("/failure-mode", body, "application/json");
         using var viaGateway = Put("/simulate-failure/user-service", body, "application/json", HttpMethod.Post);
 
-        await AssertProblemAsync(await client.SendAsync(direct), 413);
-        await AssertProblemAsync(await system.Gateway.SendAsync(viaGateway), 413);
+        await ProblemAssert.IsAsync(await client.SendAsync(direct), 413);
+        await ProblemAssert.IsAsync(await system.Gateway.SendAsync(viaGateway), 413);
         Assert.Equal(FailureMode.None, await ModeAsync(ServiceNames.User));
     }
 
@@ -187,7 +188,7 @@ public sealed class BadInputTests(CircuitDemoApp system) : IAsyncLifetime
     {
         using var request = Put($"/simulate-failure/{service}", """{"mode":"down"}""", "application/json", HttpMethod.Post);
 
-        await AssertProblemAsync(await system.Gateway.SendAsync(request), 404);
+        await ProblemAssert.IsAsync(await system.Gateway.SendAsync(request), 404);
         foreach (var known in ServiceNames.Stubs)
         {
             Assert.Equal(FailureMode.None, await ModeAsync(known));
@@ -203,8 +204,8 @@ public sealed class BadInputTests(CircuitDemoApp system) : IAsyncLifetime
     {
         using var request = CircuitDemoApp.Admin(HttpMethod.Post, $"/circuit-breakers/{Uri.EscapeDataString(breaker)}/{command}");
 
-        await AssertProblemAsync(await system.Gateway.SendAsync(request), 404);
-        Assert.All(await system.BreakersAsync(), b => Assert.Equal("Closed", b.State));
+        await ProblemAssert.IsAsync(await system.Gateway.SendAsync(request), 404);
+        Assert.All(await system.BreakersAsync(), b => Assert.Equal(CircuitState.Closed, b.State));
     }
 
     [Theory]
@@ -225,7 +226,7 @@ public sealed class BadInputTests(CircuitDemoApp system) : IAsyncLifetime
         using var payments = system.CreateClient(ServiceNames.Payment);
         var before = (await payments.GetFromJsonAsync<JsonElement>("/payments/user/bad-input")).GetProperty("payments").GetArrayLength();
 
-        await AssertProblemAsync(await system.Gateway.SendAsync(request), 400);
+        await ProblemAssert.IsAsync(await system.Gateway.SendAsync(request), 400);
         var after = (await payments.GetFromJsonAsync<JsonElement>("/payments/user/bad-input")).GetProperty("payments").GetArrayLength();
         Assert.Equal(before, after);
     }
@@ -253,15 +254,5 @@ public sealed class BadInputTests(CircuitDemoApp system) : IAsyncLifetime
         }
 
         return total;
-    }
-
-    internal static async Task AssertProblemAsync(HttpResponseMessage response, int status)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True((int)response.StatusCode == status, $"Expected {status}, got {(int)response.StatusCode}: {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        using var problem = JsonDocument.Parse(body);
-        Assert.Equal(status, problem.RootElement.GetProperty("status").GetInt32());
-        Assert.False(string.IsNullOrEmpty(problem.RootElement.GetProperty("title").GetString()));
     }
 }

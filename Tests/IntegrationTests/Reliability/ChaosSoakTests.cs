@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using CircuitDemo.Contracts;
+using CircuitDemo.ServiceDefaults.CircuitBreaking;
 using Xunit.Abstractions;
 
 namespace CircuitDemo.IntegrationTests.Reliability;
@@ -23,7 +24,7 @@ public sealed class ChaosSoakTests(HeadlessCircuitDemoApp system, ITestOutputHel
     private static readonly TimeSpan LatencyBound = (2 * CircuitDemoApp.AttemptTimeout) + TimeSpan.FromSeconds(1);
 
     private static readonly string[] AllowedSources =
-        ["live", "fallback:circuit-open", "fallback:timeout", "fallback:error", "fallback:unavailable"];
+        [FallbackReasons.Live, FallbackReasons.CircuitOpen, FallbackReasons.Timeout, FallbackReasons.Error, FallbackReasons.Unavailable];
 
     private static readonly FailureMode[] ChaosModes =
     [
@@ -92,16 +93,16 @@ public sealed class ChaosSoakTests(HeadlessCircuitDemoApp system, ITestOutputHel
 
         // The heap baseline once warm (a quarter in): the median of three samples, so one unlucky collection does not set it.
         await Task.Delay(duration / 4 - clock.Elapsed > TimeSpan.Zero ? duration / 4 - clock.Elapsed : TimeSpan.Zero);
-        var baseline = Median([(await HeapAsync()).HeapBytesAfterFullGc, (await HeapAsync()).HeapBytesAfterFullGc, (await HeapAsync()).HeapBytesAfterFullGc]);
+        var baseline = Median([(await system.HeapAsync()).HeapBytesAfterFullGc, (await system.HeapAsync()).HeapBytesAfterFullGc, (await system.HeapAsync()).HeapBytesAfterFullGc]);
         await Task.WhenAll(clients).WaitAsync(duration + TestTimeouts.Step);
         await chaos.WaitAsync(TestTimeouts.Step);
-        var atEnd = Median([(await HeapAsync()).HeapBytesAfterFullGc, (await HeapAsync()).HeapBytesAfterFullGc, (await HeapAsync()).HeapBytesAfterFullGc]);
+        var atEnd = Median([(await system.HeapAsync()).HeapBytesAfterFullGc, (await system.HeapAsync()).HeapBytesAfterFullGc, (await system.HeapAsync()).HeapBytesAfterFullGc]);
 
         // Recovery: every mode back to none; traffic drives every breaker through its probes to Closed.
         await ResetModesAsync();
         await Eventually.UntilAsync(
             async () => (await system.DashboardAsync("soak-final"), await system.BreakersAsync()),
-            r => r.Item1.Sources == new DashboardSources("live", "live", "live") && r.Item2.Where(b => !b.Name.EndsWith(BreakerNames.WriteSuffix, StringComparison.Ordinal)).All(b => b.State == "Closed"),
+            r => r.Item1.Sources == new DashboardSources(FallbackReasons.Live, FallbackReasons.Live, FallbackReasons.Live) && r.Item2.Where(b => !b.Name.EndsWith(BreakerNames.WriteSuffix, StringComparison.Ordinal)).All(b => b.State == CircuitState.Closed),
             "every read breaker Closed and every section live after the chaos",
             TimeSpan.FromSeconds(60));
         var breakers = await system.BreakersAsync();
@@ -148,16 +149,15 @@ public sealed class ChaosSoakTests(HeadlessCircuitDemoApp system, ITestOutputHel
 
         try
         {
-            var dashboard = JsonSerializer.Deserialize<DashboardResponse>(body, JsonSerializerOptions.Web)!;
-            var sources = new[] { dashboard.Sources.User, dashboard.Sources.Orders, dashboard.Sources.Payments };
-            return sources.All(AllowedSources.Contains)
-                && dashboard.User.GetProperty("name").ValueKind == JsonValueKind.String
-                && dashboard.Orders.GetProperty("orders").ValueKind == JsonValueKind.Array
-                && dashboard.Payments.GetProperty("payments").ValueKind == JsonValueKind.Array
+            // Strict: a field that must not be null and is does not deserialize; one left out reads as null.
+            var dashboard = JsonSerializer.Deserialize<DashboardView>(body, StrictJson.Options)!;
+            var sources = new[] { dashboard.Sources?.User, dashboard.Sources?.Orders, dashboard.Sources?.Payments };
+            return sources.All(s => s is not null && AllowedSources.Contains(s))
+                && dashboard.User?.Name is not null && dashboard.Orders?.Orders is not null && dashboard.Payments?.Payments is not null
                 ? null
                 : "malformed: " + body;
         }
-        catch (Exception exception) when (exception is JsonException or KeyNotFoundException or InvalidOperationException or NullReferenceException)
+        catch (JsonException exception)
         {
             return $"malformed ({exception.GetType().Name}): {body}";
         }
@@ -169,14 +169,6 @@ public sealed class ChaosSoakTests(HeadlessCircuitDemoApp system, ITestOutputHel
         {
             await system.SetFailureModeAsync(service, FailureMode.None);
         }
-    }
-
-    private async Task<HeapView> HeapAsync()
-    {
-        using var request = CircuitDemoApp.Admin(HttpMethod.Post, "/diagnostics/gc");
-        var response = await system.Gateway.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<HeapView>())!;
     }
 
     private static long Median(long[] samples) => samples.Order().ElementAt(samples.Length / 2);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CircuitDemo.Contracts;
+using CircuitDemo.ServiceDefaults.CircuitBreaking;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
@@ -26,33 +27,25 @@ public sealed class FaultMatrixTests(FaultMatrixApp system, ITestOutputHelper ou
     /// </summary>
     private static readonly TimeSpan LatencyBound = (2 * CircuitDemoApp.AttemptTimeout) + TimeSpan.FromSeconds(3);
 
-    /// <summary>The thresholds in the gateway's appsettings.json.</summary>
-    private static readonly Dictionary<string, int> Thresholds = new()
-    {
-        [ServiceNames.User] = 2,
-        [ServiceNames.Order] = 3,
-        [ServiceNames.Payment] = 2,
-    };
-
     /// <summary>Each fault, with exactly the body the contract shows where it shows one, and the reason its first fallback gives.</summary>
     private static readonly Dictionary<string, (FailureMode? Mode, string Reason)> Faults = new()
     {
-        ["error"] = (new(FailureKind.Error, StatusCode: 500), "fallback:error"),
-        ["slow"] = (new(FailureKind.Slow, DelayMs: 3000), "fallback:timeout"),
-        ["hang"] = (new(FailureKind.Hang), "fallback:timeout"),
-        ["flaky"] = (new(FailureKind.Flaky, FailureRate: 1.0), "fallback:error"),
-        ["down"] = (new(FailureKind.Down), "fallback:unavailable"),
-        ["stall"] = (new(FailureKind.Stall), "fallback:timeout"),
-        ["trickle"] = (new(FailureKind.Trickle, DurationMs: 20_000), "fallback:timeout"),
-        ["cut"] = (new(FailureKind.Cut), "fallback:error"),
-        ["garbage"] = (new(FailureKind.Garbage), "fallback:error"),
-        ["busy"] = (new(FailureKind.Busy, StatusCode: 503, RetryAfterSeconds: 120), "fallback:error"),
-        ["huge"] = (new(FailureKind.Huge, SizeBytes: 300_000_000), "fallback:error"),
+        ["error"] = (new(FailureKind.Error, StatusCode: 500), FallbackReasons.Error),
+        ["slow"] = (new(FailureKind.Slow, DelayMs: 3000), FallbackReasons.Timeout),
+        ["hang"] = (new(FailureKind.Hang), FallbackReasons.Timeout),
+        ["flaky"] = (new(FailureKind.Flaky, FailureRate: 1.0), FallbackReasons.Error),
+        ["down"] = (new(FailureKind.Down), FallbackReasons.Unavailable),
+        ["stall"] = (new(FailureKind.Stall), FallbackReasons.Timeout),
+        ["trickle"] = (new(FailureKind.Trickle, DurationMs: 20_000), FallbackReasons.Timeout),
+        ["cut"] = (new(FailureKind.Cut), FallbackReasons.Error),
+        ["garbage"] = (new(FailureKind.Garbage), FallbackReasons.Error),
+        ["busy"] = (new(FailureKind.Busy, StatusCode: 503, RetryAfterSeconds: 120), FallbackReasons.Error),
+        ["huge"] = (new(FailureKind.Huge, SizeBytes: 300_000_000), FallbackReasons.Error),
 
         // Aspire's endpoint proxy still accepts the connection of a stopped process and holds it: a timeout. Last of
         // each service's faults (InTableOrder): the restarted process is cold, and the first fault it met, while the
         // other systems were starting, once took longer than the attempt timeout to answer.
-        ["stopped"] = (null, "fallback:timeout"),
+        ["stopped"] = (null, FallbackReasons.Timeout),
     };
 
     private readonly Lock _slowestLock = new();
@@ -80,16 +73,17 @@ public sealed class FaultMatrixTests(FaultMatrixApp system, ITestOutputHelper ou
     [MemberData(nameof(Cases))]
     public async Task Fault_AnswersInTime_OpensAtThreshold_RejectsWithoutCalling_Recovers(string service, string fault)
     {
-        var threshold = Thresholds[service];
+        // The thresholds as the running gateway has them (its appsettings.json), not copied here.
+        var before = await system.BreakerAsync(service);
+        var (threshold, changesBefore) = (before.Options.FailureThreshold, before.ChangesSoFar);
         var wallClock = new WallClockWatch();
-        var changesBefore = (await system.BreakerAsync(service)).ChangesSoFar;
         var injected = Stopwatch.StartNew();
         await InjectAsync(service, fault);
 
         // The first answer falls back with the fault's own reason; the other sections stay live. A fault that ends in
         // the attempt timeout gets the threshold's worth of calls at once: a timeout is never retried, so each call is
         // one attempt and one failure, and together they take one attempt timeout instead of one after another.
-        var firstCalls = Faults[fault].Reason == "fallback:timeout" ? threshold : 1;
+        var firstCalls = Faults[fault].Reason == FallbackReasons.Timeout ? threshold : 1;
         var firstAnswers = await Task.WhenAll(Enumerable.Range(0, firstCalls).Select(_ => TimedDashboardAsync(service)));
         Assert.All(firstAnswers, first =>
         {
@@ -106,11 +100,12 @@ public sealed class FaultMatrixTests(FaultMatrixApp system, ITestOutputHelper ou
                 await TimedDashboardAsync(service);
                 return await system.BreakerAsync(service);
             },
-            b => b.ChangesAfter(changesBefore).Any(c => c.To == "Open"),
+            b => b.ChangesAfter(changesBefore).Any(c => c.To == CircuitState.Open),
             $"{service}'s breaker to open under {fault}");
         var timeToOpen = injected.Elapsed;
-        var opening = open.ChangesAfter(changesBefore).First(c => c.To == "Open");
-        Assert.Equal(("Closed", $"{threshold} consecutive failures"), (opening.From, opening.Reason));
+        var opening = open.ChangesAfter(changesBefore).First(c => c.To == CircuitState.Open);
+        Assert.Equal(CircuitState.Closed, opening.From);
+        Assert.Contains($"{threshold} consecutive", opening.Reason, StringComparison.Ordinal);
         Assert.Equal(threshold, open.FailureCount);
 
         await AssertRejectedWithoutCallingAsync(service, fault);
@@ -124,16 +119,17 @@ public sealed class FaultMatrixTests(FaultMatrixApp system, ITestOutputHelper ou
                 await TimedDashboardAsync(service);
                 return await system.BreakerAsync(service);
             },
-            b => b.State == "Closed",
+            b => b.State == CircuitState.Closed,
             $"{service}'s breaker to close after {fault}",
             TimeSpan.FromSeconds(60));
         var timeToClose = recovering.Elapsed;
         var (opened, halfOpen, closing) = (closed.StateChanges[^3], closed.StateChanges[^2], closed.StateChanges[^1]);
-        Assert.Equal("Open", opened.To); // from Closed, or from HalfOpen if a probe came before the service was back
-        Assert.Equal(("Open", "HalfOpen"), (halfOpen.From, halfOpen.To));
+        Assert.Equal(CircuitState.Open, opened.To); // from Closed, or from HalfOpen if a probe came before the service was back
+        Assert.Equal((CircuitState.Open, CircuitState.HalfOpen), (halfOpen.From, halfOpen.To));
         wallClock.AssertApart(system.OpenDuration, opened.Timestamp, halfOpen.Timestamp, "Open and HalfOpen");
-        Assert.Equal(("HalfOpen", "Closed", "2 successful probes"), (closing.From, closing.To, closing.Reason));
-        Assert.Equal("live", SourceOf(await TimedDashboardAsync(service), service));
+        Assert.Equal((CircuitState.HalfOpen, CircuitState.Closed), (closing.From, closing.To));
+        Assert.Contains($"{before.Options.SuccessThreshold} successful probes", closing.Reason, StringComparison.Ordinal);
+        Assert.Equal(FallbackReasons.Live, SourceOf(await TimedDashboardAsync(service), service));
 
         var row = $"| {service} | {fault} | {Faults[fault].Reason} | {timeToOpen.TotalSeconds:0.0} s | {timeToClose.TotalSeconds:0.0} s | {_slowest.TotalMilliseconds:0} ms |";
         output.WriteLine(row);
@@ -148,7 +144,7 @@ public sealed class FaultMatrixTests(FaultMatrixApp system, ITestOutputHelper ou
             (fault == "stopped" ? (long?)null : await system.BusinessRequestsAsync(service), await TimedDashboardAsync(service)));
 
         var after = await system.BreakerAsync(service);
-        Assert.Equal("fallback:circuit-open", SourceOf(answer, service));
+        Assert.Equal(FallbackReasons.CircuitOpen, SourceOf(answer, service));
         Assert.Equal((open.FailedRequests, open.SuccessfulRequests), (after.FailedRequests, after.SuccessfulRequests));
         Assert.True(after.RejectedRequests > open.RejectedRequests);
         if (serviceCalls is { } before)
@@ -157,7 +153,7 @@ public sealed class FaultMatrixTests(FaultMatrixApp system, ITestOutputHelper ou
         }
     }
 
-    private async Task<DashboardResponse> TimedDashboardAsync(string service)
+    private async Task<DashboardView> TimedDashboardAsync(string service)
     {
         var watch = Stopwatch.StartNew();
         var dashboard = await system.DashboardAsync("matrix-1");
@@ -168,7 +164,7 @@ public sealed class FaultMatrixTests(FaultMatrixApp system, ITestOutputHelper ou
         }
 
         Assert.True(watch.Elapsed < LatencyBound, $"{service}: the dashboard took {watch.Elapsed.TotalMilliseconds:0} ms (bound {LatencyBound.TotalMilliseconds:0} ms).");
-        Assert.All(ServiceNames.Stubs.Where(s => s != service), other => Assert.Equal("live", SourceOf(dashboard, other)));
+        Assert.All(ServiceNames.Stubs.Where(s => s != service), other => Assert.Equal(FallbackReasons.Live, SourceOf(dashboard, other)));
         return dashboard;
     }
 
@@ -200,27 +196,27 @@ public sealed class FaultMatrixTests(FaultMatrixApp system, ITestOutputHelper ou
             testCases.OrderBy(c => Position((string)c.TestMethodArguments[0], (string)c.TestMethodArguments[1]));
     }
 
-    private static string SourceOf(DashboardResponse dashboard, string service) => service switch
+    private static string SourceOf(DashboardView dashboard, string service) => service switch
     {
         ServiceNames.User => dashboard.Sources.User,
         ServiceNames.Order => dashboard.Sources.Orders,
         _ => dashboard.Sources.Payments,
     };
 
-    private static void AssertFallbackShape(DashboardResponse dashboard, string service)
+    private static void AssertFallbackShape(DashboardView dashboard, string service)
     {
         switch (service)
         {
             case ServiceNames.User:
-                Assert.Equal("Fallback User", dashboard.User.GetProperty("name").GetString());
-                Assert.True(dashboard.User.GetProperty("fromCache").GetBoolean());
+                Assert.Equal("Fallback User", dashboard.User.Name);
+                Assert.True(dashboard.User.FromCache);
                 break;
             case ServiceNames.Order:
-                Assert.Equal(0, dashboard.Orders.GetProperty("orders").GetArrayLength());
-                Assert.True(dashboard.Orders.GetProperty("fromCache").GetBoolean());
+                Assert.Empty(dashboard.Orders.Orders);
+                Assert.True(dashboard.Orders.FromCache);
                 break;
             default:
-                Assert.Equal("Payment service unavailable", dashboard.Payments.GetProperty("message").GetString());
+                Assert.Equal("Payment service unavailable", dashboard.Payments.Message);
                 break;
         }
     }

@@ -66,7 +66,7 @@ public sealed class GatewayProcessTests
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, $"/simulate-failure/{service}") { Content = JsonContent.Create(new { mode = "down" }) };
             request.Headers.Add(HeaderNames.AdminKey, GatewayProcess.AdminKey);
-            await BadInputTests.AssertProblemAsync(await client.SendAsync(request), status);
+            await ProblemAssert.IsAsync(await client.SendAsync(request), status);
         }
     }
 
@@ -78,7 +78,7 @@ public sealed class GatewayProcessTests
         using var first = await OpenStreamAsync(client, CircuitBreakerStream.Path);
         using var second = await OpenStreamAsync(client, CircuitBreakerStream.Path);
 
-        await BadInputTests.AssertProblemAsync(await client.GetAsync(CircuitBreakerStream.Path, HttpCompletionOption.ResponseHeadersRead), 429);
+        await ProblemAssert.IsAsync(await client.GetAsync(CircuitBreakerStream.Path, HttpCompletionOption.ResponseHeadersRead), 429);
 
         first.Dispose();
         var reopened = await Eventually.UntilAsync(
@@ -125,7 +125,7 @@ public sealed class GatewayProcessTests
         using var stream = await OpenStreamAsync(client, CircuitBreakerStream.Path + "?status=true");
 
         using var answer = await client.GetAsync($"{Paths.UserDashboard}/42");
-        Assert.Equal(new Contracts.DashboardSources("live", "live", "live"), (await answer.Content.ReadFromJsonAsync<DashboardResponse>())!.Sources);
+        Assert.Equal(new DashboardSources(FallbackReasons.Live, FallbackReasons.Live, FallbackReasons.Live), (await answer.Content.ReadFromJsonAsync<DashboardView>(StrictJson.Options))!.Sources);
 
         var deadline = Stopwatch.StartNew();
         while (true)

@@ -1,4 +1,5 @@
 using CircuitDemo.Contracts;
+using CircuitDemo.ServiceDefaults.CircuitBreaking;
 
 namespace CircuitDemo.IntegrationTests.Reliability;
 
@@ -19,7 +20,7 @@ public sealed class NoAdminKeyTests(StandaloneServices services) : IClassFixture
             foreach (var key in new[] { null, CircuitDemoApp.AdminKey, "" })
             {
                 using var request = AdminKeyTests.Request(method, path, body, key);
-                await BadInputTests.AssertProblemAsync(await client.SendAsync(request), 404);
+                await ProblemAssert.IsAsync(await client.SendAsync(request), 404);
             }
         }
 
@@ -31,6 +32,6 @@ public sealed class NoAdminKeyTests(StandaloneServices services) : IClassFixture
 
         using var gateway = services.Client(ServiceNames.Gateway);
         var breakers = await gateway.GetFromJsonAsync<BreakersView>("/circuit-breakers");
-        Assert.All(breakers!.Breakers, b => Assert.Equal(("Closed", 0), (b.State, b.StateChanges.Count)));
+        Assert.All(breakers!.Breakers, b => Assert.Equal((CircuitState.Closed, 0), (b.State, b.StateChanges.Count)));
     }
 }

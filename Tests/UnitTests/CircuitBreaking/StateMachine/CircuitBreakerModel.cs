@@ -6,7 +6,9 @@ namespace CircuitDemo.UnitTests.CircuitBreaking;
 /// A reference model of the breaker, written from the outside contract and the README's rules, as naively as possible:
 /// it keeps nothing but a log of what happened and when, and answers every question by replaying the whole log from
 /// the start. No epochs, no counters kept up to date, no promotion on read: time passing is just another reason for
-/// the replay to move from Open to HalfOpen. Slow, and meant to be.
+/// the replay to move from Open to HalfOpen. Slow, and meant to be. It states the contract, not the code: the ratio
+/// rule's window is only as exact as the README promises (where that leaves a verdict open, the model accepts what the
+/// breaker did), and a reason is checked for what it must say, not spelled out.
 /// </summary>
 internal sealed class CircuitBreakerModel(CircuitBreakerOptions options)
 {
@@ -16,15 +18,20 @@ internal sealed class CircuitBreakerModel(CircuitBreakerOptions options)
     /// <summary>A call asks to go through at <paramref name="at"/>; returns the call's number.</summary>
     public int Acquire(TimeSpan at)
     {
-        _log.Add(new Event(at, EventKind.Acquire, _calls, default));
+        _log.Add(new Event(at, EventKind.Acquire, _calls, default, false));
         return _calls++;
     }
 
-    public void Complete(int call, CallOutcome outcome, TimeSpan at) => _log.Add(new Event(at, EventKind.Complete, call, outcome));
+    /// <summary>
+    /// The call ends; <paramref name="breakerOpened"/> says whether the breaker opened on it, which the model reads only
+    /// where the contract allows either.
+    /// </summary>
+    public void Complete(int call, CallOutcome outcome, TimeSpan at, bool breakerOpened) =>
+        _log.Add(new Event(at, EventKind.Complete, call, outcome, breakerOpened));
 
-    public void Isolate(TimeSpan at) => _log.Add(new Event(at, EventKind.Isolate, -1, default));
+    public void Isolate(TimeSpan at) => _log.Add(new Event(at, EventKind.Isolate, -1, default, false));
 
-    public void Reset(TimeSpan at) => _log.Add(new Event(at, EventKind.Reset, -1, default));
+    public void Reset(TimeSpan at) => _log.Add(new Event(at, EventKind.Reset, -1, default, false));
 
     /// <summary>Everything the contract says can be observed, as of <paramref name="now"/>.</summary>
     public ModelView ViewAt(TimeSpan now)
@@ -41,7 +48,7 @@ internal sealed class CircuitBreakerModel(CircuitBreakerOptions options)
 
     private enum EventKind { Acquire, Complete, Isolate, Reset }
 
-    private readonly record struct Event(TimeSpan At, EventKind Kind, int Call, CallOutcome Outcome);
+    private readonly record struct Event(TimeSpan At, EventKind Kind, int Call, CallOutcome Outcome, bool BreakerOpened);
 
     private sealed class Replay(CircuitBreakerOptions options)
     {
@@ -67,15 +74,15 @@ internal sealed class CircuitBreakerModel(CircuitBreakerOptions options)
                     Acquire(e.Call, e.At);
                     break;
                 case EventKind.Complete:
-                    Complete(e.Call, e.Outcome, e.At);
+                    Complete(e.Call, e.Outcome, e.At, e.BreakerOpened);
                     break;
                 case EventKind.Isolate when _state != CircuitState.Isolated:
-                    Move(CircuitState.Isolated, "isolated manually", e.At);
+                    Move(CircuitState.Isolated, ["isolated"], e.At);
                     break;
                 case EventKind.Reset:
                     if (_state != CircuitState.Closed)
                     {
-                        Move(CircuitState.Closed, "reset manually", e.At);
+                        Move(CircuitState.Closed, ["reset"], e.At);
                     }
 
                     // A reset starts a new period from any state, and gives back every probe slot.
@@ -91,7 +98,7 @@ internal sealed class CircuitBreakerModel(CircuitBreakerOptions options)
         {
             if (_state == CircuitState.Open && now >= _openUntil)
             {
-                Move(CircuitState.HalfOpen, "open duration elapsed", _openUntil);
+                Move(CircuitState.HalfOpen, ["open duration"], _openUntil);
             }
         }
 
@@ -143,7 +150,7 @@ internal sealed class CircuitBreakerModel(CircuitBreakerOptions options)
             _calls[call] = (decision, _periods);
         }
 
-        private void Complete(int call, CallOutcome outcome, TimeSpan at)
+        private void Complete(int call, CallOutcome outcome, TimeSpan at, bool breakerOpened)
         {
             var (decision, periodsBefore) = _calls[call];
             _probesRunning.Remove(call);
@@ -170,7 +177,7 @@ internal sealed class CircuitBreakerModel(CircuitBreakerOptions options)
 
             if (_state == CircuitState.Closed)
             {
-                CompleteWhileClosed(failed, at);
+                CompleteWhileClosed(failed, at, breakerOpened);
             }
             else if (_state == CircuitState.HalfOpen && decision == CircuitDecision.Probe)
             {
@@ -178,7 +185,7 @@ internal sealed class CircuitBreakerModel(CircuitBreakerOptions options)
             }
         }
 
-        private void CompleteWhileClosed(bool failed, TimeSpan at)
+        private void CompleteWhileClosed(bool failed, TimeSpan at, bool breakerOpened)
         {
             _sampled.Add((at, failed));
             if (!failed)
@@ -190,21 +197,36 @@ internal sealed class CircuitBreakerModel(CircuitBreakerOptions options)
             _streak.Add(at);
             if (FailuresInWindow(at) >= options.FailureThreshold)
             {
-                Open($"{options.FailureThreshold} consecutive failures", at);
+                Open([$"{options.FailureThreshold}", "consecutive"], at);
                 return;
             }
 
-            if (options.FailureRatio is { } ratio)
+            if (options.FailureRatio is { } ratio && (RatioTrips(ratio, at, out var reason) ?? breakerOpened))
             {
-                // The sampling window moves in steps of a tenth of its length (README: the ratio rule).
-                var step = options.SamplingDuration.Ticks / 10;
-                var inWindow = _sampled.Where(c => c.At.Ticks / step > (at.Ticks / step) - 10).ToList();
-                var failures = inWindow.Count(c => c.Failed);
-                if (inWindow.Count >= options.MinimumThroughput && failures >= ratio * inWindow.Count)
-                {
-                    Open($"failure ratio {failures}/{inWindow.Count} reached {ratio:0.##}", at);
-                }
+                Open(reason, at);
             }
+        }
+
+        // README, the ratio rule: over the last SamplingDuration, the window moving in steps of a tenth of it. So a call
+        // completed at most nine tenths of it ago is in the window, one completed the whole duration ago or earlier is
+        // not, and of those in between the window holds the younger ones, however many. True or false when every such
+        // window agrees; null when the contract allows either.
+        private bool? RatioTrips(double ratio, TimeSpan at, out string[] reason)
+        {
+            var surely = _sampled.Where(c => at - c.At <= options.SamplingDuration * 0.9).ToList();
+            var perhaps = _sampled.Where(c => at - c.At > options.SamplingDuration * 0.9 && at - c.At < options.SamplingDuration)
+                .OrderByDescending(c => c.At).ToList();
+            var verdicts = Enumerable.Range(0, perhaps.Count + 1)
+                .Select(younger => surely.Concat(perhaps.Take(younger)).ToList())
+                .Select(window => window.Count >= options.MinimumThroughput && window.Count(c => c.Failed) >= ratio * window.Count)
+                .Distinct()
+                .ToList();
+
+            // It names the ratio it reached, and the failures out of the calls when the window is known exactly.
+            reason = perhaps.Count == 0
+                ? ["ratio", $"{ratio:0.##}", $"{surely.Count(c => c.Failed)}/{surely.Count}"]
+                : ["ratio", $"{ratio:0.##}"];
+            return verdicts.Count == 1 ? verdicts[0] : null;
         }
 
         private void CompleteProbe(bool failed, TimeSpan at)
@@ -212,27 +234,27 @@ internal sealed class CircuitBreakerModel(CircuitBreakerOptions options)
             if (failed)
             {
                 _reopensSinceClosed++;
-                Open("probe failed", at);
+                Open(["probe"], at);
                 return;
             }
 
             if (++_probeSuccesses >= options.SuccessThreshold)
             {
-                Move(CircuitState.Closed, $"{_probeSuccesses} successful probes", at);
+                Move(CircuitState.Closed, [$"{_probeSuccesses}", "probe"], at);
                 ForgetTrips();
             }
         }
 
         private int FailuresInWindow(TimeSpan now) => _streak.Count(failure => now - failure < options.FailureWindow);
 
-        private void Open(string reason, TimeSpan at)
+        private void Open(string[] reason, TimeSpan at)
         {
             var grown = options.OpenDuration.TotalMilliseconds * Math.Pow(options.OpenDurationMultiplier, _reopensSinceClosed);
             _openUntil = at + TimeSpan.FromMilliseconds(Math.Min(grown, options.MaxOpenDuration.TotalMilliseconds));
             Move(CircuitState.Open, reason, at);
         }
 
-        private void Move(CircuitState to, string reason, TimeSpan at)
+        private void Move(CircuitState to, string[] reason, TimeSpan at)
         {
             _transitions.Add(new ModelTransition(at, _state, to, reason));
             _periods++;
@@ -250,8 +272,11 @@ internal sealed class CircuitBreakerModel(CircuitBreakerOptions options)
     }
 }
 
-/// <summary>One change of state in the model: when, from, to and why.</summary>
-internal sealed record ModelTransition(TimeSpan At, CircuitState From, CircuitState To, string Reason);
+/// <summary>One change of state in the model: when, from, to, and what its reason must say (each text, in any case).</summary>
+internal sealed record ModelTransition(TimeSpan At, CircuitState From, CircuitState To, IReadOnlyList<string> ReasonSays)
+{
+    public bool Explains(string reason) => ReasonSays.All(text => reason.Contains(text, StringComparison.OrdinalIgnoreCase));
+}
 
 /// <summary>What the model says can be observed at one moment.</summary>
 internal sealed record ModelView(

@@ -50,8 +50,9 @@ public class CircuitBreakerModelTests
                 case < 60 when held.Count > 0:
                     var outcome = operation switch { < 42 => CallOutcome.Success, < 55 => CallOutcome.Failure, _ => CallOutcome.Cancelled };
                     var index = operation % held.Count;
+                    var raisedBefore = raised.Count;
                     breaker.Complete(held[index].Real, outcome);
-                    model.Complete(held[index].Model, outcome, now);
+                    model.Complete(held[index].Model, outcome, now, breakerOpened: raised.Count > raisedBefore && raised[^1].To == CircuitState.Open);
                     held.RemoveAt(index);
                     break;
                 case >= 60 and < 62:
@@ -96,19 +97,27 @@ public class CircuitBreakerModelTests
             Assert.Fail($"step {step}: breaker {actual}, model {expected}");
         }
 
-        var transitions = model.Transitions.Select((t, i) => (TestBreakers.Start + t.At, t.From, t.To, t.Reason, (long)i + 1)).ToList();
-        AssertSameChanges(step, "events raised", transitions, raised);
-        AssertSameChanges(step, "recorded changes", transitions.TakeLast(StateChangeHistory.Capacity), real.StateChanges);
+        AssertSameChanges(step, "events raised", model.Transitions, raised);
+        AssertSameChanges(step, "recorded changes", model.Transitions.Select((t, i) => (t, i)).TakeLast(StateChangeHistory.Capacity), real.StateChanges);
     }
 
-    // SequenceEqual rather than xunit's collection Assert.Equal, which costs most of the test's time at every step.
-    private static void AssertSameChanges(
-        int step, string what, IEnumerable<(DateTimeOffset, CircuitState, CircuitState, string, long)> model, IEnumerable<CircuitStateChange> changes)
+    private static void AssertSameChanges(int step, string what, IReadOnlyList<ModelTransition> model, IReadOnlyList<CircuitStateChange> changes) =>
+        AssertSameChanges(step, what, model.Select((t, i) => (t, i)), changes);
+
+    // By hand rather than with xunit's collection Assert.Equal, which costs most of the test's time at every step.
+    private static void AssertSameChanges(int step, string what, IEnumerable<(ModelTransition Change, int Index)> model, IReadOnlyList<CircuitStateChange> changes)
     {
-        var actual = changes.Select(c => (c.Timestamp, c.From, c.To, c.Reason, c.Sequence)).ToList();
-        if (!model.SequenceEqual(actual))
+        var expected = model.ToList();
+        var same = expected.Count == changes.Count && expected.Zip(changes).All(pair =>
+            TestBreakers.Start + pair.First.Change.At == pair.Second.Timestamp
+            && pair.First.Change.From == pair.Second.From
+            && pair.First.Change.To == pair.Second.To
+            && pair.First.Index + 1 == pair.Second.Sequence
+            && pair.First.Change.Explains(pair.Second.Reason));
+        if (!same)
         {
-            Assert.Fail($"step {step}: {what} {string.Join(", ", actual)}, model {string.Join(", ", model)}");
+            Assert.Fail($"step {step}: {what} {string.Join(", ", changes.Select(c => (c.Timestamp, c.From, c.To, c.Reason, c.Sequence)))}, "
+                + $"model {string.Join(", ", expected.Select(e => (TestBreakers.Start + e.Change.At, e.Change.From, e.Change.To, string.Join(" + ", e.Change.ReasonSays), e.Index + 1)))}");
         }
     }
 }
