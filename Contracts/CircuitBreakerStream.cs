@@ -42,7 +42,10 @@ public sealed record BreakerSnapshotEvent(IReadOnlyList<BreakerSummary> Breakers
 /// <summary>One change of state: which breaker, from, to, why, when; and the breaker right after it.</summary>
 public sealed record BreakerTransitionEvent(string Name, string From, string To, string Reason, DateTimeOffset Time, long Sequence, BreakerSummary Breaker);
 
-/// <summary>What a person watching a breaker needs: its state, streak, next probe, counts and last change.</summary>
+/// <summary>
+/// What a person watching a breaker needs: its state, streak, next probe, counts and last change; with the slow-call
+/// rule on, the slow calls among the calls in its window, and the duration they were slower than.
+/// </summary>
 public sealed record BreakerSummary(
     string Name,
     string State,
@@ -55,4 +58,13 @@ public sealed record BreakerSummary(
     long RejectedRequests,
     string? LastReason,
     DateTimeOffset? LastChange,
-    long Sequence);
+    long Sequence,
+    int SlowCalls = 0,
+    int SlowCallWindowCalls = 0,
+    TimeSpan? SlowCallDuration = null)
+{
+    /// <summary>The slow-call rule as the dashboard row reads: <c>7 of 12 over 1.25 s</c>, or <c>off</c>.</summary>
+    public string SlowCallsText => SlowCallDuration is { } duration
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{SlowCalls} of {SlowCallWindowCalls} over {duration.TotalSeconds:0.###} s")
+        : "off";
+}

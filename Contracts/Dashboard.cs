@@ -3,7 +3,17 @@ using System.Text.Json.Serialization;
 namespace CircuitDemo.Contracts;
 
 /// <summary>The <c>sources</c> of the gateway's <c>/user-dashboard</c> answer: <c>live</c>, or <c>fallback:</c> and a reason, per section.</summary>
-public sealed record DashboardSources(string User, string Orders, string Payments);
+public sealed record DashboardSources(string User, string Orders, string Payments)
+{
+    /// <summary>The source of the section that <paramref name="service"/> (one of <see cref="ServiceNames.Stubs"/>) serves.</summary>
+    public string Of(string service) => service switch
+    {
+        ServiceNames.User => User,
+        ServiceNames.Order => Orders,
+        ServiceNames.Payment => Payments,
+        _ => throw new ArgumentOutOfRangeException(nameof(service), service, "Not a service of the dashboard."),
+    };
+}
 
 /// <summary>The gateway's answer to <c>GET /user-dashboard/{userId}</c>: one shape for the gateway, Traffic and the tests.</summary>
 public sealed record DashboardView(UserView User, OrdersView Orders, PaymentsView Payments, DashboardSources Sources, DateTimeOffset Timestamp);

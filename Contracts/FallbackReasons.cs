@@ -17,4 +17,7 @@ public static class FallbackReasons
 
     /// <summary>The service could not be reached at all.</summary>
     public const string Unavailable = "fallback:unavailable";
+
+    /// <summary>The breaker's concurrency limit turned the call away: that many calls to the service were in flight already.</summary>
+    public const string Overloaded = "fallback:overloaded";
 }

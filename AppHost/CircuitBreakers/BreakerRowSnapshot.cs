@@ -29,7 +29,8 @@ internal static class BreakerRowSnapshot
             .With("Next probe", nextProbe is { } due ? $"in {Math.Max(0, Math.Ceiling((due - now).TotalSeconds)).ToString(CultureInfo.InvariantCulture)} s" : "-", order: 2)
             .With("Requests", $"{replicas.Sum(r => r.TotalRequests)}: {replicas.Sum(r => r.SuccessfulRequests)} ok, {replicas.Sum(r => r.FailedRequests)} failed, {replicas.Sum(r => r.RejectedRequests)} rejected", order: 3)
             .With("Last change", worst.LastReason is { } reason ? $"{reason} ({worst.LastChange:HH:mm:ss})" : "none yet", order: 4)
-            .With("Replicas", string.Join(", ", replicas.GroupBy(r => r.State).OrderBy(g => Array.IndexOf(Severity, g.Key)).Select(g => $"{g.Count()} {g.Key}")), order: 5);
+            .With("Slow calls", worst.SlowCallsText, order: 5)
+            .With("Replicas", string.Join(", ", replicas.GroupBy(r => r.State).OrderBy(g => Array.IndexOf(Severity, g.Key)).Select(g => $"{g.Count()} {g.Key}")), order: 6);
         return snapshot with { State = new ResourceStateSnapshot(state, Style(state)), Properties = properties };
     }
 

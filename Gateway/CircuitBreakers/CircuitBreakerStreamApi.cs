@@ -135,7 +135,10 @@ public static class CircuitBreakerStreamApi
         status.RejectedRequests,
         status.StateChanges.Count > 0 ? status.StateChanges[^1].Reason : null,
         status.StateChanges.Count > 0 ? status.StateChanges[^1].Timestamp : null,
-        status.StateChanges.Count > 0 ? status.StateChanges[^1].Sequence : 0);
+        status.StateChanges.Count > 0 ? status.StateChanges[^1].Sequence : 0,
+        status.SlowCalls,
+        status.SlowCallWindowCalls,
+        status.Options.SlowCallDuration);
 
     private sealed record StreamSettings(bool WithStatus, TimeSpan HeartbeatInterval, CancellationToken Stopping);
 }

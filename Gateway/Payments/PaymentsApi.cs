@@ -57,10 +57,16 @@ public static class PaymentsApi
             {
                 response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
             }
+            else if (failure is CallFailure.Overloaded)
+            {
+                // The limit frees up as calls in flight end, within an attempt timeout at most: come back in a second.
+                response.Headers.RetryAfter = "1";
+            }
 
             return failure switch
             {
                 CallFailure.Rejected => NotTaken(StatusCodes.Status503ServiceUnavailable, exception.Message),
+                CallFailure.Overloaded => NotTaken(StatusCodes.Status503ServiceUnavailable, "payment-service has as many payments in flight as the gateway allows. Retry with the same Idempotency-Key."),
                 CallFailure.TimedOut => NotTaken(StatusCodes.Status504GatewayTimeout, "payment-service did not answer in time. Retry with the same Idempotency-Key."),
                 _ => NotTaken(StatusCodes.Status502BadGateway, $"payment-service failed ({exception.Message}). Retry with the same Idempotency-Key."),
             };

@@ -10,6 +10,9 @@ public enum CallFailure
     /// <summary>The breaker refused the call (open, isolated, or no probe slot left): nothing was sent.</summary>
     Rejected,
 
+    /// <summary>The breaker's concurrency limit turned the call away (<c>MaxConcurrentCalls</c> in flight already): nothing was sent.</summary>
+    Overloaded,
+
     /// <summary>The attempt timed out, waiting for the headers or for the rest of the body.</summary>
     TimedOut,
 

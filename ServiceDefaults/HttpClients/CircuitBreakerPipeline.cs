@@ -1,7 +1,9 @@
+using System.Threading.RateLimiting;
 using CircuitDemo.ServiceDefaults.CircuitBreaking;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
+using Polly.RateLimiting;
 using Polly.Retry;
 using Polly.Timeout;
 
@@ -18,6 +20,7 @@ internal static class CircuitBreakerPipeline
 {
     public const string RetryStrategyName = "read-retry";
     public const string TimeoutStrategyName = "attempt-timeout";
+    public const string LimiterStrategyName = "concurrency-limit";
 
     private const string BypassSuffix = "/control-plane";
     private const string Unguarded = "unguarded";
@@ -41,8 +44,8 @@ internal static class CircuitBreakerPipeline
         registry.All.SelectMany(breaker => new[] { breaker.Name, breaker.Name + BypassSuffix });
 
     /// <summary>
-    /// From outside in: Polly's retry, once, for a read that failed fast; the breaker of the key's service and kind;
-    /// Polly's attempt timeout. Inside them runs the rest of the handler chain, the whole-body read of
+    /// From outside in: Polly's retry, once, for a read that failed fast; Polly's concurrency limiter, when the breaker
+    /// has <c>MaxConcurrentCalls</c>; the breaker of the key's service and kind; Polly's attempt timeout. Inside them runs the rest of the handler chain, the whole-body read of
     /// <see cref="WholeResponseHandler"/> included, so a body that stalls, trickles, is cut off, is too large or is
     /// unusable is a failed attempt: timed out, counted by the breaker, retried like a 5xx.
     /// </summary>
@@ -62,6 +65,24 @@ internal static class CircuitBreakerPipeline
         if (!breakerKey.IsWrite)
         {
             pipeline.AddRetry(ReadRetry);
+        }
+
+        // Outside the breaker, so that a call over the limit never asks it: never a failure, never a probe. Its
+        // rejection is not retried (IsRetriable) and is counted as the breaker's rejection.
+        if (breaker is not null && options.MaxConcurrentCalls is { } limit)
+        {
+            var telemetry = services.GetRequiredService<CircuitBreakerTelemetry>();
+            pipeline.AddRateLimiter(new RateLimiterStrategyOptions
+            {
+                Name = LimiterStrategyName,
+                DefaultRateLimiterOptions = new ConcurrencyLimiterOptions { PermitLimit = limit, QueueLimit = 0 },
+                OnRejected = args =>
+                {
+                    breaker.CountRejected();
+                    telemetry.RecordLimitRejection(breaker);
+                    return default;
+                },
+            });
         }
 
         // A breaker with Enabled = false passes its calls straight through: the strategy decides that, not this.

@@ -26,6 +26,28 @@ public sealed record CircuitBreakerOptions
     /// <summary>The window over which <see cref="FailureRatio"/> is measured. Default 30 s.</summary>
     public TimeSpan SamplingDuration { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Optional third trip rule, for a dependency that still answers but late (a brownout): a call that took longer than
+    /// this, from admission to its whole body, is slow, whatever its outcome. When, of the last
+    /// <see cref="SlowCallWindow"/> completed calls (a full window), the share of slow ones reaches
+    /// <see cref="SlowCallRatio"/>, the circuit opens; in HalfOpen a slow probe is a failed probe. Default off (null);
+    /// 1 ms to 1 day.
+    /// </summary>
+    public TimeSpan? SlowCallDuration { get; init; }
+
+    /// <summary>The share of slow calls in the window that opens the circuit (0 &lt; ratio ≤ 1). Default 0.5.</summary>
+    public double SlowCallRatio { get; init; } = 0.5;
+
+    /// <summary>How many of the latest completed calls the slow-call rule looks at. Default 20; 1 to 10000.</summary>
+    public int SlowCallWindow { get; init; } = 20;
+
+    /// <summary>
+    /// Optional concurrency limit (a bulkhead): at most this many admitted calls in flight at once through this breaker,
+    /// in this process; over it a call is rejected at once (<c>rejectedRequests</c>), never a failure, never a probe,
+    /// never retried. Default off (null); 1 to 100000.
+    /// </summary>
+    public int? MaxConcurrentCalls { get; init; }
+
     /// <summary>Time spent Open before the circuit turns HalfOpen and admits probes. Default 10 s.</summary>
     public TimeSpan OpenDuration { get; init; } = TimeSpan.FromSeconds(10);
 

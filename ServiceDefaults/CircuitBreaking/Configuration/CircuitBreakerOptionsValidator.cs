@@ -28,6 +28,11 @@ internal static class CircuitBreakerOptionsValidator
         Check(options.MaxOpenDuration >= options.OpenDuration && options.MaxOpenDuration <= MaxDuration, nameof(options.MaxOpenDuration), $"between OpenDuration ({options.OpenDuration}) and 1 day", options.MaxOpenDuration);
         Check(options.SuccessThreshold is >= 1 and <= 1000, nameof(options.SuccessThreshold), "between 1 and 1000", options.SuccessThreshold);
         Check(options.HalfOpenMaxProbes is >= 1 and <= 1000, nameof(options.HalfOpenMaxProbes), "between 1 and 1000", options.HalfOpenMaxProbes);
+        Check(options.SlowCallDuration is null || IsPositive(options.SlowCallDuration.Value), nameof(options.SlowCallDuration), "between 1 ms and 1 day, or unset", options.SlowCallDuration);
+        Check(options.SlowCallRatio is > 0 and <= 1, nameof(options.SlowCallRatio), "greater than 0 and at most 1", options.SlowCallRatio);
+        Check(options.SlowCallWindow is >= 1 and <= 10_000, nameof(options.SlowCallWindow), "between 1 and 10000", options.SlowCallWindow);
+        // Polly's concurrency limiter (System.Threading.RateLimiting) enforces it.
+        Check(options.MaxConcurrentCalls is null or (>= 1 and <= 100_000), nameof(options.MaxConcurrentCalls), "between 1 and 100000, or unset", options.MaxConcurrentCalls);
         // Polly's timeout strategy, which runs it, refuses anything under 10 ms or over a day.
         Check(options.AttemptTimeout >= MinAttemptTimeout && options.AttemptTimeout <= MaxDuration, nameof(options.AttemptTimeout), "between 10 ms and 1 day", options.AttemptTimeout);
         Check(options.MaxResponseBodyBytes is >= 1024 and <= 1024 * 1024 * 1024, nameof(options.MaxResponseBodyBytes), "between 1024 and 1073741824", options.MaxResponseBodyBytes);

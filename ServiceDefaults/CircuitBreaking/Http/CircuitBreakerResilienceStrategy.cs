@@ -51,8 +51,8 @@ internal sealed class CircuitBreakerResilienceStrategy<T>(
         }
         finally
         {
-            breaker.Complete(permit, callOutcome);
-            telemetry?.RecordOutcome(activity, breaker, callOutcome);
+            var slow = breaker.Complete(permit, callOutcome);
+            telemetry?.RecordOutcome(activity, breaker, callOutcome, slow);
         }
 
         return outcome;

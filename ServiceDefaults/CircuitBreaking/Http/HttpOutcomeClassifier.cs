@@ -1,5 +1,6 @@
 using System.Net;
 using CircuitDemo.ServiceDefaults.HttpClients;
+using Polly.RateLimiting;
 using Polly.Timeout;
 
 namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
@@ -29,6 +30,7 @@ internal static class HttpOutcomeClassifier
     public static CallFailure FailureOf(Exception exception) => exception switch
     {
         CircuitBreakerRejectedException => CallFailure.Rejected,
+        RateLimiterRejectedException => CallFailure.Overloaded,
         TimeoutRejectedException or OperationCanceledException => CallFailure.TimedOut,
         HttpRequestException { StatusCode: null } => CallFailure.Unreachable,
         HttpRequestException => CallFailure.BadAnswer,
@@ -42,7 +44,7 @@ internal static class HttpOutcomeClassifier
     /// </summary>
     public static bool IsRetriable(Polly.Outcome<HttpResponseMessage> outcome, CancellationToken callerToken) =>
         Classify(outcome, callerToken) == CallOutcome.Failure
-        && (outcome.Exception is null || FailureOf(outcome.Exception) is not (CallFailure.Rejected or CallFailure.TimedOut));
+        && (outcome.Exception is null || FailureOf(outcome.Exception) is not (CallFailure.Rejected or CallFailure.Overloaded or CallFailure.TimedOut));
 
     /// <summary>True for the status codes that count as failures: the service, not the request, is at fault.</summary>
     public static bool IsFailureStatus(HttpStatusCode statusCode) =>

@@ -24,6 +24,12 @@ internal sealed class CircuitBreakerHealthCheck(CircuitBreakerRegistry registry,
             ["retryAfterMs"] = status.RetryAfterMs ?? 0,
         };
         var description = $"Circuit breaker {breakerName} is {status.State}.";
+        if (status.Options.SlowCallDuration is { } slowCall)
+        {
+            data["slowCalls"] = status.SlowCalls;
+            data["slowCallWindowCalls"] = status.SlowCallWindowCalls;
+            description += " " + TripPolicy.SlowCallsText(status.SlowCalls, status.SlowCallWindowCalls, slowCall) + ".";
+        }
         return Task.FromResult(status.State == CircuitState.Closed
             ? HealthCheckResult.Healthy(description, data)
             : HealthCheckResult.Degraded(description, data: data));

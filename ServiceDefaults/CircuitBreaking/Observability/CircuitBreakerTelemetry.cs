@@ -22,6 +22,12 @@ internal sealed class CircuitBreakerTelemetry
     /// <summary>The span tag with the decision: allowed, probe or rejected.</summary>
     public const string DecisionTag = "circuit_breaker.decision";
 
+    /// <summary>What turned a rejected call away: <c>circuit</c> (Open, HalfOpen without a slot, Isolated) or <c>limit</c>.</summary>
+    public const string RejectedByTag = "circuit_breaker.rejected_by";
+
+    /// <summary>Whether a completed call was slower than the slow-call duration (only with the slow-call rule on).</summary>
+    public const string SlowTag = "circuit_breaker.slow";
+
     private const string OutcomeTag = "circuit_breaker.outcome";
 
     private static readonly ActivitySource Source = new(MeterName);
@@ -72,6 +78,22 @@ internal sealed class CircuitBreakerTelemetry
         return activity;
     }
 
+    /// <summary>
+    /// A call the concurrency limit turned away: its own span (the breaker's was never started), decision
+    /// <c>rejected</c> by the <c>limit</c>, and a rejection in the calls counter.
+    /// </summary>
+    internal void RecordLimitRejection(CircuitBreaker breaker)
+    {
+        using (var activity = StartCallActivity(breaker))
+        {
+            activity?.SetTag(DecisionTag, "rejected");
+            activity?.SetTag(RejectedByTag, "limit");
+            activity?.SetStatus(ActivityStatusCode.Error, $"Over the concurrency limit of circuit breaker {breaker.Name} ({breaker.Options.MaxConcurrentCalls})");
+        }
+
+        _calls.Add(1, new KeyValuePair<string, object?>(NameTag, breaker.Name), new KeyValuePair<string, object?>(OutcomeTag, "rejected"), new KeyValuePair<string, object?>(RejectedByTag, "limit"));
+    }
+
     /// <summary>Tags the span with the decision; counts a rejection, whose span is an error.</summary>
     internal void RecordDecision(Activity? activity, CircuitBreaker breaker, in CircuitPermit permit)
     {
@@ -83,13 +105,17 @@ internal sealed class CircuitBreakerTelemetry
 
         if (!permit.IsAdmitted)
         {
+            activity?.SetTag(RejectedByTag, "circuit");
             activity?.SetStatus(ActivityStatusCode.Error, $"Rejected by circuit breaker {breaker.Name} ({permit.State})");
-            _calls.Add(1, new KeyValuePair<string, object?>(NameTag, breaker.Name), new KeyValuePair<string, object?>(OutcomeTag, "rejected"));
+            _calls.Add(1, new KeyValuePair<string, object?>(NameTag, breaker.Name), new KeyValuePair<string, object?>(OutcomeTag, "rejected"), new KeyValuePair<string, object?>(RejectedByTag, "circuit"));
         }
     }
 
-    /// <summary>Counts an admitted call's outcome; a failure marks its span as an error; a cancelled call is not counted.</summary>
-    internal void RecordOutcome(Activity? activity, CircuitBreaker breaker, CallOutcome outcome)
+    /// <summary>
+    /// Counts an admitted call's outcome, tagged slow or not (<c>circuit_breaker.slow</c>, with the slow-call rule on);
+    /// a failure marks its span as an error; a cancelled call is not counted.
+    /// </summary>
+    internal void RecordOutcome(Activity? activity, CircuitBreaker breaker, CallOutcome outcome, bool slow)
     {
         if (outcome == CallOutcome.Cancelled)
         {
@@ -103,7 +129,14 @@ internal sealed class CircuitBreakerTelemetry
             activity?.SetStatus(ActivityStatusCode.Error, $"The call through circuit breaker {breaker.Name} failed");
         }
 
-        _calls.Add(1, new KeyValuePair<string, object?>(NameTag, breaker.Name), new KeyValuePair<string, object?>(OutcomeTag, name));
+        if (breaker.Options.SlowCallDuration is null)
+        {
+            _calls.Add(1, new KeyValuePair<string, object?>(NameTag, breaker.Name), new KeyValuePair<string, object?>(OutcomeTag, name));
+            return;
+        }
+
+        activity?.SetTag(SlowTag, slow);
+        _calls.Add(1, new KeyValuePair<string, object?>(NameTag, breaker.Name), new KeyValuePair<string, object?>(OutcomeTag, name), new KeyValuePair<string, object?>(SlowTag, slow));
     }
 
     /// <summary>

@@ -107,11 +107,11 @@ public sealed class CircuitBreaker
             switch (_state)
             {
                 case CircuitState.Closed:
-                    permit = new CircuitPermit(this, CircuitDecision.Allowed, _state, _epoch, null);
+                    permit = new CircuitPermit(this, CircuitDecision.Allowed, _state, _epoch, null, admittedAt: AdmissionTime());
                     break;
                 case CircuitState.HalfOpen when _probesInFlight.Count < _options.HalfOpenMaxProbes:
                     _probesInFlight.Add(++_lastProbeId);
-                    permit = new CircuitPermit(this, CircuitDecision.Probe, _state, _epoch, null, _lastProbeId);
+                    permit = new CircuitPermit(this, CircuitDecision.Probe, _state, _epoch, null, _lastProbeId, AdmissionTime());
                     break;
                 default:
                     permit = new CircuitPermit(this, CircuitDecision.Rejected, _state, _epoch, RetryAfter_NeedsLock());
@@ -127,11 +127,11 @@ public sealed class CircuitBreaker
 
     /// <summary>
     /// Records how an admitted call ended. A result from before the latest change of state (or a reset) only updates
-    /// the counts.
+    /// the counts. Returns whether the call was slow (always false with the slow-call rule off).
     /// </summary>
     /// <exception cref="ArgumentException">The permit was rejected, or issued by another breaker.</exception>
     /// <exception cref="InvalidOperationException">The permit was completed already.</exception>
-    internal void Complete(in CircuitPermit permit, CallOutcome outcome)
+    internal bool Complete(in CircuitPermit permit, CallOutcome outcome)
     {
         if (!permit.IsAdmitted)
         {
@@ -143,6 +143,7 @@ public sealed class CircuitBreaker
             throw new ArgumentException($"The permit was not issued by circuit breaker '{Name}'.", nameof(permit));
         }
 
+        bool slow;
         lock (_lock)
         {
             if (!CanComplete_NeedsLock(permit))
@@ -150,10 +151,25 @@ public sealed class CircuitBreaker
                 throw new InvalidOperationException($"The permit of circuit breaker '{Name}' was completed already.");
             }
 
-            Record_NeedsLock(permit, outcome);
+            // Slow by the monotonic clock, from admission to completion; a cancelled call is neither slow nor fast.
+            slow = outcome != CallOutcome.Cancelled && _options.SlowCallDuration is { } slowCall && Now() - permit.AdmittedAt > slowCall;
+            Record_NeedsLock(permit, outcome, slow);
         }
 
         _notifier.Deliver();
+        return slow;
+    }
+
+    /// <summary>
+    /// Counts a call that the breaker's concurrency limit turned away before it asked for a permit: a rejection in the
+    /// totals, nothing else.
+    /// </summary>
+    internal void CountRejected()
+    {
+        lock (_lock)
+        {
+            _counts.Asked(admitted: false);
+        }
     }
 
     /// <summary>Manually opens the circuit until <see cref="Reset"/>, from any state.</summary>
@@ -185,6 +201,8 @@ public sealed class CircuitBreaker
                 _counts.Rejected,
                 _counts.Cancelled,
                 _counts.InFlight,
+                _tripPolicy.SlowCalls.Slow,
+                _tripPolicy.SlowCalls.Calls,
                 _history.Recent(),
                 _options with { });
         }
@@ -225,7 +243,10 @@ public sealed class CircuitBreaker
     // needs it, so that a call through a Closed breaker reads no clock.
     private TimeSpan Now() => _clock.Now();
 
-    private void Record_NeedsLock(in CircuitPermit permit, CallOutcome outcome)
+    // The slow-call rule alone needs an admitted call's start: with it off, admitting reads no clock.
+    private TimeSpan AdmissionTime() => _options.SlowCallDuration is null ? default : Now();
+
+    private void Record_NeedsLock(in CircuitPermit permit, CallOutcome outcome, bool slow)
     {
         PromoteIfOpenElapsed_NeedsLock();
         if (permit.Decision == CircuitDecision.Probe)
@@ -247,11 +268,11 @@ public sealed class CircuitBreaker
 
         if (_state == CircuitState.Closed)
         {
-            RecordClosedOutcome_NeedsLock(outcome == CallOutcome.Success);
+            RecordClosedOutcome_NeedsLock(outcome == CallOutcome.Success, slow);
         }
         else if (_state == CircuitState.HalfOpen)
         {
-            RecordProbeOutcome_NeedsLock(outcome == CallOutcome.Success);
+            RecordProbeOutcome_NeedsLock(outcome == CallOutcome.Success, slow);
         }
     }
 
@@ -261,27 +282,36 @@ public sealed class CircuitBreaker
         _counts.InFlight > 0 &&
         (permit.Decision != CircuitDecision.Probe || _probesInFlight.Contains(permit.ProbeId) || _probesReleased.Contains(permit.ProbeId));
 
-    private void RecordClosedOutcome_NeedsLock(bool success)
+    private void RecordClosedOutcome_NeedsLock(bool success, bool slow)
     {
         if (success)
         {
-            _tripPolicy.RecordSuccess(_now);
+            if (_tripPolicy.RecordSuccess(_now, slow) is { } slowReason)
+            {
+                Open_NeedsLock(slowReason, Now(), reopening: false);
+            }
+
             return;
         }
 
         var now = Now();
-        if (_tripPolicy.RecordFailure(now) is { } reason)
+        if (_tripPolicy.RecordFailure(now, slow) is { } reason)
         {
             Open_NeedsLock(reason, now, reopening: false);
         }
     }
 
-    private void RecordProbeOutcome_NeedsLock(bool success)
+    private void RecordProbeOutcome_NeedsLock(bool success, bool slow)
     {
         if (!success)
         {
             // One failed probe is enough: the service has not recovered.
             Open_NeedsLock("probe failed", Now(), reopening: true);
+        }
+        else if (slow)
+        {
+            // A probe that answered, but late: the brownout is not over.
+            Open_NeedsLock($"probe slower than {_options.SlowCallDuration!.Value.TotalSeconds:0.###} s", Now(), reopening: true);
         }
         else if (++_probeSuccesses >= _options.SuccessThreshold)
         {

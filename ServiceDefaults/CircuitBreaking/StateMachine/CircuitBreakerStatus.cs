@@ -3,6 +3,8 @@ namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
 /// <summary>
 /// A consistent snapshot of one breaker, as served by the gateway's <c>/circuit-breakers</c>. The totals only grow:
 /// <c>TotalRequests == SuccessfulRequests + FailedRequests + RejectedRequests + CancelledRequests + InFlightRequests</c>.
+/// <c>SlowCalls</c> of the <c>SlowCallWindowCalls</c> latest completed calls were slower than the options'
+/// <c>SlowCallDuration</c> (both 0 with the slow-call rule off).
 /// </summary>
 public sealed record CircuitBreakerStatus(
     string Name,
@@ -17,5 +19,7 @@ public sealed record CircuitBreakerStatus(
     long RejectedRequests,
     long CancelledRequests,
     long InFlightRequests,
+    int SlowCalls,
+    int SlowCallWindowCalls,
     IReadOnlyList<CircuitStateChange> StateChanges,
     CircuitBreakerOptions Options);

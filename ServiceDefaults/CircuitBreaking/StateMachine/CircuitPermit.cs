@@ -6,8 +6,9 @@ namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
 /// </summary>
 internal readonly struct CircuitPermit
 {
-    internal CircuitPermit(CircuitBreaker issuer, CircuitDecision decision, CircuitState state, long epoch, TimeSpan? retryAfter, long probeId = 0)
+    internal CircuitPermit(CircuitBreaker issuer, CircuitDecision decision, CircuitState state, long epoch, TimeSpan? retryAfter, long probeId = 0, TimeSpan admittedAt = default)
     {
+        AdmittedAt = admittedAt;
         Issuer = issuer;
         Decision = decision;
         State = state;
@@ -33,6 +34,9 @@ internal readonly struct CircuitPermit
 
     /// <summary>The breaker that issued the permit; only it may complete it.</summary>
     internal CircuitBreaker? Issuer { get; }
+
+    /// <summary>When the call was admitted, on the breaker's monotonic clock; read only when the slow-call rule is on.</summary>
+    internal TimeSpan AdmittedAt { get; }
 
     /// <summary>For a probe: which probe slot it holds (each probe has its own), so that a slot is given back once.</summary>
     internal long ProbeId { get; }
