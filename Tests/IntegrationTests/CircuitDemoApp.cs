@@ -19,6 +19,9 @@ public class CircuitDemoApp : IAsyncLifetime
     /// <summary>Every stub service's attempt timeout here: short, so a timed-out call costs a second.</summary>
     public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(1);
 
+    /// <summary>Every read breaker's slow-call duration here: half the attempt timeout, the rule of the shipped configuration.</summary>
+    public static readonly TimeSpan SlowCallDuration = AttemptTimeout / 2;
+
     /// <summary>payment-service's write breaker's open duration here.</summary>
     public static readonly TimeSpan WriteOpenDuration = TimeSpan.FromMilliseconds(200);
 
@@ -63,6 +66,7 @@ public class CircuitDemoApp : IAsyncLifetime
         {
             $"CircuitBreaker:Services:{service}:OpenDuration={OpenDuration}",
             $"CircuitBreaker:Services:{service}:AttemptTimeout={AttemptTimeout}",
+            $"CircuitBreaker:Services:{service}:SlowCallDuration={SlowCallDuration}",
         }),
 
         // Payments under faults open the write breaker often; a short open duration keeps that test to seconds (and

@@ -87,7 +87,7 @@ public sealed class FaultMatrixTests(FaultMatrixApp system, ITestOutputHelper ou
         var firstAnswers = await Task.WhenAll(Enumerable.Range(0, firstCalls).Select(_ => TimedDashboardAsync(service)));
         Assert.All(firstAnswers, first =>
         {
-            Assert.Equal(Faults[fault].Reason, SourceOf(first, service));
+            Assert.Equal(Faults[fault].Reason, first.Sources.Of(service));
             AssertFallbackShape(first, service);
         });
 
@@ -129,7 +129,7 @@ public sealed class FaultMatrixTests(FaultMatrixApp system, ITestOutputHelper ou
         wallClock.AssertApart(system.OpenDuration, opened.Timestamp, halfOpen.Timestamp, "Open and HalfOpen");
         Assert.Equal((CircuitState.HalfOpen, CircuitState.Closed), (closing.From, closing.To));
         Assert.Contains($"{before.Options.SuccessThreshold} successful probes", closing.Reason, StringComparison.Ordinal);
-        Assert.Equal(FallbackReasons.Live, SourceOf(await TimedDashboardAsync(service), service));
+        Assert.Equal(FallbackReasons.Live, (await TimedDashboardAsync(service)).Sources.Of(service));
 
         var row = $"| {service} | {fault} | {Faults[fault].Reason} | {timeToOpen.TotalSeconds:0.0} s | {timeToClose.TotalSeconds:0.0} s | {_slowest.TotalMilliseconds:0} ms |";
         output.WriteLine(row);
@@ -144,7 +144,7 @@ public sealed class FaultMatrixTests(FaultMatrixApp system, ITestOutputHelper ou
             (fault == "stopped" ? (long?)null : await system.BusinessRequestsAsync(service), await TimedDashboardAsync(service)));
 
         var after = await system.BreakerAsync(service);
-        Assert.Equal(FallbackReasons.CircuitOpen, SourceOf(answer, service));
+        Assert.Equal(FallbackReasons.CircuitOpen, answer.Sources.Of(service));
         Assert.Equal((open.FailedRequests, open.SuccessfulRequests), (after.FailedRequests, after.SuccessfulRequests));
         Assert.True(after.RejectedRequests > open.RejectedRequests);
         if (serviceCalls is { } before)
@@ -164,7 +164,7 @@ public sealed class FaultMatrixTests(FaultMatrixApp system, ITestOutputHelper ou
         }
 
         Assert.True(watch.Elapsed < LatencyBound, $"{service}: the dashboard took {watch.Elapsed.TotalMilliseconds:0} ms (bound {LatencyBound.TotalMilliseconds:0} ms).");
-        Assert.All(ServiceNames.Stubs.Where(s => s != service), other => Assert.Equal(FallbackReasons.Live, SourceOf(dashboard, other)));
+        Assert.All(ServiceNames.Stubs.Where(s => s != service), other => Assert.Equal(FallbackReasons.Live, dashboard.Sources.Of(other)));
         return dashboard;
     }
 
@@ -196,12 +196,6 @@ public sealed class FaultMatrixTests(FaultMatrixApp system, ITestOutputHelper ou
             testCases.OrderBy(c => Position((string)c.TestMethodArguments[0], (string)c.TestMethodArguments[1]));
     }
 
-    private static string SourceOf(DashboardView dashboard, string service) => service switch
-    {
-        ServiceNames.User => dashboard.Sources.User,
-        ServiceNames.Order => dashboard.Sources.Orders,
-        _ => dashboard.Sources.Payments,
-    };
 
     private static void AssertFallbackShape(DashboardView dashboard, string service)
     {

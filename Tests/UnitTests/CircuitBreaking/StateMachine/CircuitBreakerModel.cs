@@ -53,6 +53,8 @@ internal sealed class CircuitBreakerModel(CircuitBreakerOptions options)
     private sealed class Replay(CircuitBreakerOptions options)
     {
         private readonly Dictionary<int, (CircuitDecision Decision, int PeriodsBefore)> _calls = [];
+        private readonly Dictionary<int, TimeSpan> _admittedAt = [];
+        private readonly List<bool> _slowness = [];                   // slow or not, calls completed since the circuit last closed
         private readonly HashSet<int> _probesRunning = [];
         private readonly List<TimeSpan> _streak = [];                 // failures since the last success or close
         private readonly List<(TimeSpan At, bool Failed)> _sampled = []; // calls since the circuit last closed
@@ -148,6 +150,7 @@ internal sealed class CircuitBreakerModel(CircuitBreakerOptions options)
             }
 
             _calls[call] = (decision, _periods);
+            _admittedAt[call] = at;
         }
 
         private void Complete(int call, CallOutcome outcome, TimeSpan at, bool breakerOpened)
@@ -160,6 +163,8 @@ internal sealed class CircuitBreakerModel(CircuitBreakerOptions options)
                 return;
             }
 
+            // Contract: slow when it took longer than SlowCallDuration, from admission to completion, whatever its outcome.
+            var slow = options.SlowCallDuration is { } slowCall && at - _admittedAt[call] > slowCall;
             var failed = outcome == CallOutcome.Failure;
             if (failed)
             {
@@ -177,20 +182,27 @@ internal sealed class CircuitBreakerModel(CircuitBreakerOptions options)
 
             if (_state == CircuitState.Closed)
             {
-                CompleteWhileClosed(failed, at, breakerOpened);
+                CompleteWhileClosed(failed, slow, at, breakerOpened);
             }
             else if (_state == CircuitState.HalfOpen && decision == CircuitDecision.Probe)
             {
-                CompleteProbe(failed, at);
+                CompleteProbe(failed, slow, at);
             }
         }
 
-        private void CompleteWhileClosed(bool failed, TimeSpan at, bool breakerOpened)
+        private void CompleteWhileClosed(bool failed, bool slow, TimeSpan at, bool breakerOpened)
         {
             _sampled.Add((at, failed));
+            _slowness.Add(slow);
+            var slowTrips = SlowCallsTrip(out var slowReason);
             if (!failed)
             {
                 _streak.Clear();
+                if (slowTrips)
+                {
+                    Open(slowReason, at);
+                }
+
                 return;
             }
 
@@ -201,17 +213,51 @@ internal sealed class CircuitBreakerModel(CircuitBreakerOptions options)
                 return;
             }
 
-            if (options.FailureRatio is { } ratio && (RatioTrips(ratio, at, out var reason) ?? breakerOpened))
+            string[]? ratioReason = null;
+            var ratioTrips = options.FailureRatio is { } ratio ? RatioTrips(ratio, at, out ratioReason) : false;
+            ratioReason ??= [];
+            switch (ratioTrips)
             {
-                Open(reason, at);
+                case true:
+                    Open(ratioReason, at);
+                    break;
+                case null when slowTrips:
+                    // Either rule may have said it first: the reason names one of them.
+                    Open(ratioReason, at, or: slowReason);
+                    break;
+                case null when breakerOpened:
+                    Open(ratioReason, at);
+                    break;
+                default:
+                    if (slowTrips)
+                    {
+                        Open(slowReason, at);
+                    }
+
+                    break;
             }
+        }
+
+        // Contract: of the last SlowCallWindow completed calls (a full window), the share slower than SlowCallDuration
+        // reaches SlowCallRatio. The reason says how many of how many were slower than the duration.
+        private bool SlowCallsTrip(out string[] reason)
+        {
+            reason = [];
+            if (options.SlowCallDuration is not { } duration || _slowness.Count < options.SlowCallWindow)
+            {
+                return false;
+            }
+
+            var slow = _slowness.TakeLast(options.SlowCallWindow).Count(s => s);
+            reason = [$"{slow} of {options.SlowCallWindow}", "slower than", $"{duration.TotalSeconds:0.###} s"];
+            return slow >= options.SlowCallRatio * options.SlowCallWindow;
         }
 
         // README, the ratio rule: over the last SamplingDuration, the window moving in steps of a tenth of it. So a call
         // completed at most nine tenths of it ago is in the window, one completed the whole duration ago or earlier is
         // not, and of those in between the window holds the younger ones, however many. True or false when every such
         // window agrees; null when the contract allows either.
-        private bool? RatioTrips(double ratio, TimeSpan at, out string[] reason)
+        private bool? RatioTrips(double ratio, TimeSpan at, out string[]? reason)
         {
             var surely = _sampled.Where(c => at - c.At <= options.SamplingDuration * 0.9).ToList();
             var perhaps = _sampled.Where(c => at - c.At > options.SamplingDuration * 0.9 && at - c.At < options.SamplingDuration)
@@ -229,9 +275,9 @@ internal sealed class CircuitBreakerModel(CircuitBreakerOptions options)
             return verdicts.Count == 1 ? verdicts[0] : null;
         }
 
-        private void CompleteProbe(bool failed, TimeSpan at)
+        private void CompleteProbe(bool failed, bool slow, TimeSpan at)
         {
-            if (failed)
+            if (failed || slow)
             {
                 _reopensSinceClosed++;
                 Open(["probe"], at);
@@ -247,16 +293,16 @@ internal sealed class CircuitBreakerModel(CircuitBreakerOptions options)
 
         private int FailuresInWindow(TimeSpan now) => _streak.Count(failure => now - failure < options.FailureWindow);
 
-        private void Open(string[] reason, TimeSpan at)
+        private void Open(string[] reason, TimeSpan at, string[]? or = null)
         {
             var grown = options.OpenDuration.TotalMilliseconds * Math.Pow(options.OpenDurationMultiplier, _reopensSinceClosed);
             _openUntil = at + TimeSpan.FromMilliseconds(Math.Min(grown, options.MaxOpenDuration.TotalMilliseconds));
-            Move(CircuitState.Open, reason, at);
+            Move(CircuitState.Open, reason, at, or);
         }
 
-        private void Move(CircuitState to, string[] reason, TimeSpan at)
+        private void Move(CircuitState to, string[] reason, TimeSpan at, string[]? or = null)
         {
-            _transitions.Add(new ModelTransition(at, _state, to, reason));
+            _transitions.Add(new ModelTransition(at, _state, to, reason, or));
             _periods++;
             _state = to;
             _probeSuccesses = 0;
@@ -266,16 +312,22 @@ internal sealed class CircuitBreakerModel(CircuitBreakerOptions options)
         {
             _streak.Clear();
             _sampled.Clear();
+            _slowness.Clear();
             _reopensSinceClosed = 0;
             _probeSuccesses = 0;
         }
     }
 }
 
-/// <summary>One change of state in the model: when, from, to, and what its reason must say (each text, in any case).</summary>
-internal sealed record ModelTransition(TimeSpan At, CircuitState From, CircuitState To, IReadOnlyList<string> ReasonSays)
+/// <summary>
+/// One change of state in the model: when, from, to, and what its reason must say (each text, in any case), or else
+/// what it may say instead where the contract allows two reasons.
+/// </summary>
+internal sealed record ModelTransition(TimeSpan At, CircuitState From, CircuitState To, IReadOnlyList<string> ReasonSays, IReadOnlyList<string>? OrSays = null)
 {
-    public bool Explains(string reason) => ReasonSays.All(text => reason.Contains(text, StringComparison.OrdinalIgnoreCase));
+    public bool Explains(string reason) => Says(ReasonSays, reason) || (OrSays is { } other && Says(other, reason));
+
+    private static bool Says(IReadOnlyList<string> texts, string reason) => texts.All(text => reason.Contains(text, StringComparison.OrdinalIgnoreCase));
 }
 
 /// <summary>What the model says can be observed at one moment.</summary>

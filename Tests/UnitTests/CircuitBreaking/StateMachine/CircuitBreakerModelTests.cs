@@ -4,8 +4,8 @@ using CsCheck;
 namespace CircuitDemo.UnitTests.CircuitBreaking;
 
 /// <summary>
-/// Random sequences of calls, outcomes, clock advances and manual commands, checked at every step against the
-/// naive <see cref="CircuitBreakerModel"/>: state, counts, decisions and their RetryAfter, calls in flight, the
+/// Random sequences of calls, outcomes, clock advances (so calls of every duration, slow ones included) and manual
+/// commands, checked at every step against the naive <see cref="CircuitBreakerModel"/>: state, counts, decisions and their RetryAfter, calls in flight, the
 /// recorded changes of state and the events raised.
 /// </summary>
 public class CircuitBreakerModelTests
@@ -23,6 +23,9 @@ public class CircuitBreakerModelTests
         SuccessThreshold = 2,
         HalfOpenMaxProbes = 2,
         AttemptTimeout = TimeSpan.FromSeconds(1),
+        SlowCallDuration = TimeSpan.FromSeconds(1),
+        SlowCallRatio = 0.6,
+        SlowCallWindow = 5,
     };
 
     [Fact]

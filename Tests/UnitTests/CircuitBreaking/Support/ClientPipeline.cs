@@ -17,7 +17,7 @@ internal sealed class ClientPipeline : IDisposable
 {
     private const string ClientName = "test";
     private readonly ServiceProvider _services;
-    private readonly Queue<Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>> _script = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>> _script = new();
     private readonly TaskCompletionSource _stubEntered = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ClientPipeline(TimeProvider? time = null, Dictionary<string, string?>? configuration = null)
