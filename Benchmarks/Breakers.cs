@@ -9,8 +9,9 @@ internal static class Breakers
 {
     public static readonly TimeSpan LongBreak = TimeSpan.FromDays(1);
 
-    public static CircuitBreaker Ours() => new("bench", new CircuitBreakerOptions
+    public static CircuitBreaker Ours(TimeSpan? slowCallDuration = null) => new("bench", new CircuitBreakerOptions
     {
+        SlowCallDuration = slowCallDuration,
         FailureThreshold = 3,
         FailureWindow = TimeSpan.FromSeconds(30),
         OpenDuration = LongBreak,

@@ -9,6 +9,7 @@ namespace CircuitDemo.Benchmarks;
 public class ClosedCallBenchmarks
 {
     private readonly CircuitBreaker _ours = Breakers.Ours();
+    private readonly CircuitBreaker _oursWithSlowCalls = Breakers.Ours(slowCallDuration: TimeSpan.FromSeconds(1));
     private readonly ResiliencePipeline<int> _polly = Breakers.Polly();
 
     [Benchmark(Baseline = true)]
@@ -16,6 +17,10 @@ public class ClosedCallBenchmarks
 
     [Benchmark]
     public ValueTask<int> Ours() => _ours.ExecuteAsync(static (value, _) => Breakers.Completed(value), 1);
+
+    /// <summary>With the slow-call rule on: two clock readings per call (admission and completion).</summary>
+    [Benchmark]
+    public ValueTask<int> OursSlowCallRule() => _oursWithSlowCalls.ExecuteAsync(static (value, _) => Breakers.Completed(value), 1);
 
     [Benchmark]
     public ValueTask<int> Polly() => _polly.ExecuteAsync(static (value, _) => Breakers.Completed(value), 1);

@@ -37,6 +37,7 @@ public sealed class ResourceRowsTests(CircuitDemoApp system) : IAsyncLifetime
         Assert.Equal("3 of 3", Property(row, "Failure streak"));
         Assert.StartsWith("open duration elapsed", Property(row, "Last change"));
         Assert.Equal("1 HalfOpen", Property(row, "Replicas"));
+        Assert.Matches($@"^\d+ of \d+ over {CircuitDemoApp.SlowCallDuration.TotalSeconds:0.###} s$", Property(row, "Slow calls"));
     }
 
     [Fact]

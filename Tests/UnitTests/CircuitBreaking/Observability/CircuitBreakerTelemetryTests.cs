@@ -73,6 +73,45 @@ public sealed class CircuitBreakerTelemetryTests : IDisposable
     }
 
     [Fact]
+    public async Task SlowCallRule_TagsEveryCompletedCallSlowOrNot()
+    {
+        var clock = new FakeTimeProvider();
+        using var pipeline = new ClientPipeline(clock, new() { ["CircuitBreaker:Services:user-service:SlowCallDuration"] = "00:00:00.050" });
+        using var calls = new MetricCollector<long>(pipeline.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), CircuitBreakerTelemetry.MeterName, "circuit_breaker.calls");
+        pipeline.Answer((_, _) =>
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(100)); // the service takes 100 ms on the breaker's clock
+            return Task.FromResult(ClientPipeline.Json("""{"id":"1","name":"Ada","email":"ada@example.com"}"""));
+        });
+
+        await pipeline.Client.GetAsync("http://user-service/users/1");
+        await pipeline.Client.GetAsync("http://user-service/users/1"); // answered at once
+
+        Assert.Equal([("success", true), ("success", false)], calls.GetMeasurementSnapshot().Select(m => ((string)m.Tags["circuit_breaker.outcome"]!, (bool)m.Tags["circuit_breaker.slow"]!)));
+        Assert.Equal((1, 2), (pipeline.Status("user-service").SlowCalls, pipeline.Status("user-service").SlowCallWindowCalls));
+    }
+
+    [Fact]
+    public async Task CallOverTheConcurrencyLimit_LeavesARejectedSpanSayingLimit_AndIsCountedAsARejection()
+    {
+        using var pipeline = new ClientPipeline(configuration: new() { ["CircuitBreaker:Services:user-service:MaxConcurrentCalls"] = "1" });
+        using var calls = new MetricCollector<long>(pipeline.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), CircuitBreakerTelemetry.MeterName, "circuit_breaker.calls");
+        var answer = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        pipeline.Answer((_, _) => answer.Task);
+        var first = pipeline.Client.GetAsync("http://user-service/users/1");
+        await pipeline.StubEntered;
+
+        await Assert.ThrowsAsync<Polly.RateLimiting.RateLimiterRejectedException>(() => pipeline.Client.GetAsync("http://user-service/users/1"));
+        answer.SetResult(ClientPipeline.Json("""{"id":"1","name":"Ada","email":"ada@example.com"}"""));
+        await first;
+
+        var rejected = Assert.Single(Spans("circuit_breaker user-service"), s => Tag(s, "circuit_breaker.decision") == "rejected");
+        Assert.Equal((ActivityStatusCode.Error, "limit"), (rejected.Status, Tag(rejected, "circuit_breaker.rejected_by")));
+        var measured = calls.GetMeasurementSnapshot().Select(m => ((string)m.Tags["circuit_breaker.outcome"]!, m.Tags.GetValueOrDefault("circuit_breaker.rejected_by") as string));
+        Assert.Equal([("rejected", "limit"), ("success", null)], measured);
+    }
+
+    [Fact]
     public async Task RejectedCall_LeavesAnErrorSpanWithTheDecisionAndNoHttpCall()
     {
         _pipeline.Registry.Get(new("payment-service", false)).Isolate();
@@ -81,7 +120,7 @@ public sealed class CircuitBreakerTelemetryTests : IDisposable
 
         var span = Assert.Single(Spans("circuit_breaker payment-service"));
         Assert.Equal(ActivityStatusCode.Error, span.Status);
-        Assert.Equal(("payment-service", "Isolated", "rejected"), (Tag(span, "circuit_breaker.name"), Tag(span, "circuit_breaker.state"), Tag(span, "circuit_breaker.decision")));
+        Assert.Equal(("payment-service", "Isolated", "rejected", "circuit"), (Tag(span, "circuit_breaker.name"), Tag(span, "circuit_breaker.state"), Tag(span, "circuit_breaker.decision"), Tag(span, "circuit_breaker.rejected_by")));
         Assert.Equal(0, _pipeline.Stub.Calls);
     }
 

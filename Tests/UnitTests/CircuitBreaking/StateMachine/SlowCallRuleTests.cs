@@ -1,5 +1,6 @@
 using CircuitDemo.ServiceDefaults.CircuitBreaking;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CircuitDemo.UnitTests.CircuitBreaking;
@@ -161,6 +162,20 @@ public class SlowCallRuleTests
 
         Assert.Equal(SlowCall, resolver.Resolve(new CircuitBreakerKey("payment-service", false)).SlowCallDuration);
         Assert.Null(resolver.Resolve(new CircuitBreakerKey("payment-service", true)).SlowCallDuration);
+    }
+
+    [Fact]
+    public async Task HealthCheck_SaysHowManyCallsWereSlow()
+    {
+        var clock = new FakeTimeProvider();
+        using var pipeline = new ClientPipeline(clock, new() { ["CircuitBreaker:Services:user-service:SlowCallDuration"] = "00:00:01.25" });
+        var breaker = pipeline.Registry.Get(new CircuitBreakerKey("user-service", false));
+        Calls(breaker, clock, Slow, 3);
+        Calls(breaker, clock, Fast, 1);
+
+        var health = await new CircuitBreakerHealthCheck(pipeline.Registry, "user-service").CheckHealthAsync(new HealthCheckContext());
+
+        Assert.Equal("Circuit breaker user-service is Closed. 3 of 4 calls slower than 1.25 s.", health.Description);
     }
 
     // Each call admitted, lasting `duration` on the breaker's clock, then completed.
