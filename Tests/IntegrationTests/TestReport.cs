@@ -27,13 +27,7 @@ internal static class TestReport
     /// <summary>A file in <c>Tests/artifacts/</c> (ignored by git), such as a screenshot.</summary>
     public static string PathFor(string fileName)
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CircuitDemo.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        var artifacts = Path.Combine(directory?.FullName ?? AppContext.BaseDirectory, "Tests", "artifacts");
+        var artifacts = Path.Combine(Repository.Root, "Tests", "artifacts");
         Directory.CreateDirectory(artifacts);
         return Path.Combine(artifacts, fileName);
     }

@@ -1,0 +1,119 @@
+using CircuitDemo.Contracts;
+using k8s.Models;
+using Microsoft.Extensions.Configuration;
+
+namespace CircuitDemo.IntegrationTests.Deployment;
+
+/// <summary>
+/// <c>deploy/kubernetes</c> (and its demo overlay) rendered with <c>kubectl kustomize</c> and held against the AppHost's
+/// own model, its manifest: a project added to the AppHost, a variable the AppHost starts giving a project, or a
+/// StatefulSet scaled without the gateway's endpoint list following, turns these red.
+/// </summary>
+public sealed class KubernetesDeploymentTests(AppHostManifest manifest) : IClassFixture<AppHostManifest>
+{
+    private const string Base = "deploy/kubernetes";
+    private const string Dashboard = "aspire-dashboard";
+
+    public static TheoryData<string> Kustomizations => [Base, "deploy/overlays/demo"];
+
+    [KubectlTheory]
+    [MemberData(nameof(Kustomizations))]
+    public async Task EveryProject_HasItsWorkload_WithEveryVariableTheAppHostSetsOnIt(string kustomization)
+    {
+        var objects = await Kustomize.RenderAsync(kustomization);
+
+        foreach (var (name, project) in manifest.Projects)
+        {
+            var workload = objects.WorkloadOf(name) ?? throw new Xunit.Sdk.XunitException($"{kustomization}: the AppHost's project {name} has no Deployment or StatefulSet.");
+            var container = Assert.Single(workload.Pod.Containers, c => c.Name == name);
+            var environment = objects.EnvironmentOf(container);
+            var missing = AppHostManifest.EnvironmentOf(project).Where(variable => !environment.ContainsKey(variable)).ToList();
+            Assert.True(missing.Count == 0, $"{kustomization}: {name} lacks {string.Join(", ", missing)}, which the AppHost sets.");
+            Assert.Equal(ServiceNames.Stubs.Contains(name) ? "StatefulSet" : "Deployment", workload.Kind);
+        }
+
+        // Nothing runs that the AppHost does not have, but the dashboard it brings itself.
+        var workloads = objects.OfType<V1Deployment>().Select(d => d.Metadata.Name).Concat(objects.OfType<V1StatefulSet>().Select(s => s.Metadata.Name));
+        Assert.All(workloads, w => Assert.True(manifest.Projects.ContainsKey(w) || w == Dashboard, $"{kustomization}: {w} is not a project of the AppHost."));
+    }
+
+    [KubectlTheory]
+    [MemberData(nameof(Kustomizations))]
+    public async Task TheGateway_ListsExactlyThePodsOfEachStatefulSet_ByTheirStableNames(string kustomization)
+    {
+        var objects = await Kustomize.RenderAsync(kustomization);
+        var gateway = objects.WorkloadOf(ServiceNames.Gateway)!.Value.Pod.Containers.Single(c => c.Name == ServiceNames.Gateway);
+        var listed = objects.EnvironmentOf(gateway).Where(v => v.Key.StartsWith("services__", StringComparison.Ordinal) && v.Key.Contains("__http__", StringComparison.Ordinal)).ToDictionary();
+
+        var expected = new Dictionary<string, string?>();
+        foreach (var set in objects.OfType<V1StatefulSet>())
+        {
+            // A headless Service of the StatefulSet's serviceName gives each pod its name, ready or not.
+            var service = Assert.Single(objects.OfType<V1Service>(), s => s.Metadata.Name == set.Spec.ServiceName);
+            Assert.Equal("None", service.Spec.ClusterIP);
+            Assert.True(service.Spec.PublishNotReadyAddresses, $"{service.Metadata.Name}: a pod must keep its name while not ready.");
+            Assert.Equal(set.Spec.Selector.MatchLabels, service.Spec.Selector);
+            var port = set.Spec.Template.Spec.Containers[0].Ports.Single(p => p.Name == "http").ContainerPort;
+            for (var pod = 0; pod < set.Spec.Replicas; pod++)
+            {
+                expected[$"services__{set.Metadata.Name}__http__{pod}"] = $"http://{set.Metadata.Name}-{pod}.{set.Spec.ServiceName}:{port}";
+            }
+        }
+
+        Assert.Equal(expected.OrderBy(e => e.Key), listed.OrderBy(e => e.Key));
+    }
+
+    [KubectlTheory]
+    [MemberData(nameof(Kustomizations))]
+    public async Task EveryContainer_HasProbesAndResources_AndTheAdminKeyOnlyFromASecret(string kustomization)
+    {
+        var objects = await Kustomize.RenderAsync(kustomization);
+        Assert.Empty(objects.OfType<V1Secret>()); // created beside the base, never committed in it
+
+        foreach (var name in manifest.Projects.Keys.Append(Dashboard))
+        {
+            foreach (var container in objects.WorkloadOf(name)!.Value.Pod.Containers)
+            {
+                foreach (var resource in new[] { "cpu", "memory" })
+                {
+                    Assert.True(container.Resources?.Requests?.ContainsKey(resource) is true, $"{kustomization}: {container.Name} requests no {resource}.");
+                    Assert.True(container.Resources?.Limits?.ContainsKey(resource) is true, $"{kustomization}: {container.Name} has no {resource} limit.");
+                }
+
+                var adminKey = container.Env?.SingleOrDefault(v => v.Name == "Admin__Key");
+                Assert.True(adminKey is null || (adminKey.Value is null && adminKey.ValueFrom?.SecretKeyRef is not null), $"{kustomization}: {container.Name}'s Admin__Key must come from a Secret.");
+            }
+        }
+
+        foreach (var (name, project) in manifest.Projects.Where(p => AppHostManifest.ServesHttp(p.Value)))
+        {
+            var container = objects.WorkloadOf(name)!.Value.Pod.Containers.Single(c => c.Name == name);
+            Assert.Equal((Paths.Health, "http"), (container.ReadinessProbe?.HttpGet?.Path, container.ReadinessProbe?.HttpGet?.Port?.Value));
+            Assert.Equal((Paths.Alive, "http"), (container.LivenessProbe?.HttpGet?.Path, container.LivenessProbe?.HttpGet?.Port?.Value));
+            if (AppHostManifest.EnvironmentOf(project).Contains("Admin__Key"))
+            {
+                Assert.NotNull(container.Env.Single(v => v.Name == "Admin__Key").ValueFrom.SecretKeyRef);
+            }
+        }
+    }
+
+    [KubectlTheory]
+    [InlineData(Base)]
+    public async Task TheBase_RunsThreePodsOfEachStub_TwoGateways_TheTrafficStopped_AndTheGatewaysBreakersAsItsAppsettings(string kustomization)
+    {
+        var objects = await Kustomize.RenderAsync(kustomization);
+        Assert.All(ServiceNames.Stubs, stub => Assert.Equal(("StatefulSet", 3), (objects.WorkloadOf(stub)!.Value.Kind, objects.WorkloadOf(stub)!.Value.Replicas)));
+        Assert.Equal(2, objects.WorkloadOf(ServiceNames.Gateway)!.Value.Replicas);
+        Assert.Equal(0, objects.WorkloadOf(ServiceNames.Traffic)!.Value.Replicas);
+
+        // The breaker configuration the cluster's gateway gets is the one its appsettings.json holds, key for key.
+        // (A JSON null, the rule switched off in a layer, is an empty variable.)
+        var json = new ConfigurationBuilder().AddJsonFile(Path.Combine(Repository.Root, "Gateway", "appsettings.json")).Build();
+        var appsettings = json.GetSection(Settings.CircuitBreakerSection).AsEnumerable()
+            .Where(e => e.Value is not null || !json.GetSection(e.Key).GetChildren().Any())
+            .ToDictionary(e => e.Key.Replace(":", "__", StringComparison.Ordinal), e => e.Value ?? "");
+        var gateway = objects.WorkloadOf(ServiceNames.Gateway)!.Value.Pod.Containers.Single(c => c.Name == ServiceNames.Gateway);
+        var configured = objects.EnvironmentOf(gateway).Where(v => v.Key.StartsWith(Settings.CircuitBreakerSection + "__", StringComparison.Ordinal)).ToDictionary(v => v.Key, v => v.Value ?? "");
+        Assert.Equal(appsettings.OrderBy(e => e.Key), configured.OrderBy(e => e.Key));
+    }
+}
