@@ -11,7 +11,7 @@ internal static class FailureModeCommands
     [
         new("fail-error", "Fail with errors (500)", "ErrorCircle", new(FailureKind.Error, StatusCode: 500), Highlighted: true),
         // A brownout: late, but within every attempt timeout; the slow-call rule is what trips on it.
-        new("fail-slow-down", "Slow down (1.5 s)", "TopSpeed", new(FailureKind.Slow, DelayMs: 1500), Highlighted: true),
+        new("fail-slow-down", "Slow down (1.5 s)", "TopSpeed", new(FailureKind.Slow, DelayMs: 1500)),
         new("fail-slow", "Go slow (3 s)", "Timer", new(FailureKind.Slow, DelayMs: 3000)),
         new("fail-hang", "Hang", "PauseCircle", new(FailureKind.Hang), Confirm: true),
         new("fail-flaky", "Flaky (50%)", "ArrowShuffle", new(FailureKind.Flaky, FailureRate: 0.5)),
