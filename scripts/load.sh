@@ -159,7 +159,8 @@ clients() { # label: every answer as "seconds status payments-source", summed up
   for c in $(seq 1 64); do
     ( while [ "$(date +%s)" -lt "$until" ]; do
         curl -s -o "$LOGS/body.$c" -w '%{time_total} %{http_code} ' --max-time 10 "http://127.0.0.1:$BASE_PORT/user-dashboard/42" >>"$LOGS/line.$c"
-        sed -n 's/.*"payments":"\([^"]*\)".*/\1/p' "$LOGS/body.$c" >>"$LOGS/line.$c"
+        # The body's sources (its last line has no newline, which sed would keep).
+        printf '%s\n' "$(sed -n 's/.*"payments":"\([^"]*\)".*/\1/p' "$LOGS/body.$c")" >>"$LOGS/line.$c"
       done ) &
     clients+=($!)
   done
