@@ -5,7 +5,7 @@ namespace CircuitDemo.IntegrationTests.Reliability;
 
 /// <summary>
 /// A loopback HTTP server that a test fully controls, for a service behaving as no stub service can be told to: it
-/// answers every request after <c>delay</c> with a valid body of the stub contract for its path, or, with a null
+/// answers every request after <c>delay</c> with a valid body of the stub contract for its path (a payment for a POST), or, with a null
 /// delay, accepts the connection and never answers. Stopped with the test.
 /// </summary>
 internal sealed class FakeService : IAsyncDisposable
@@ -48,7 +48,7 @@ internal sealed class FakeService : IAsyncDisposable
             try
             {
                 var stream = client.GetStream();
-                var path = await ReadRequestPathAsync(stream);
+                var (method, path) = await ReadRequestLineAsync(stream);
                 if (_delay is not { } delay)
                 {
                     await Task.Delay(Timeout.Infinite, _stop.Token);
@@ -56,7 +56,7 @@ internal sealed class FakeService : IAsyncDisposable
                 }
 
                 await Task.Delay(delay, _stop.Token);
-                var body = Encoding.UTF8.GetBytes(BodyFor(path));
+                var body = Encoding.UTF8.GetBytes(BodyFor(method, path));
                 var head = $"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n";
                 await stream.WriteAsync(Encoding.ASCII.GetBytes(head), _stop.Token);
                 await stream.WriteAsync(body, _stop.Token);
@@ -68,16 +68,17 @@ internal sealed class FakeService : IAsyncDisposable
         }
     }
 
-    private static string BodyFor(string path)
+    private static string BodyFor(string method, string path)
     {
         var id = path.Split('/', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "0";
-        return path.StartsWith("/users/", StringComparison.Ordinal) ? $$"""{"id":"{{id}}","name":"Fake","email":"fake@example.com"}"""
+        return method == "POST" ? """{"id":"pay-fake","amount":10,"currency":"EUR","status":"completed"}"""
+            : path.StartsWith("/users/", StringComparison.Ordinal) ? $$"""{"id":"{{id}}","name":"Fake","email":"fake@example.com"}"""
             : path.StartsWith("/orders/", StringComparison.Ordinal) ? $$"""{"userId":"{{id}}","orders":[]}"""
             : $$"""{"userId":"{{id}}","payments":[]}""";
     }
 
-    // The request line and headers (the fake's requests are GETs without a body).
-    private async Task<string> ReadRequestPathAsync(NetworkStream stream)
+    // The request line and headers (a POST's small body is left unread: the answer closes the connection).
+    private async Task<(string Method, string Path)> ReadRequestLineAsync(NetworkStream stream)
     {
         var received = new StringBuilder();
         var buffer = new byte[1024];
@@ -92,6 +93,6 @@ internal sealed class FakeService : IAsyncDisposable
             received.Append(Encoding.ASCII.GetString(buffer, 0, read));
         }
 
-        return received.ToString().Split(' ') is [_, var path, ..] ? path : "/";
+        return received.ToString().Split(' ') is [var method, var path, ..] ? (method, path) : ("GET", "/");
     }
 }

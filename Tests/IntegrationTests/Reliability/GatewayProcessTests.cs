@@ -144,6 +144,52 @@ public sealed class GatewayProcessTests
     }
 
     // Every stub service at one address, and any further settings.
+    [Fact]
+    public async Task OverTheConcurrencyLimit_TheSectionFallsBackOverloaded_AndAWriteIs503WithRetryAfter()
+    {
+        // Every service answers after 4 s (time enough for the second call to arrive while the first waits), and
+        // payment-service takes one call at a time through each of its breakers.
+        await using var slow = new FakeService(TimeSpan.FromSeconds(4));
+        await using var gateway = await GatewayProcess.StartAliveAsync(Services(
+            slow.Url,
+            ("CircuitBreaker__Services__payment-service__MaxConcurrentCalls", "1"),
+            ("CircuitBreaker__Services__payment-service__AttemptTimeout", "00:00:10"),
+            ("CircuitBreaker__Services__payment-service__Write__AttemptTimeout", "00:00:10"),
+            ("CircuitBreaker__Services__user-service__AttemptTimeout", "00:00:10"),
+            ("CircuitBreaker__Services__order-service__AttemptTimeout", "00:00:10")));
+        using var client = gateway.Client();
+
+        var first = client.GetAsync($"{Paths.UserDashboard}/42");
+        await InFlightAsync(client, ServiceNames.Payment);
+        using var second = await client.GetAsync($"{Paths.UserDashboard}/42");
+        var overloaded = (await second.Content.ReadFromJsonAsync<DashboardView>(StrictJson.Options))!;
+        Assert.Equal((FallbackReasons.Live, FallbackReasons.Overloaded), (overloaded.Sources.User, overloaded.Sources.Payments));
+        Assert.Equal(FallbackReasons.Live, (await (await first).Content.ReadFromJsonAsync<DashboardView>(StrictJson.Options))!.Sources.Payments);
+
+        var pay = client.SendAsync(Payment());
+        await InFlightAsync(client, ServiceNames.Payment + BreakerNames.WriteSuffix);
+        using var refused = await client.SendAsync(Payment());
+        Assert.Equal("1", refused.Headers.GetValues("Retry-After").Single());
+        await ProblemAssert.IsAsync(refused, 503);
+        using var paid = await pay;
+        Assert.True(paid.IsSuccessStatusCode, $"the admitted write: {(int)paid.StatusCode} {await paid.Content.ReadAsStringAsync()}");
+
+        var breakers = (await client.GetFromJsonAsync<BreakersView>(Paths.CircuitBreakers))!.Breakers;
+        Assert.All(breakers.Where(b => b.Name.StartsWith(ServiceNames.Payment, StringComparison.Ordinal)), b => Assert.Equal((1L, 0L), (b.RejectedRequests, b.FailedRequests)));
+
+        static HttpRequestMessage Payment()
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, Paths.ForUser(Paths.UserPayments, "42")) { Content = JsonContent.Create(new { amount = 10m, currency = "EUR" }) };
+            request.Headers.Add(HeaderNames.IdempotencyKey, Guid.NewGuid().ToString());
+            return request;
+        }
+    }
+
+    private static Task InFlightAsync(HttpClient client, string breaker) => Eventually.UntilAsync(
+        async () => (await client.GetFromJsonAsync<BreakersView>(Paths.CircuitBreakers))!.Breakers.Single(b => b.Name == breaker),
+        b => b.InFlightRequests == 1,
+        $"a call through {breaker} to be in flight");
+
     private static Dictionary<string, string> Services(Uri every, params (string Name, string Value)[] settings)
     {
         var environment = ServiceNames.Stubs.ToDictionary(service => $"services__{service}__http__0", _ => every.ToString());

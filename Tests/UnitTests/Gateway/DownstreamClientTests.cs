@@ -16,6 +16,8 @@ public class DownstreamClientTests
         { new HttpRequestException("refused"), "fallback:unavailable" },
         { new HttpRequestException("500", null, System.Net.HttpStatusCode.InternalServerError), "fallback:error" },
         { new TimeoutRejectedException(), "fallback:timeout" },
+        { new Polly.RateLimiting.RateLimiterRejectedException(), "fallback:overloaded" },
+        { new CircuitDemo.ServiceDefaults.CircuitBreaking.CircuitBreakerRejectedException("user-service", CircuitDemo.ServiceDefaults.CircuitBreaking.CircuitState.Open, null), "fallback:circuit-open" },
         { new InvalidOperationException("a defect of the gateway, or a library's check the validator missed"), "fallback:error" },
         { new NullReferenceException(), "fallback:error" },
     };
