@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
 
 /// <summary>
@@ -311,7 +313,7 @@ public sealed class CircuitBreaker
         else if (slow)
         {
             // A probe that answered, but late: the brownout is not over.
-            Open_NeedsLock($"probe slower than {_options.SlowCallDuration!.Value.TotalSeconds:0.###} s", Now(), reopening: true);
+            Open_NeedsLock(string.Create(CultureInfo.InvariantCulture, $"probe slower than {_options.SlowCallDuration!.Value.TotalSeconds:0.###} s"), Now(), reopening: true);
         }
         else if (++_probeSuccesses >= _options.SuccessThreshold)
         {
