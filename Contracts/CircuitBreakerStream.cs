@@ -65,6 +65,6 @@ public sealed record BreakerSummary(
 {
     /// <summary>The slow-call rule as the dashboard row reads: <c>7 of 12 over 1.25 s</c>, or <c>off</c>.</summary>
     public string SlowCallsText => SlowCallDuration is { } duration
-        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{SlowCalls} of {SlowCallWindowCalls} over {duration.TotalSeconds:0.###} s")
+        ? $"{SlowCalls} of {SlowCallWindowCalls} over {DurationText.Seconds(duration)}"
         : "off";
 }

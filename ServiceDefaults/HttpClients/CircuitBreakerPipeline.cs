@@ -69,9 +69,9 @@ internal static class CircuitBreakerPipeline
 
         // Outside the breaker, so that a call over the limit never asks it: never a failure, never a probe. Its
         // rejection is not retried (IsRetriable) and is counted as the breaker's rejection.
+        var telemetry = services.GetRequiredService<CircuitBreakerTelemetry>();
         if (breaker is not null && options.MaxConcurrentCalls is { } limit)
         {
-            var telemetry = services.GetRequiredService<CircuitBreakerTelemetry>();
             pipeline.AddRateLimiter(new RateLimiterStrategyOptions
             {
                 Name = LimiterStrategyName,
@@ -88,7 +88,7 @@ internal static class CircuitBreakerPipeline
         // A breaker with Enabled = false passes its calls straight through: the strategy decides that, not this.
         if (breaker is not null)
         {
-            pipeline.AddCircuitDemoBreaker(breaker, services.GetRequiredService<CircuitBreakerTelemetry>());
+            pipeline.AddCircuitDemoBreaker(breaker, telemetry);
         }
 
         pipeline.AddTimeout(new TimeoutStrategyOptions { Name = TimeoutStrategyName, Timeout = options.AttemptTimeout });

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
 
 /// <summary>
@@ -190,6 +188,7 @@ public sealed class CircuitBreaker
             var now = Now();
             var isOpen = _state == CircuitState.Open;
             var untilProbe = _openPeriod.Until - now;
+            var slowCalls = _tripPolicy.SlowCalls;
             status = new CircuitBreakerStatus(
                 Name,
                 _state,
@@ -203,8 +202,8 @@ public sealed class CircuitBreaker
                 _counts.Rejected,
                 _counts.Cancelled,
                 _counts.InFlight,
-                _tripPolicy.SlowCalls.Slow,
-                _tripPolicy.SlowCalls.Calls,
+                slowCalls.Slow,
+                slowCalls.Calls,
                 _history.Recent(),
                 _options with { });
         }
@@ -313,7 +312,7 @@ public sealed class CircuitBreaker
         else if (slow)
         {
             // A probe that answered, but late: the brownout is not over.
-            Open_NeedsLock(string.Create(CultureInfo.InvariantCulture, $"probe slower than {_options.SlowCallDuration!.Value.TotalSeconds:0.###} s"), Now(), reopening: true);
+            Open_NeedsLock($"probe slower than {CircuitDemo.Contracts.DurationText.Seconds(_options.SlowCallDuration!.Value)}", Now(), reopening: true);
         }
         else if (++_probeSuccesses >= _options.SuccessThreshold)
         {

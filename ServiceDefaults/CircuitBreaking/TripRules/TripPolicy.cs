@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
 
 /// <summary>
@@ -63,7 +61,7 @@ internal sealed class TripPolicy(CircuitBreakerOptions options)
 
     /// <summary>How the slow-call rule reads: <c>7 of 12 calls slower than 1.25 s</c>.</summary>
     public static string SlowCallsText(int slow, int calls, TimeSpan duration) =>
-        string.Create(CultureInfo.InvariantCulture, $"{slow} of {calls} calls slower than {duration.TotalSeconds:0.###} s");
+        $"{slow} of {calls} calls slower than {CircuitDemo.Contracts.DurationText.Seconds(duration)}";
 
     private string SlowReason() => SlowCallsText(_slow!.SlowCount, _slow.Count, options.SlowCallDuration!.Value);
 }
