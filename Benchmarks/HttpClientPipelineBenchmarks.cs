@@ -31,6 +31,7 @@ public class HttpClientPipelineBenchmarks
         services.AddLogging();
         // user-service is one the process guards (only declared or configured services get breakers).
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["CircuitBreaker:Services:user-service:Enabled"] = "true" }).Build());
+        services.AddServiceDiscovery();
         services.AddHttpClient("ours").AddCircuitBreakerPipeline().ConfigurePrimaryHttpMessageHandler(() => new InstantHandler());
         services.AddHttpClient("standard").AddStandardResilienceHandler().Services
             .AddHttpClient("standard").ConfigurePrimaryHttpMessageHandler(() => new InstantHandler());
@@ -52,7 +53,7 @@ public class HttpClientPipelineBenchmarks
     {
         _bare.Dispose();
         _breakerOnly.Dispose();
-        _services.Dispose();
+        _services.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
     [Benchmark(Baseline = true)]

@@ -15,6 +15,12 @@ public static class Settings
     /// <summary>The traffic resource's requests per second.</summary>
     public const string TrafficRatePerSecond = "Traffic:RatePerSecond";
 
+    /// <summary>The AppHost's count of instances of every stub service (default 1).</summary>
+    public const string StubInstances = "Stubs:Instances";
+
+    /// <summary>The most instances of a stub the AppHost runs: their demo ports, 10 apart, stay below the next service's range.</summary>
+    public const int MaxStubInstances = 9;
+
     /// <summary>A configuration key as an environment variable (<c>Admin:Key</c> is <c>Admin__Key</c>).</summary>
     public static string EnvironmentVariable(string configurationKey) => configurationKey.Replace(":", "__", StringComparison.Ordinal);
 }

@@ -8,4 +8,10 @@ public static class Telemetry
 
     /// <summary>The breakers' state gauge (0 Closed, 1 Open, 2 HalfOpen, 3 Isolated).</summary>
     public const string StateInstrument = "circuit_breaker.state";
+
+    /// <summary>Endpoints ejected, counted per breaker and endpoint (<c>server.address</c>, <c>server.port</c>).</summary>
+    public const string EjectionsInstrument = "circuit_breaker.endpoint.ejections";
+
+    /// <summary>Endpoints of each breaker's service out of rotation now (a gauge).</summary>
+    public const string EjectedInstrument = "circuit_breaker.endpoints.ejected";
 }

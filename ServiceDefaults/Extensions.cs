@@ -29,12 +29,9 @@ public static class Extensions
         builder.AddDefaultHealthChecks();
         builder.Services.AddProblemDetails();
         builder.Services.AddServiceDiscovery();
-        builder.Services.ConfigureHttpClientDefaults(http =>
-        {
-            // Order matters: the breaker must see "payment-service", not the address it resolves to.
-            http.AddCircuitBreakerPipeline();
-            http.AddServiceDiscovery();
-        });
+        // The pipeline resolves each call's service itself (through service discovery) and chooses the instance: the
+        // breaker must see "payment-service", and its endpoint records pick among the addresses it resolves to.
+        builder.Services.ConfigureHttpClientDefaults(static http => http.AddCircuitBreakerPipeline());
         return builder;
     }
 

@@ -1,4 +1,5 @@
 using CircuitDemo.Contracts;
+using CircuitDemo.AppHost.Stubs;
 using Microsoft.Extensions.Configuration;
 
 namespace CircuitDemo.AppHost.Gateway;
@@ -22,6 +23,25 @@ internal static class GatewayExtensions
         }
 
         return project;
+    }
+
+    /// <summary>
+    /// Gives the gateway every instance of a stub service as that service's endpoints, in order
+    /// (<c>services__{service}__http__{i}</c>, which service discovery resolves), and waits for each. The first is a plain
+    /// reference, so that with one instance the gateway gets exactly what <c>WithReference</c> gives.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithStubInstances(this IResourceBuilder<ProjectResource> gateway, StubInstances stub)
+    {
+        for (var i = 0; i < stub.Instances.Count; i++)
+        {
+            var instance = stub.Instances[i];
+            gateway = i == 0
+                ? gateway.WithReference(instance)
+                : gateway.WithEnvironment($"services__{stub.Service}__http__{i}", instance.GetEndpoint("http")).WithReferenceRelationship(instance);
+            gateway.WaitFor(instance);
+        }
+
+        return gateway;
     }
 
     /// <summary>

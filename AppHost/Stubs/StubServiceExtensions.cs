@@ -3,9 +3,48 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CircuitDemo.AppHost.Stubs;
 
+/// <summary>A stub service as that many project resources, one per instance: what the gateway gets as the service's endpoints.</summary>
+internal sealed record StubInstances(string Service, IReadOnlyList<IResourceBuilder<ProjectResource>> Instances);
+
 /// <summary>A stub service as the dashboard shows it: health, admin key, failure-mode buttons, its mode at a glance, links.</summary>
 internal static class StubServiceExtensions
 {
+    /// <summary>
+    /// Adds <paramref name="count"/> instances of a stub service (<c>Stubs:Instances</c>), each a resource and a row of
+    /// its own (<see cref="ServiceNames.Instance"/>): the first keeps the service's name and demo port, instance i runs on
+    /// the demo port + 10 x (i - 1). Separate resources rather than Aspire's replicas, which sit behind one proxied
+    /// endpoint that no client can tell apart.
+    /// </summary>
+    public static StubInstances AddStubInstances<TProject>(
+        this IDistributedApplicationBuilder builder, string service, int count, IResourceBuilder<ParameterResource> adminKey)
+        where TProject : IProjectMetadata, new()
+    {
+        var first = builder.AddStubService<TProject>(service, adminKey);
+        var demoPort = first.Resource.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "http").Port;
+        var instances = new List<IResourceBuilder<ProjectResource>> { first };
+        for (var i = 2; i <= count; i++)
+        {
+            var port = demoPort + (10 * (i - 1));
+            instances.Add(builder.AddStubService<TProject>(ServiceNames.Instance(service, i), adminKey).WithEndpoint("http", e => e.Port = port));
+        }
+
+        return new StubInstances(service, instances);
+    }
+
+    /// <summary>The instance count of <c>Stubs:Instances</c>; a value out of range stops the AppHost with a message naming it.</summary>
+    public static int StubInstanceCount(this IDistributedApplicationBuilder builder)
+    {
+        var value = builder.Configuration[Settings.StubInstances];
+        if (value is null)
+        {
+            return 1;
+        }
+
+        return int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count) && count is >= 1 and <= Settings.MaxStubInstances
+            ? count
+            : throw new InvalidOperationException($"{Settings.StubInstances} must be a whole number between 1 and {Settings.MaxStubInstances} (was '{value}').");
+    }
+
     /// <summary>
     /// Adds a stub service with its health check, the admin key, a button per failure mode, its current mode on its row
     /// (a property, and "Degraded" while it misbehaves on purpose) and links to its <c>/failure-mode</c> and <c>/stats</c>.

@@ -1,5 +1,6 @@
 using CircuitDemo.ServiceDefaults.CircuitBreaking;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 
 namespace CircuitDemo.ServiceDefaults.HttpClients;
@@ -16,8 +17,10 @@ public static class CircuitBreakerPipelineExtensions
     /// breaker of the request's service and operation kind, and Polly's attempt timeout; inside them, the response body
     /// read whole within the attempt timeout and a size limit (and checked as JSON where the caller expects it). So a
     /// body that stalls, trickles, breaks off, is too large or is unusable is a failure the breaker counts, like a 5xx.
-    /// Only the services the process declares or configures are guarded. Add service discovery after this, so the
-    /// breaker sees the logical service name rather than a resolved address.
+    /// Only the services the process declares or configures are guarded. Innermost, each attempt goes to one instance of
+    /// its service, resolved by service discovery (register its providers with <c>AddServiceDiscovery()</c>) and chosen
+    /// by the breaker's endpoint records: least loaded of two in rotation, an ejected one never, a retry elsewhere. Do
+    /// not add service discovery's own handler as well: the breaker must see the service's name, and choose.
     /// </summary>
     public static IHttpClientBuilder AddCircuitBreakerPipeline(this IHttpClientBuilder builder)
     {
@@ -34,6 +37,12 @@ public static class CircuitBreakerPipelineExtensions
                 return request => CircuitBreakerPipeline.KeyOf(request, registry);
             });
         builder.AddHttpMessageHandler(static services => new WholeResponseHandler(services.GetRequiredService<CircuitBreakerRegistry>()));
+
+        // Service discovery resolves; the breaker's endpoint records choose (its own handler's choice is round robin).
+        builder.Services.AddServiceDiscoveryCore();
+        builder.Services.TryAddSingleton<ServiceInstances>();
+        builder.AddHttpMessageHandler(static services => new EndpointSelectionHandler(
+            services.GetRequiredService<ServiceInstances>(), services.GetRequiredService<CircuitBreakerRegistry>()));
         return builder;
     }
 

@@ -75,6 +75,24 @@ public sealed record CircuitBreakerOptions
     /// </summary>
     public long MaxResponseBodyBytes { get; init; } = 1024 * 1024;
 
+    /// <summary>
+    /// Consecutive failures of one endpoint of the service (one instance, as service discovery resolved it) that eject
+    /// it from rotation, as Envoy's outlier detection does. Default 3; 0 never ejects; at most 1000.
+    /// </summary>
+    public int EjectionConsecutiveFailures { get; init; } = 3;
+
+    /// <summary>An ejected endpoint stays out this long times the number of times it has been ejected. Default 30 s.</summary>
+    public TimeSpan BaseEjectionTime { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The cap on an endpoint's grown ejection time. Default 5 min; at least <see cref="BaseEjectionTime"/>.</summary>
+    public TimeSpan MaxEjectionTime { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// At most this share of the service's endpoints ejected at once, rounded down, and never the last one: of three, one;
+    /// with a single endpoint, none. Default 50; 0 to 100.
+    /// </summary>
+    public int MaxEjectionPercent { get; init; } = 50;
+
     /// <summary><c>false</c> takes the breaker out: calls pass straight through (still timed out). Default true.</summary>
     public bool Enabled { get; init; } = true;
 }

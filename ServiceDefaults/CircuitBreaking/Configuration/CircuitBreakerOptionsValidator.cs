@@ -33,6 +33,10 @@ internal static class CircuitBreakerOptionsValidator
         Check(options.SlowCallWindow is >= 1 and <= 10_000, nameof(options.SlowCallWindow), "between 1 and 10000", options.SlowCallWindow);
         // Polly's concurrency limiter (System.Threading.RateLimiting) enforces it.
         Check(options.MaxConcurrentCalls is null or (>= 1 and <= 100_000), nameof(options.MaxConcurrentCalls), "between 1 and 100000, or unset", options.MaxConcurrentCalls);
+        Check(options.EjectionConsecutiveFailures is >= 0 and <= 1000, nameof(options.EjectionConsecutiveFailures), "between 0 and 1000", options.EjectionConsecutiveFailures);
+        Check(IsPositive(options.BaseEjectionTime), nameof(options.BaseEjectionTime), "between 1 ms and 1 day", options.BaseEjectionTime);
+        Check(options.MaxEjectionTime >= options.BaseEjectionTime && options.MaxEjectionTime <= MaxDuration, nameof(options.MaxEjectionTime), $"between BaseEjectionTime ({options.BaseEjectionTime}) and 1 day", options.MaxEjectionTime);
+        Check(options.MaxEjectionPercent is >= 0 and <= 100, nameof(options.MaxEjectionPercent), "between 0 and 100", options.MaxEjectionPercent);
         // Polly's timeout strategy, which runs it, refuses anything under 10 ms or over a day.
         Check(options.AttemptTimeout >= MinAttemptTimeout && options.AttemptTimeout <= MaxDuration, nameof(options.AttemptTimeout), "between 10 ms and 1 day", options.AttemptTimeout);
         Check(options.MaxResponseBodyBytes is >= 1024 and <= 1024 * 1024 * 1024, nameof(options.MaxResponseBodyBytes), "between 1024 and 1073741824", options.MaxResponseBodyBytes);

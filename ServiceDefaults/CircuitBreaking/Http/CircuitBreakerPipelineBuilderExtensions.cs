@@ -51,8 +51,9 @@ public static class CircuitBreakerPipelineBuilderExtensions
             _ => new CircuitBreakerResilienceStrategy<HttpResponseMessage>(_ => breaker, ClassifyHttp, telemetry),
             new CircuitDemoBreakerStrategyOptions());
 
+    // The attempt's endpoint is settled first: it decides whether a failure is the service's or its endpoint's alone.
     private static CallOutcome ClassifyHttp(Outcome<HttpResponseMessage> outcome, ResilienceContext context) =>
-        HttpOutcomeClassifier.Classify(outcome, context.CancellationToken);
+        CircuitDemo.ServiceDefaults.HttpClients.EndpointAttempt.Settle(context.GetRequestMessage(), HttpOutcomeClassifier.Classify(outcome, context.CancellationToken));
 
     private static CircuitBreaker? BreakerFor(CircuitBreakerRegistry registry, ResilienceContext context)
     {

@@ -13,4 +13,10 @@ internal static partial class CircuitBreakerLog
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "A subscriber to circuit breaker {BreakerName}'s changes of state threw; the breaker carries on")]
     public static partial void SubscriberFailed(ILogger logger, string breakerName, Exception exception);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Circuit breaker {BreakerName} ejected endpoint {Address} until {EjectedUntil:O} ({Reason})")]
+    public static partial void EndpointEjected(ILogger logger, string breakerName, string address, DateTimeOffset? ejectedUntil, string reason);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Circuit breaker {BreakerName} took endpoint {Address} back into rotation ({Reason})")]
+    public static partial void EndpointReturned(ILogger logger, string breakerName, string address, string reason);
 }

@@ -37,6 +37,7 @@ internal sealed class CircuitBreakerTelemetry
 
     private readonly Counter<long> _transitions;
     private readonly Counter<long> _calls;
+    private readonly Counter<long> _ejections;
     private readonly ILogger _logger;
 
     /// <summary>Creates the instruments and starts observing every breaker of the registry.</summary>
@@ -62,7 +63,20 @@ internal sealed class CircuitBreakerTelemetry
             "circuit_breaker.calls",
             unit: "{call}",
             description: "Calls through a breaker by outcome: success, failure or rejected.");
-        registry.ObserveBreakers(breaker => breaker.StateChanged += OnStateChanged);
+        _ejections = meter.CreateCounter<long>(
+            CircuitDemo.Contracts.Telemetry.EjectionsInstrument,
+            unit: "{ejection}",
+            description: "Endpoints ejected from rotation, tagged with the breaker and the endpoint's server.address and server.port.");
+        meter.CreateObservableGauge(
+            CircuitDemo.Contracts.Telemetry.EjectedInstrument,
+            () => registry.All.Select(b => new Measurement<int>(b.Endpoints.EjectedCount, new KeyValuePair<string, object?>(NameTag, b.Name))),
+            unit: "{endpoint}",
+            description: "Endpoints of each breaker's service out of rotation now.");
+        registry.ObserveBreakers(breaker =>
+        {
+            breaker.StateChanged += OnStateChanged;
+            breaker.EndpointChanged += OnEndpointChanged;
+        });
     }
 
     /// <summary>Starts the span that wraps one call through <paramref name="breaker"/> (null when nobody listens).</summary>
@@ -124,7 +138,7 @@ internal sealed class CircuitBreakerTelemetry
 
         var name = outcome == CallOutcome.Success ? "success" : "failure";
         activity?.SetTag(OutcomeTag, name);
-        if (outcome == CallOutcome.Failure)
+        if (outcome is CallOutcome.Failure or CallOutcome.EndpointFailure)
         {
             activity?.SetStatus(ActivityStatusCode.Error, $"The call through circuit breaker {breaker.Name} failed");
         }
@@ -159,6 +173,24 @@ internal sealed class CircuitBreakerTelemetry
         CircuitDecision.Probe => "probe",
         _ => "rejected",
     };
+
+    private void OnEndpointChanged(CircuitBreaker breaker, EndpointChange change)
+    {
+        if (change.State == EndpointState.Ejected)
+        {
+            var address = new Uri(change.Address);
+            _ejections.Add(
+                1,
+                new KeyValuePair<string, object?>(NameTag, breaker.Name),
+                new KeyValuePair<string, object?>("server.address", address.Host),
+                new KeyValuePair<string, object?>("server.port", address.Port));
+            CircuitBreakerLog.EndpointEjected(_logger, breaker.Name, change.Address, change.EjectedUntil, change.Reason);
+        }
+        else
+        {
+            CircuitBreakerLog.EndpointReturned(_logger, breaker.Name, change.Address, change.Reason);
+        }
+    }
 
     private void OnStateChanged(CircuitBreaker breaker, CircuitStateChange change)
     {

@@ -37,7 +37,7 @@ internal sealed class CallCounts
             case CallOutcome.Success:
                 Successful++;
                 break;
-            case CallOutcome.Failure:
+            case CallOutcome.Failure or CallOutcome.EndpointFailure:
                 Failed++;
                 break;
             default:

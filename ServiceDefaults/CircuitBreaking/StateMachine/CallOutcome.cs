@@ -11,4 +11,10 @@ internal enum CallOutcome
 
     /// <summary>Cancelled by its own caller: neither success nor failure, counted apart; a HalfOpen probe slot is returned.</summary>
     Cancelled,
+
+    /// <summary>
+    /// Failed, but its endpoint answers for it (<see cref="EndpointRecords.Settle"/>): a failed call in the totals, and
+    /// nothing towards the service's trip rules; a HalfOpen probe slot is returned.
+    /// </summary>
+    EndpointFailure,
 }

@@ -17,8 +17,9 @@ public sealed class CircuitBreaker
     private readonly TripPolicy _tripPolicy;
     private readonly OpenPeriod _openPeriod;
     private readonly StateChangeHistory _history = new();
-    private readonly StateChangeNotifier _notifier;
+    private readonly ChangeNotifier<CircuitStateChange> _notifier;
     private readonly CallCounts _counts = new();
+    private readonly EndpointRecords _endpoints;
     private readonly Func<TimeSpan> _now;
 
     private CircuitState _state = CircuitState.Closed;
@@ -47,8 +48,9 @@ public sealed class CircuitBreaker
         _options = options with { };
         _clock = new BreakerClock(timeProvider ?? TimeProvider.System);
         _openPeriod = new OpenPeriod(_options);
-        _notifier = new StateChangeNotifier(this, onSubscriberError);
+        _notifier = new ChangeNotifier<CircuitStateChange>(this, onSubscriberError);
         _tripPolicy = new TripPolicy(_options);
+        _endpoints = new EndpointRecords(this, _options, timeProvider ?? TimeProvider.System, random: null, onSubscriberError);
         _now = Now;
     }
 
@@ -61,6 +63,19 @@ public sealed class CircuitBreaker
         add => _notifier.Subscribe(value);
         remove => _notifier.Unsubscribe(value);
     }
+
+    /// <summary>
+    /// Raised when an endpoint of the service is ejected or back in rotation, never under a lock, in order, one at a
+    /// time; a subscriber's exception is caught as for <see cref="StateChanged"/>.
+    /// </summary>
+    public event Action<CircuitBreaker, EndpointChange>? EndpointChanged
+    {
+        add => _endpoints.Notifier.Subscribe(value);
+        remove => _endpoints.Notifier.Unsubscribe(value);
+    }
+
+    /// <summary>The record of each endpoint of the service: ejection, and the choice of each call's endpoint.</summary>
+    internal EndpointRecords Endpoints => _endpoints;
 
     /// <summary>The breaker's name: the service, with <c>:write</c> for the write side.</summary>
     public string Name { get; }
@@ -175,8 +190,15 @@ public sealed class CircuitBreaker
     /// <summary>Manually opens the circuit until <see cref="Reset"/>, from any state.</summary>
     public void Isolate(string reason = "isolated manually") => MoveByHand(CircuitState.Isolated, reason);
 
-    /// <summary>Closes the circuit from any state and clears its failure and probe counts and open-duration growth.</summary>
-    public void Reset(string reason = "reset manually") => MoveByHand(CircuitState.Closed, reason);
+    /// <summary>
+    /// Closes the circuit from any state and clears its failure and probe counts and open-duration growth; every
+    /// ejected endpoint is back, and every endpoint's ejection growth is forgotten.
+    /// </summary>
+    public void Reset(string reason = "reset manually")
+    {
+        MoveByHand(CircuitState.Closed, reason);
+        _endpoints.Reset();
+    }
 
     /// <summary>A consistent snapshot of state, counts, recent changes and (a copy of) the options.</summary>
     public CircuitBreakerStatus GetStatus()
@@ -209,7 +231,9 @@ public sealed class CircuitBreaker
         }
 
         _notifier.Deliver();
-        return status;
+
+        // Read apart from the state, under the records' own lock: the endpoints are the records', not the state machine's.
+        return status with { Endpoints = _endpoints.Snapshot() };
     }
 
     private void MoveByHand(CircuitState to, string reason)
@@ -262,7 +286,7 @@ public sealed class CircuitBreaker
         }
 
         _counts.Completed(outcome);
-        if (outcome == CallOutcome.Cancelled || permit.Epoch != _epoch)
+        if (outcome is CallOutcome.Cancelled or CallOutcome.EndpointFailure || permit.Epoch != _epoch)
         {
             return;
         }

@@ -22,4 +22,8 @@ public sealed record CircuitBreakerStatus(
     int SlowCalls,
     int SlowCallWindowCalls,
     IReadOnlyList<CircuitStateChange> StateChanges,
-    CircuitBreakerOptions Options);
+    CircuitBreakerOptions Options)
+{
+    /// <summary>Every endpoint service discovery resolved for the breaker's service (none before its first call), one entry each.</summary>
+    public IReadOnlyList<EndpointStatus> Endpoints { get; init; } = [];
+}

@@ -12,13 +12,14 @@ public sealed class ClientPipelineTests : IDisposable
     private readonly ClientPipeline _pipeline = new();
 
     [Fact]
-    public void EveryClient_HasTheExtensionsResilienceHandlerOverTheWholeBodyRead_AndNoHttpClientTimeout()
+    public void EveryClient_HasTheExtensionsResilienceHandlerOverTheWholeBodyReadOverTheEndpointChoice_AndNoHttpClientTimeout()
     {
         Assert.Equal(Timeout.InfiniteTimeSpan, _pipeline.Client.Timeout);
         Assert.Collection(
             _pipeline.HandlersOfClient(),
             outer => Assert.IsType<Microsoft.Extensions.Http.Resilience.ResilienceHandler>(outer),
-            inner => Assert.IsType<WholeResponseHandler>(inner));
+            body => Assert.IsType<WholeResponseHandler>(body),
+            innermost => Assert.IsType<EndpointSelectionHandler>(innermost));
     }
 
     [Fact]

@@ -45,8 +45,17 @@ internal sealed class ClientPipeline : IDisposable
         services.AddLogging();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
         services.AddSingleton(time ?? TimeProvider.System);
+        services.AddServiceDiscovery();
         services.AddHttpClient(ClientName).AddCircuitBreakerPipeline().ConfigurePrimaryHttpMessageHandler(() => Stub);
         _services = services.BuildServiceProvider();
+
+        // Service discovery resolves a service the first time on another thread; from then on it answers at once. Done
+        // here, a test that moves the fake clock right after the stub is entered finds the pipeline where it expects it.
+        var instances = _services.GetRequiredService<ServiceInstances>();
+        foreach (var service in new[] { "user-service", "order-service", "payment-service", "catalog" })
+        {
+            instances.AddressesAsync(new Uri($"http://{service}"), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        }
     }
 
     public StubHandler Stub { get; }
@@ -93,7 +102,8 @@ internal sealed class ClientPipeline : IDisposable
     public static HttpResponseMessage Json(string json) =>
         new(HttpStatusCode.OK) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
 
-    public void Dispose() => _services.Dispose();
+    // Service discovery's resolver disposes only asynchronously.
+    public void Dispose() => _services.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     // Collects what the client's configuration adds, without building a client.
     private sealed class InspectingHandlerBuilder(IServiceProvider services) : HttpMessageHandlerBuilder

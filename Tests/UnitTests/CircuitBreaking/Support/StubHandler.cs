@@ -16,12 +16,16 @@ internal sealed class StubHandler(Func<HttpRequestMessage, CancellationToken, Ta
 
     public List<string> Hosts { get; } = [];
 
+    /// <summary>Where each request went, as scheme, host and port: the endpoint the pipeline chose.</summary>
+    public List<string> Addresses { get; } = [];
+
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _calls);
         lock (Hosts)
         {
             Hosts.Add(request.RequestUri!.Host);
+            Addresses.Add(request.RequestUri.GetLeftPart(UriPartial.Authority));
         }
 
         return respond(request, cancellationToken);

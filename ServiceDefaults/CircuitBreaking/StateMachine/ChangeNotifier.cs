@@ -3,19 +3,19 @@ using System.Collections.Concurrent;
 namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
 
 /// <summary>
-/// Delivers a breaker's changes of state to its subscribers after the breaker's lock is released: in the order the
+/// Delivers a breaker's changes (of its state, of an endpoint's) to their subscribers after the lock they were made under is released: in the order the
 /// changes happened, one at a time, each subscriber isolated from the others' exceptions. Changes are queued under
-/// the breaker's lock; whichever thread finds nobody delivering drains the queue, so a thread never waits for another
+/// that lock; whichever thread finds nobody delivering drains the queue, so a thread never waits for another
 /// and a subscriber that calls back into the breaker is delivered its new change right after it returns.
 /// </summary>
-internal sealed class StateChangeNotifier(CircuitBreaker breaker, Action<CircuitBreaker, Exception>? onSubscriberError)
+internal sealed class ChangeNotifier<TChange>(CircuitBreaker breaker, Action<CircuitBreaker, Exception>? onSubscriberError)
 {
-    private readonly ConcurrentQueue<CircuitStateChange> _pending = new();
+    private readonly ConcurrentQueue<TChange> _pending = new();
     private readonly Lock _subscribeLock = new();
-    private Action<CircuitBreaker, CircuitStateChange>[] _subscribers = [];
+    private Action<CircuitBreaker, TChange>[] _subscribers = [];
     private int _delivering;
 
-    public void Subscribe(Action<CircuitBreaker, CircuitStateChange>? subscriber)
+    public void Subscribe(Action<CircuitBreaker, TChange>? subscriber)
     {
         if (subscriber is not null)
         {
@@ -26,7 +26,7 @@ internal sealed class StateChangeNotifier(CircuitBreaker breaker, Action<Circuit
         }
     }
 
-    public void Unsubscribe(Action<CircuitBreaker, CircuitStateChange>? subscriber)
+    public void Unsubscribe(Action<CircuitBreaker, TChange>? subscriber)
     {
         lock (_subscribeLock)
         {
@@ -38,8 +38,8 @@ internal sealed class StateChangeNotifier(CircuitBreaker breaker, Action<Circuit
         }
     }
 
-    /// <summary>Queues a change; called under the breaker's lock, so the queue's order is the order of the changes.</summary>
-    public void Enqueue_NeedsLock(CircuitStateChange change) => _pending.Enqueue(change);
+    /// <summary>Queues a change; called under the lock it was made under, so the queue's order is the order of the changes.</summary>
+    public void Enqueue_NeedsLock(TChange change) => _pending.Enqueue(change);
 
     /// <summary>
     /// Delivers what is queued, unless another thread is delivering already (it then delivers these too). Called after
@@ -70,7 +70,7 @@ internal sealed class StateChangeNotifier(CircuitBreaker breaker, Action<Circuit
         }
     }
 
-    private void Raise(CircuitStateChange change)
+    private void Raise(TChange change)
     {
         foreach (var subscriber in Volatile.Read(ref _subscribers))
         {
