@@ -19,6 +19,9 @@ public static class CircuitBreakerStream
     /// <summary>Event type: one breaker changed state (<see cref="BreakerTransitionEvent"/>).</summary>
     public const string Transition = "transition";
 
+    /// <summary>Event type: an endpoint of a breaker's service was ejected or is back in rotation (<see cref="BreakerEndpointEvent"/>).</summary>
+    public const string Endpoint = "endpoint";
+
     /// <summary>Event type: the counts moved (<see cref="BreakerSnapshotEvent"/>).</summary>
     public const string Status = "status";
 
@@ -61,10 +64,45 @@ public sealed record BreakerSummary(
     long Sequence,
     int SlowCalls = 0,
     int SlowCallWindowCalls = 0,
-    TimeSpan? SlowCallDuration = null)
+    TimeSpan? SlowCallDuration = null,
+    EndpointSummaries? Endpoints = null)
 {
+    /// <summary>The endpoints as the dashboard row reads: <c>2 in, 1 ejected</c>, or <c>-</c> before any was resolved.</summary>
+    public string EndpointsText => Endpoints is { Count: > 0 } endpoints
+        ? $"{endpoints.Count(e => e.State != EndpointSummary.Ejected)} in, {endpoints.Count(e => e.State == EndpointSummary.Ejected)} ejected"
+        : "-";
+
     /// <summary>The slow-call rule as the dashboard row reads: <c>7 of 12 over 1.25 s</c>, or <c>off</c>.</summary>
     public string SlowCallsText => SlowCallDuration is { } duration
         ? $"{SlowCalls} of {SlowCallWindowCalls} over {DurationText.Seconds(duration)}"
         : "off";
+}
+
+/// <summary>An endpoint of a breaker's service ejected, or back in rotation.</summary>
+public sealed record BreakerEndpointEvent(string Name, string Address, string State, DateTimeOffset? EjectedUntil, int Ejections, string Reason, DateTimeOffset Time, long Sequence);
+
+/// <summary>One endpoint of a breaker's service: its address, <c>Active</c> or <c>Ejected</c>, and until when.</summary>
+public sealed record EndpointSummary(string Address, string State, DateTimeOffset? EjectedUntil, int Ejections)
+{
+    /// <summary>The state of an endpoint out of rotation.</summary>
+    public const string Ejected = "Ejected";
+}
+
+/// <summary>A breaker's endpoints, equal when every entry is: so that a summary compares by what it says.</summary>
+public sealed class EndpointSummaries : List<EndpointSummary>, IEquatable<EndpointSummaries>
+{
+    public EndpointSummaries()
+    {
+    }
+
+    public EndpointSummaries(IEnumerable<EndpointSummary> endpoints)
+        : base(endpoints)
+    {
+    }
+
+    public bool Equals(EndpointSummaries? other) => other is not null && this.SequenceEqual(other);
+
+    public override bool Equals(object? obj) => Equals(obj as EndpointSummaries);
+
+    public override int GetHashCode() => Count;
 }

@@ -95,6 +95,25 @@ internal sealed class BreakerReports
         }
     }
 
+    /// <summary>
+    /// The text a stub instance's row shows of the gateway's ejections of <paramref name="address"/>: each breaker (and
+    /// replica) that has it out, and until when; <c>no</c> when none has.
+    /// </summary>
+    public string EjectionOf(string address)
+    {
+        lock (_lock)
+        {
+            var ejections = _replicas.Values
+                .SelectMany(r => r.Breakers.Values)
+                .SelectMany(b => (b.Endpoints ?? []).Where(e => e.State == EndpointSummary.Ejected && e.Address == address).Select(e => (b.Name, e.EjectedUntil)))
+                .OrderBy(e => e.Name, StringComparer.Ordinal)
+                .Select(e => $"by {e.Name} until {e.EjectedUntil?.ToLocalTime():HH:mm:ss}")
+                .Distinct()
+                .ToList();
+            return ejections.Count > 0 ? string.Join("; ", ejections) : "no";
+        }
+    }
+
     /// <summary>True while some replica reports a next attempt for the breaker (its row counts down).</summary>
     public bool IsCountingDown(string breakerName) => For(breakerName).Any(r => r.NextAttempt is not null);
 

@@ -12,14 +12,14 @@ namespace CircuitDemo.AppHost.CircuitBreakers;
 /// stops, the rows say so; when it comes back, or its stream falls silent, its stream is read again.
 /// </summary>
 internal sealed partial class BreakerRowPublisher(
-    BreakerRows rows, ResourceNotificationService notifications, TimeProvider time, ILogger<BreakerRowPublisher> logger) : BackgroundService
+    BreakerRows rows, BreakerReports reports, ResourceNotificationService notifications, TimeProvider time, ILogger<BreakerRowPublisher> logger) : BackgroundService
 {
     private static readonly HttpClient StreamClient = new() { Timeout = Timeout.InfiniteTimeSpan };
     private static readonly HttpClient CommandClient = new() { Timeout = TimeSpan.FromSeconds(10) };
     private static readonly TimeSpan Reconnect = TimeSpan.FromSeconds(1);
 
     private readonly Lock _lock = new();
-    private readonly BreakerReports _reports = new();
+    private readonly BreakerReports _reports = reports;
     private readonly Dictionary<string, (Uri Url, long Stream, CancellationTokenSource Stop)> _streams = [];
 
     /// <summary>The address of every gateway replica running now (empty until the first one runs).</summary>

@@ -30,7 +30,8 @@ internal static class BreakerRowSnapshot
             .With("Requests", $"{replicas.Sum(r => r.TotalRequests)}: {replicas.Sum(r => r.SuccessfulRequests)} ok, {replicas.Sum(r => r.FailedRequests)} failed, {replicas.Sum(r => r.RejectedRequests)} rejected", order: 3)
             .With("Last change", worst.LastReason is { } reason ? $"{reason} ({worst.LastChange:HH:mm:ss})" : "none yet", order: 4)
             .With("Slow calls", worst.SlowCallsText, order: 5)
-            .With("Replicas", string.Join(", ", replicas.GroupBy(r => r.State).OrderBy(g => Array.IndexOf(Severity, g.Key)).Select(g => $"{g.Count()} {g.Key}")), order: 6);
+            .With("Endpoints", worst.EndpointsText, order: 6)
+            .With("Replicas", string.Join(", ", replicas.GroupBy(r => r.State).OrderBy(g => Array.IndexOf(Severity, g.Key)).Select(g => $"{g.Count()} {g.Key}")), order: 7);
         return snapshot with { State = new ResourceStateSnapshot(state, Style(state)), Properties = properties };
     }
 

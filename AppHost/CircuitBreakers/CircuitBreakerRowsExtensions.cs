@@ -30,6 +30,7 @@ internal static class CircuitBreakerRowsExtensions
             .Resource).ToList();
 
         builder.Services.AddSingleton(new BreakerRows(gateway.Resource, rows, adminKey));
+        builder.Services.AddSingleton<BreakerReports>();
         builder.Services.AddSingleton<BreakerRowPublisher>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<BreakerRowPublisher>());
         return gateway;

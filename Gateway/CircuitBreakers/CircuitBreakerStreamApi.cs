@@ -10,7 +10,7 @@ namespace CircuitDemo.Gateway.CircuitBreakers;
 
 /// <summary>
 /// <c>GET /circuit-breakers/stream</c>: Server-Sent Events, a snapshot of every breaker on connect, then one event per
-/// change of state (watch it with <c>curl -N</c>). <c>?status=true</c> adds a status event each second in which any
+/// change of state and one per endpoint ejected or back (watch it with <c>curl -N</c>). <c>?status=true</c> adds a status event each second in which any
 /// breaker's status moved, which the AppHost uses for the breakers' rows on the dashboard. A heartbeat follows every
 /// <see cref="CircuitBreakerStreamOptions.HeartbeatInterval"/> of silence; at most
 /// <see cref="CircuitBreakerStreamOptions.MaxStreams"/> streams are open at once (429 beyond); every stream ends as soon
@@ -102,11 +102,17 @@ public static class CircuitBreakerStreamApi
 
                 while (changes.TryRead(out var item))
                 {
-                    var (breaker, change) = item;
                     lastSent = time.GetTimestamp();
-                    yield return new SseItem<object>(
-                        new BreakerTransitionEvent(breaker.Name, change.From.ToString(), change.To.ToString(), change.Reason, change.Timestamp, change.Sequence, Summarize(breaker.GetStatus())),
-                        CircuitBreakerStream.Transition);
+                    yield return item switch
+                    {
+                        (var breaker, CircuitStateChange change) => new SseItem<object>(
+                            new BreakerTransitionEvent(breaker.Name, change.From.ToString(), change.To.ToString(), change.Reason, change.Timestamp, change.Sequence, Summarize(breaker.GetStatus())),
+                            CircuitBreakerStream.Transition),
+                        (var breaker, EndpointChange change) => new SseItem<object>(
+                            new BreakerEndpointEvent(breaker.Name, change.Address, change.State.ToString(), change.EjectedUntil, change.Ejections, change.Reason, change.Timestamp, change.Sequence),
+                            CircuitBreakerStream.Endpoint),
+                        _ => throw new InvalidOperationException($"The feed carries changes of state and of endpoints, not {item.Change}."),
+                    };
                 }
 
                 nextChange = changes.WaitToReadAsync(ended.Token).AsTask();
@@ -138,7 +144,8 @@ public static class CircuitBreakerStreamApi
         status.StateChanges.Count > 0 ? status.StateChanges[^1].Sequence : 0,
         status.SlowCalls,
         status.SlowCallWindowCalls,
-        status.Options.SlowCallDuration);
+        status.Options.SlowCallDuration,
+        new EndpointSummaries(status.Endpoints.Select(e => new EndpointSummary(e.Address, e.State.ToString(), e.EjectedUntil, e.Ejections))));
 
     private sealed record StreamSettings(bool WithStatus, TimeSpan HeartbeatInterval, CancellationToken Stopping);
 }

@@ -16,8 +16,9 @@ public sealed class TransitionFeed : IHostedService, IDisposable
     private const int MaxBacklog = 1024;
 
     private readonly Lock _lock = new(); // guards the readers and the timers; never held while a breaker is called, except to read when due
-    private readonly List<Channel<(CircuitBreaker Breaker, CircuitStateChange Change)>> _readers = [];
+    private readonly List<Channel<(CircuitBreaker Breaker, object Change)>> _readers = [];
     private readonly Dictionary<CircuitBreaker, ITimer> _dueProbes = [];
+    private readonly HashSet<ITimer> _dueReturns = [];
     private readonly TimeProvider _time;
     private readonly int _maxReaders;
 
@@ -26,13 +27,17 @@ public sealed class TransitionFeed : IHostedService, IDisposable
     {
         _time = time;
         _maxReaders = options.Value.MaxStreams;
-        registry.ObserveBreakers(breaker => breaker.StateChanged += OnStateChanged);
+        registry.ObserveBreakers(breaker =>
+        {
+            breaker.StateChanged += OnStateChanged;
+            breaker.EndpointChanged += OnEndpointChanged;
+        });
     }
 
     /// <summary>A reader of every change from now on (dispose it to stop reading), or null when the readers are at their cap.</summary>
     public Reader? TrySubscribe()
     {
-        var channel = Channel.CreateBounded<(CircuitBreaker, CircuitStateChange)>(new BoundedChannelOptions(MaxBacklog) { SingleReader = true });
+        var channel = Channel.CreateBounded<(CircuitBreaker, object)>(new BoundedChannelOptions(MaxBacklog) { SingleReader = true });
         lock (_lock)
         {
             if (_readers.Count >= _maxReaders)
@@ -67,6 +72,12 @@ public sealed class TransitionFeed : IHostedService, IDisposable
             }
 
             _dueProbes.Clear();
+            foreach (var timer in _dueReturns)
+            {
+                timer.Dispose();
+            }
+
+            _dueReturns.Clear();
         }
     }
 
@@ -74,15 +85,48 @@ public sealed class TransitionFeed : IHostedService, IDisposable
     {
         lock (_lock)
         {
-            foreach (var reader in _readers)
-            {
-                if (!reader.Writer.TryWrite((breaker, change)))
-                {
-                    reader.Writer.TryComplete(new InvalidOperationException("The stream's reader fell too far behind."));
-                }
-            }
-
+            Publish_NeedsLock(breaker, change);
             ScheduleDueProbe_NeedsLock(breaker);
+        }
+    }
+
+    // An ejected endpoint is back once its time is over: a one-shot timer reads the breaker's endpoints then, and the
+    // reading itself records the return (and so raises it), with or without traffic.
+    private void OnEndpointChanged(CircuitBreaker breaker, EndpointChange change)
+    {
+        lock (_lock)
+        {
+            Publish_NeedsLock(breaker, change);
+            if (change is { State: EndpointState.Ejected, EjectedUntil: { } until })
+            {
+                ITimer? timer = null;
+                timer = _time.CreateTimer(
+                    _ =>
+                    {
+                        _ = breaker.GetStatus();
+                        lock (_lock)
+                        {
+                            _dueReturns.Remove(timer!);
+                        }
+
+                        timer!.Dispose();
+                    },
+                    null,
+                    TimeSpan.FromMilliseconds(Math.Max(1, (until - _time.GetUtcNow()).TotalMilliseconds + 1)),
+                    Timeout.InfiniteTimeSpan);
+                _dueReturns.Add(timer);
+            }
+        }
+    }
+
+    private void Publish_NeedsLock(CircuitBreaker breaker, object change)
+    {
+        foreach (var reader in _readers)
+        {
+            if (!reader.Writer.TryWrite((breaker, change)))
+            {
+                reader.Writer.TryComplete(new InvalidOperationException("The stream's reader fell too far behind."));
+            }
         }
     }
 
@@ -112,7 +156,7 @@ public sealed class TransitionFeed : IHostedService, IDisposable
         }
     }
 
-    private void Remove(Channel<(CircuitBreaker, CircuitStateChange)> channel)
+    private void Remove(Channel<(CircuitBreaker, object)> channel)
     {
         lock (_lock)
         {
@@ -121,10 +165,10 @@ public sealed class TransitionFeed : IHostedService, IDisposable
     }
 
     /// <summary>One stream's view of the feed.</summary>
-    public sealed class Reader(TransitionFeed feed, Channel<(CircuitBreaker Breaker, CircuitStateChange Change)> channel) : IDisposable
+    public sealed class Reader(TransitionFeed feed, Channel<(CircuitBreaker Breaker, object Change)> channel) : IDisposable
     {
         /// <summary>The changes, in the order each breaker made them.</summary>
-        public ChannelReader<(CircuitBreaker Breaker, CircuitStateChange Change)> Changes => channel.Reader;
+        public ChannelReader<(CircuitBreaker Breaker, object Change)> Changes => channel.Reader;
 
         public void Dispose() => feed.Remove(channel);
     }

@@ -10,8 +10,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace CircuitDemo.Gateway.FailureSimulation;
 
 /// <summary>
-/// <c>POST /simulate-failure/{service}</c>: sets that service's failure mode (admin key required). The body is
-/// checked here first, so a bad one is refused without touching the service.
+/// <c>POST /simulate-failure/{service}</c>: sets that service's failure mode on every instance, or on one instance named
+/// by its resource name (<c>payment-service-2</c>); admin key required. The body is checked here first, so a bad one is
+/// refused without touching any service.
 /// </summary>
 public static class FailureSimulationApi
 {
@@ -25,9 +26,9 @@ public static class FailureSimulationApi
     private static async Task<Results<JsonHttpResult<JsonElement>, StatusCodeHttpResult, ProblemHttpResult>> SimulateAsync(
         string service, HttpRequest request, FailureModeClient failureModes, CancellationToken cancellationToken)
     {
-        if (ServiceNames.ResolveStub(service) is not { } resolved)
+        if (ServiceNames.ResolveStubOrInstance(service) is not var (resolved, instance))
         {
-            return Problems.NotFound("Unknown service", $"There is no service '{service}'. Use one of {string.Join(", ", ServiceNames.Stubs)} or user, order, payment.");
+            return UnknownService(service);
         }
 
         var (mode, problem) = await FailureModeBody.ReadAsync(request, cancellationToken);
@@ -38,7 +39,7 @@ public static class FailureSimulationApi
 
         try
         {
-            return (await failureModes.SetAsync(resolved, mode, cancellationToken)).Forward();
+            return await failureModes.SetAsync(resolved, instance, mode, cancellationToken) is { } answer ? answer.Forward() : UnknownService(service);
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested
             && CircuitBreakerPipelineExtensions.FailureOf(exception) is not CallFailure.Unexpected and var failure)
@@ -48,6 +49,11 @@ public static class FailureSimulationApi
                 : Unreached(StatusCodes.Status502BadGateway, $"{resolved} could not be reached or gave an unusable answer ({exception.Message}); its failure mode is unknown.");
         }
     }
+
+    private static ProblemHttpResult UnknownService(string service) =>
+        Problems.NotFound(
+            "Unknown service",
+            $"There is no service or instance '{service}'. Use one of {string.Join(", ", ServiceNames.Stubs)}, user, order, payment, or one instance's name such as {ServiceNames.Instance(ServiceNames.Payment, 2)} (when the AppHost runs that many).");
 
     private static ProblemHttpResult Unreached(int status, string detail) =>
         TypedResults.Problem(statusCode: status, title: "Failure mode not set", detail: detail);

@@ -49,11 +49,24 @@ public class CircuitDemoApp : IAsyncLifetime
     {
     }
 
-    protected CircuitDemoApp(bool dashboard, TimeSpan openDuration)
+    protected CircuitDemoApp(bool dashboard, TimeSpan openDuration, int instances = 1)
     {
         _dashboard = dashboard;
         OpenDuration = openDuration;
+        Instances = instances;
     }
+
+    /// <summary>How many instances of each stub service run here (<c>Stubs:Instances</c>).</summary>
+    public int Instances { get; }
+
+    /// <summary>An ejected endpoint's first time out here: short, so that its return takes seconds.</summary>
+    public static readonly TimeSpan BaseEjectionTime = TimeSpan.FromSeconds(5);
+
+    /// <summary>The resource names of every instance of <paramref name="service"/>, in order.</summary>
+    public IReadOnlyList<string> InstancesOf(string service) => [.. Enumerable.Range(1, Instances).Select(i => ServiceNames.Instance(service, i))];
+
+    /// <summary>Every stub resource: each instance of each service.</summary>
+    public IEnumerable<string> StubResources => ServiceNames.Stubs.SelectMany(InstancesOf);
 
     /// <summary>Every stub service's open duration here: short, so a trip and its recovery take seconds.</summary>
     public TimeSpan OpenDuration { get; }
@@ -62,6 +75,8 @@ public class CircuitDemoApp : IAsyncLifetime
     [
         $"Parameters:admin-key={AdminKey}",
         $"Parameters:traffic-rate={TrafficRate}",
+        $"{Settings.StubInstances}={Instances}",
+        $"CircuitBreaker:Defaults:BaseEjectionTime={BaseEjectionTime}",
         .. ServiceNames.Stubs.SelectMany(service => new[]
         {
             $"CircuitBreaker:Services:{service}:OpenDuration={OpenDuration}",
@@ -124,7 +139,7 @@ public class CircuitDemoApp : IAsyncLifetime
                 level >= LogLevel.Warning && category?.StartsWith("Microsoft.Extensions.Diagnostics.HealthChecks", StringComparison.Ordinal) != true));
         _app = await builder.BuildAsync(cancellation.Token).WaitAsync(TestTimeouts.Startup);
         await _app.StartAsync(cancellation.Token).WaitAsync(TestTimeouts.Startup);
-        foreach (var resource in ServiceNames.Stubs.Append(ServiceNames.Gateway))
+        foreach (var resource in StubResources.Append(ServiceNames.Gateway))
         {
             await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellation.Token).WaitAsync(TestTimeouts.Startup);
         }
@@ -172,7 +187,7 @@ public class CircuitDemoApp : IAsyncLifetime
     /// </summary>
     public async Task ResetAsync()
     {
-        foreach (var service in ServiceNames.Stubs)
+        foreach (var service in StubResources)
         {
             await EnsureRunningAsync(service);
             using var client = CreateClient(service);
@@ -234,6 +249,12 @@ public class CircuitDemoApp : IAsyncLifetime
     /// <summary>The text of a resource's state on the dashboard, such as Running or, for a breaker's row, Open.</summary>
     public string? StateOf(string resource) =>
         App.ResourceNotifications.TryGetCurrentState(resource, out var current) ? current.Snapshot.State?.Text : null;
+
+    /// <summary>A property of a resource's row as the dashboard shows it (by its display name), or null.</summary>
+    public string? PropertyOf(string resource, string displayName) =>
+        App.ResourceNotifications.TryGetCurrentState(resource, out var current)
+            ? current.Snapshot.Properties.FirstOrDefault(p => p.DisplayName == displayName)?.Value?.ToString()
+            : null;
 
     /// <summary>Waits until a breaker's row on the dashboard reads <paramref name="state"/>; returns when it did.</summary>
     public async Task<DateTimeOffset> WaitForBreakerRowAsync(string breaker, string state, TimeSpan timeout)
@@ -336,3 +357,9 @@ public sealed class HeadlessCircuitDemoApp() : CircuitDemoApp(dashboard: false, 
 /// cases waits out once (their time to close). The payments under faults run here too.
 /// </summary>
 public sealed class FaultMatrixApp() : CircuitDemoApp(dashboard: false, TimeSpan.FromMilliseconds(500));
+
+/// <summary>
+/// The system with three instances of every stub service (<c>Stubs:Instances</c> = 3), for one bad instance among
+/// healthy ones: ejection, and the service's breaker that opens only when every instance fails. No dashboard.
+/// </summary>
+public sealed class ThreeInstanceApp() : CircuitDemoApp(dashboard: false, TimeSpan.FromMilliseconds(500), instances: 3);

@@ -9,7 +9,7 @@ namespace CircuitDemo.IntegrationTests;
 /// </summary>
 public sealed class LongestRunningFirst : ITestCollectionOrderer
 {
-    private static readonly string[] Order = [FaultMatrixSystem.Name, SoakSystem.Name, SharedSystem.Name];
+    private static readonly string[] Order = [FaultMatrixSystem.Name, SoakSystem.Name, ThreeInstanceSystem.Name, SharedSystem.Name];
 
     public IEnumerable<ITestCollection> OrderTestCollections(IEnumerable<ITestCollection> testCollections) =>
         testCollections.OrderBy(collection => Array.IndexOf(Order, collection.DisplayName) is var index and >= 0 ? index : Order.Length);

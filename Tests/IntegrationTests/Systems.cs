@@ -31,6 +31,13 @@ public sealed class SoakSystem : ICollectionFixture<HeadlessCircuitDemoApp>
     public const string Name = "Soak system";
 }
 
+/// <summary>A fourth running system, with three instances of every stub service, for the tests of one bad instance.</summary>
+[CollectionDefinition(Name)]
+public sealed class ThreeInstanceSystem : ICollectionFixture<ThreeInstanceApp>
+{
+    public const string Name = "Three-instance system";
+}
+
 /// <summary>
 /// The tests that start processes of their own without an AppHost (plain gateways, the four projects logging at
 /// Trace, the four without a key): one class at a time, not all at once beside the running systems. Started together

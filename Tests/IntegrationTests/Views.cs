@@ -23,7 +23,8 @@ public sealed record BreakerView(
     long CancelledRequests,
     long InFlightRequests,
     IReadOnlyList<StateChangeView> StateChanges,
-    CircuitBreakerOptions Options)
+    CircuitBreakerOptions Options,
+    IReadOnlyList<EndpointStatus> Endpoints)
 {
     /// <summary>How many changes of state the breaker has made so far: the sequence number of its latest one.</summary>
     public long ChangesSoFar => StateChanges.Count > 0 ? StateChanges[^1].Sequence : 0;

@@ -1,0 +1,195 @@
+using CircuitDemo.Contracts;
+using CircuitDemo.ServiceDefaults.CircuitBreaking;
+
+namespace CircuitDemo.IntegrationTests.Reliability;
+
+/// <summary>
+/// One bad instance of three, through the real AppHost with <c>Stubs:Instances</c> = 3: the gateway ejects that
+/// instance, the dashboard stays live from the other two, and the service's breaker stays Closed; every instance bad
+/// opens it; an ejected instance is back once its ejection time is over. Faults on payment-service-2, the second of
+/// payment-service's endpoints.
+/// </summary>
+[Collection(ThreeInstanceSystem.Name)]
+public sealed class InstanceEjectionTests(ThreeInstanceApp system) : IAsyncLifetime
+{
+    private static readonly string BadInstance = ServiceNames.Instance(ServiceNames.Payment, 2);
+
+    /// <summary>The faults of the fault matrix that a process can answer with, each on one instance.</summary>
+    public static TheoryData<string> Faults() => ["error", "hang", "down", "cut", "garbage", "busy"];
+
+    public Task InitializeAsync() => system.ResetAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Theory]
+    [MemberData(nameof(Faults))]
+    public async Task FaultOnOneInstance_IsEjected_TheOthersServeEverySection_AndTheServiceBreakerStaysClosed(string fault)
+    {
+        var before = (await system.BreakerAsync(ServiceNames.Payment)).ChangesSoFar;
+        await system.SetFailureModeAsync(BadInstance, Mode(fault));
+
+        // Until it is ejected, a call that fails fast on the bad instance is retried on another: its section is live. A
+        // timed-out attempt is not retried (a read's retry is for failures that took no time), so a hang may cost a
+        // section or two their timeout fallback before the instance is out.
+        var badAddress = await EndpointAddressAsync(BadInstance);
+        string[] allowed = fault == "hang" ? [FallbackReasons.Live, FallbackReasons.Timeout] : [FallbackReasons.Live];
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                var view = await system.DashboardAsync("42");
+                Assert.Contains(view.Sources.Payments, allowed);
+                return await system.BreakerAsync(ServiceNames.Payment);
+            },
+            breaker => breaker.Endpoints.Single(e => e.Address == badAddress).State == EndpointState.Ejected,
+            $"{BadInstance} to be ejected",
+            TestTimeouts.Step);
+
+        var servedBefore = await system.BusinessRequestsAsync(BadInstance);
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(FallbackReasons.Live, (await system.DashboardAsync($"user-{i}")).Sources.Payments);
+        }
+
+        var breaker = await system.BreakerAsync(ServiceNames.Payment);
+        Assert.Equal(CircuitState.Closed, breaker.State);
+        Assert.Empty(breaker.ChangesAfter(before));
+        Assert.Equal(servedBefore, await system.BusinessRequestsAsync(BadInstance));
+        Assert.All(breaker.Endpoints.Where(e => e.Address != badAddress), e => Assert.Equal(EndpointState.Active, e.State));
+    }
+
+    [Fact]
+    public async Task EveryInstanceFailing_OpensTheServiceBreaker()
+    {
+        foreach (var instance in system.InstancesOf(ServiceNames.Payment))
+        {
+            await system.SetFailureModeAsync(instance, Mode("error"));
+        }
+
+        // One of three ejected (the cap at 50 %), then the threshold's consecutive failures of the other two.
+        var opened = await Eventually.UntilAsync(
+            async () =>
+            {
+                await system.DashboardAsync("42");
+                return await system.BreakerAsync(ServiceNames.Payment);
+            },
+            breaker => breaker.State == CircuitState.Open,
+            "payment-service's breaker to open with every instance failing",
+            TestTimeouts.Step);
+
+        Assert.Equal(1, opened.Endpoints.Count(e => e.State == EndpointState.Ejected));
+        Assert.Contains("consecutive", opened.StateChanges[^1].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EjectedInstance_IsBackOnceItsEjectionTimeIsOver_AndGetsCallsAgain()
+    {
+        await system.SetFailureModeAsync(BadInstance, Mode("error"));
+        var badAddress = await EndpointAddressAsync(BadInstance);
+        var ejected = await Eventually.UntilAsync(
+            async () =>
+            {
+                await system.DashboardAsync("42");
+                return (await system.BreakerAsync(ServiceNames.Payment)).Endpoints.Single(e => e.Address == badAddress);
+            },
+            endpoint => endpoint.State == EndpointState.Ejected,
+            $"{BadInstance} to be ejected",
+            TestTimeouts.Step);
+        Assert.NotNull(ejected.EjectedUntil);
+        await system.SetFailureModeAsync(BadInstance, FailureMode.None);
+        var served = await system.BusinessRequestsAsync(BadInstance);
+
+        // Read without traffic: the status says when its time is over, with or without calls.
+        await Eventually.UntilAsync(
+            async () => (await system.BreakerAsync(ServiceNames.Payment)).Endpoints.Single(e => e.Address == badAddress),
+            endpoint => endpoint.State == EndpointState.Active,
+            $"{BadInstance} to be back after {CircuitDemoApp.BaseEjectionTime}",
+            CircuitDemoApp.BaseEjectionTime + TestTimeouts.Step);
+
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                await system.DashboardAsync("42");
+                return await system.BusinessRequestsAsync(BadInstance);
+            },
+            count => count > served,
+            $"{BadInstance} to get calls again",
+            TestTimeouts.Step);
+    }
+
+    [Fact]
+    public async Task SimulateFailure_OnOneInstanceSetsThatInstanceOnly_OnTheServiceSetsEveryInstance()
+    {
+        using (var one = CircuitDemoApp.Admin(HttpMethod.Post, $"/simulate-failure/{BadInstance}", new FailureMode(FailureKind.Error, StatusCode: 503)))
+        {
+            (await system.Gateway.SendAsync(one)).EnsureSuccessStatusCode();
+        }
+
+        Assert.Equal(
+            [FailureKind.None, FailureKind.Error, FailureKind.None],
+            await Task.WhenAll(system.InstancesOf(ServiceNames.Payment).Select(async i => (await ModeOfAsync(i)).Mode)));
+
+        using (var all = CircuitDemoApp.Admin(HttpMethod.Post, "/simulate-failure/payment", new FailureMode(FailureKind.Slow, DelayMs: 10)))
+        {
+            (await system.Gateway.SendAsync(all)).EnsureSuccessStatusCode();
+        }
+
+        Assert.All(
+            await Task.WhenAll(system.InstancesOf(ServiceNames.Payment).Select(ModeOfAsync)),
+            mode => Assert.Equal(new FailureMode(FailureKind.Slow, DelayMs: 10), mode));
+
+        using var missing = CircuitDemoApp.Admin(HttpMethod.Post, $"/simulate-failure/{ServiceNames.Instance(ServiceNames.Payment, 4)}", FailureMode.None);
+        var answer = await system.Gateway.SendAsync(missing);
+        await ProblemAssert.IsAsync(answer, 404);
+    }
+
+    [Fact]
+    public async Task EjectedInstance_ItsRowSaysSo_AndTheBreakerRowCountsItsEndpoints()
+    {
+        await system.SetFailureModeAsync(BadInstance, Mode("error"));
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                await system.DashboardAsync("42");
+                return system.PropertyOf(BadInstance, "Ejected by the gateway");
+            },
+            text => text?.StartsWith($"by {ServiceNames.Payment} until ", StringComparison.Ordinal) == true,
+            $"{BadInstance}'s row to say it is ejected",
+            TestTimeouts.Step);
+
+        Assert.Equal("no", system.PropertyOf(ServiceNames.Payment, "Ejected by the gateway"));
+        Assert.Equal("2 in, 1 ejected", system.PropertyOf(BreakerNames.RowName(ServiceNames.Payment), "Endpoints"));
+    }
+
+    private static FailureMode Mode(string fault) => fault switch
+    {
+        "error" => new(FailureKind.Error, StatusCode: 500),
+        "hang" => new(FailureKind.Hang),
+        "down" => new(FailureKind.Down),
+        "cut" => new(FailureKind.Cut),
+        "garbage" => new(FailureKind.Garbage),
+        "busy" => new(FailureKind.Busy, StatusCode: 503, RetryAfterSeconds: 120),
+        _ => throw new ArgumentOutOfRangeException(nameof(fault), fault, null),
+    };
+
+    // The address the gateway knows the instance by: the one the AppHost gave it, the instance's own endpoint.
+    private async Task<string> EndpointAddressAsync(string instance)
+    {
+        var url = system.App.GetEndpoint(instance, "http").GetLeftPart(UriPartial.Authority);
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                await system.DashboardAsync("42");
+                return (await system.BreakerAsync(ServiceNames.Payment)).Endpoints;
+            },
+            endpoints => endpoints.Any(e => e.Address == url),
+            $"the gateway to know {instance} at {url}",
+            TestTimeouts.Step);
+        return url;
+    }
+
+    private async Task<FailureMode> ModeOfAsync(string instance)
+    {
+        using var client = system.CreateClient(instance);
+        return (await client.GetFromJsonAsync<FailureMode>(Paths.FailureMode))!;
+    }
+}
