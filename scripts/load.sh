@@ -203,3 +203,7 @@ mkdir -p Tests/artifacts
   echo "|---|---:|---:|---:|---|"
   printf '%s\n' "${LIMIT_ROWS[@]}"
 } | tee Tests/artifacts/load.md
+
+# One bad instance of three (its own processes and ports; the Release build is already done).
+stop_all
+LOAD_SKIP_BUILD=1 bash scripts/load-instances.sh

@@ -3,7 +3,9 @@
 # tests against each break, puts the code back, and prints a table. Every mutation must be caught (some test fails).
 #
 #   scripts/mutate.sh                  # all mutations (about 30 s each on 2 cores)
-#   scripts/mutate.sh "probe cap"      # only those whose name contains the text
+#   scripts/mutate.sh "probe cap"      # only those whose name matches the (extended) regular expression
+#   scripts/mutate.sh "eject|same endpoint|choice of two"   # the endpoint mutations; their table goes to
+#                                      # Tests/artifacts/mutations-selected.md (a whole run writes mutations.md)
 #
 # Needs only the .NET SDK and perl. Nothing in the repository is changed.
 set -uo pipefail
@@ -14,6 +16,7 @@ trap 'rm -rf "$SCRATCH"' EXIT
 
 SM=ServiceDefaults/CircuitBreaking/StateMachine
 TR=ServiceDefaults/CircuitBreaking/TripRules
+EP=ServiceDefaults/CircuitBreaking/Endpoints
 # name | file | exact text to find | what to put instead (one line each; \n stands for a line break)
 MUTATIONS=(
   "no lock|$SM/CircuitBreaker.cs|lock (_lock)|lock (new object())"
@@ -63,6 +66,12 @@ MUTATIONS=(
   "payment answer parsed again|Gateway/Downstream/ServiceAnswer.cs|if (content is UsableJsonContent usable)|if (content is UsableJsonContent usable && usable.Value is null)"
   "breaker options not validated on start|ServiceDefaults/CircuitBreaking/CircuitBreakingExtensions.cs|            builder.Services.AddOptions<CircuitBreakerOptions>(name).ValidateOnStart();|            builder.Services.AddOptions<CircuitBreakerOptions>(name);"
   "control-plane call counted by the breaker strategy|ServiceDefaults/CircuitBreaking/Http/CircuitBreakerPipelineBuilderExtensions.cs|return CircuitBreakerRoute.IsBypassed(request) ? null : registry.Get(CircuitBreakerRoute.For(request));|return registry.Get(CircuitBreakerRoute.For(request));"
+  "ejection ignores the cap|$EP/EndpointRecords.cs|return _endpoints.Count(e => e.EjectedUntil is not null) < allowed;|return _endpoints.Count(e => e.EjectedUntil is not null) < _endpoints.Length;"
+  "a retry goes to the same endpoint|$EP/EndpointRecords.cs|if (avoid is not null && candidates.Length > 1|if (avoid is null && candidates.Length > 1"
+  "an ejected endpoint's failures count toward the service|$EP/EndpointRecords.cs|answers for it already.\n            return CallOutcome.EndpointFailure;|answers for it already.\n            return CallOutcome.Failure;"
+  "a failure that may still eject its endpoint counts toward the service|$EP/EndpointRecords.cs|            Eject_NeedsLock(endpoint, _clock.Now());\n        }\n\n        return CallOutcome.EndpointFailure;|            Eject_NeedsLock(endpoint, _clock.Now());\n        }\n\n        return CallOutcome.Failure;"
+  "choice of two ignores calls in flight|$EP/EndpointRecords.cs|return candidates[second].InFlight < candidates[first].InFlight ? candidates[second] : candidates[first];|return candidates[first];"
+  "reset leaves endpoints ejected|$SM/CircuitBreaker.cs|        MoveByHand(CircuitState.Closed, reason);\n        _endpoints.Reset();|        MoveByHand(CircuitState.Closed, reason);"
 )
 
 echo "Copying the repository to $SCRATCH and building the unit tests once..."
@@ -76,7 +85,7 @@ survivors=0
 for mutation in "${MUTATIONS[@]}"; do
   IFS='|' read -r name file find replace <<<"$mutation"
   find=$(printf '%b' "$find"); replace=$(printf '%b' "$replace")
-  [[ -n "$ONLY" && "$name" != *"$ONLY"* ]] && continue
+  [[ -n "$ONLY" ]] && ! [[ "$name" =~ $ONLY ]] && continue
   target="$SCRATCH/$file"
   cp "$target" "$target.orig"
   if ! FIND="$find" REPLACE="$replace" perl -0pi -e 's/\Q$ENV{FIND}\E/$ENV{REPLACE}/g' "$target" || cmp -s "$target" "$target.orig"; then
@@ -121,8 +130,10 @@ table=$( {
 } )
 echo
 echo "$table"
+mkdir -p Tests/artifacts
 if [ -z "$ONLY" ]; then
-  mkdir -p Tests/artifacts
   echo "$table" > Tests/artifacts/mutations.md
+else
+  { echo "Only the mutations matching \`$ONLY\`:"; echo; echo "$table"; } > Tests/artifacts/mutations-selected.md
 fi
 [ "$survivors" -eq 0 ]

@@ -3,7 +3,7 @@
 # between its markers, with the date and the commit they were measured at. Nothing is typed by hand:
 #
 #   bash .ci/run                    # or dotnet test: writes Tests/artifacts/*.md
-#   scripts/load.sh                 # Tests/artifacts/load.md
+#   scripts/load.sh                 # Tests/artifacts/load.md (and, through load-instances.sh, load-instances.md)
 #   scripts/edges.sh                # Tests/artifacts/edges.md
 #   scripts/first-five-minutes.sh   # Tests/artifacts/first-five-minutes.md (on a fresh clone)
 #   dotnet run -c Release --project Benchmarks -- --filter '*'   # BenchmarkDotNet.Artifacts/results/
@@ -35,13 +35,14 @@ replace README.md payment-writes Tests/artifacts/payment-writes.md '`PaymentWrit
 replace README.md huge-body-memory Tests/artifacts/huge-body-memory.md '`HugeBodyMemoryTests`'
 replace README.md first-five-minutes Tests/artifacts/first-five-minutes.md '`scripts/first-five-minutes.sh`'
 replace README.md load Tests/artifacts/load.md '`scripts/load.sh`'
+replace README.md load-instances Tests/artifacts/load-instances.md '`scripts/load-instances.sh`'
 replace README.md edges Tests/artifacts/edges.md '`scripts/edges.sh`'
 replace README.md mutations Tests/artifacts/mutations.md '`scripts/mutate.sh`'
 replace README.md ci-times Tests/artifacts/ci-times.md '`.ci/run`'
 
 # The browser test's screenshots of the Resources page, as the README shows them.
 mkdir -p docs
-for shot in dashboard-resources-breaker-open dashboard-resources-breaker-closed; do
+for shot in dashboard-resources-breaker-open dashboard-resources-breaker-closed dashboard-resources-instance-ejected; do
   [ -f "Tests/artifacts/$shot.png" ] && cp "Tests/artifacts/$shot.png" "docs/$shot.png" && echo "copied $shot.png"
 done
 

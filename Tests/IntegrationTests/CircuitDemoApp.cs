@@ -360,6 +360,6 @@ public sealed class FaultMatrixApp() : CircuitDemoApp(dashboard: false, TimeSpan
 
 /// <summary>
 /// The system with three instances of every stub service (<c>Stubs:Instances</c> = 3), for one bad instance among
-/// healthy ones: ejection, and the service's breaker that opens only when every instance fails. No dashboard.
+/// healthy ones: ejection, and the service's breaker that opens only when every instance fails; with the dashboard, for its rows.
 /// </summary>
-public sealed class ThreeInstanceApp() : CircuitDemoApp(dashboard: false, TimeSpan.FromMilliseconds(500), instances: 3);
+public sealed class ThreeInstanceApp() : CircuitDemoApp(dashboard: true, TimeSpan.FromMilliseconds(500), instances: 3);

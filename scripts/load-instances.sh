@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# One bad instance of three, under load: three PaymentService processes behind the gateway (its
+# services__payment-service__http__0..2, as Stubs:Instances = 3 gives it), 32 connections on GET /user-dashboard/42,
+# 15 s per row, side by side in one run: all healthy, then the second instance in hang, error and garbage in turn
+# (each row after 3 s of the fault under load), all healthy again, and every instance failing (the time its breaker takes to open).
+# Each row counts the payments sections that were live, and the calls the bad instance got while measured.
+# Writes the table to Tests/artifacts/load-instances.md. scripts/load.sh runs it after its own scenarios.
+#
+# Like scripts/load.sh it runs the projects directly (Release builds, loopback ports 3200-3223) and stops exactly what
+# it started.
+#
+#   scripts/load-instances.sh
+#   LOAD_INSTANCES_DURATION=30 scripts/load-instances.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION="${LOAD_INSTANCES_DURATION:-15}"
+CONNECTIONS=32
+THREADS=2
+FAULT_WARMUP=3
+ADMIN_KEY="load-test-$$"
+BASE_PORT=3200
+PAYMENT_PORTS=($((BASE_PORT + 3)) $((BASE_PORT + 13)) $((BASE_PORT + 23)))
+
+command -v wrk >/dev/null || { echo "Installing wrk (Debian package)..."; apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+
+source scripts/processes.sh
+
+if [ "${LOAD_SKIP_BUILD:-}" != 1 ]; then
+  echo "Building (Release)..."
+  dotnet build CircuitDemo.sln -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
+fi
+
+start() { # name port [extra env...]
+  local name=$1 port=$2; shift 2
+  local dir="$PWD/$name/bin/Release/net10.0"
+  env ASPNETCORE_ENVIRONMENT=Production Admin__Key="$ADMIN_KEY" Logging__LogLevel__Default=Warning "$@" \
+    dotnet "$dir/$name.dll" --contentRoot "$dir" --urls "http://127.0.0.1:$port" >"$LOGS/$name.$port.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$port/alive" >/dev/null && return 0; sleep 0.2; done
+  echo "$name did not start; its log:"; cat "$LOGS/$name.$port.log"; exit 1
+}
+
+mode() { # port body
+  curl -sf -X PUT "http://127.0.0.1:$1/failure-mode" -H "X-Admin-Key: $ADMIN_KEY" -H 'Content-Type: application/json' -d "$2" >/dev/null
+}
+
+served() { # port: the business requests an instance has received so far
+  curl -sf "http://127.0.0.1:$1/stats" | python3 -c 'import json, sys; print(json.load(sys.stdin)["businessRequests"])'
+}
+
+breaker_state() {
+  curl -sf "http://127.0.0.1:$BASE_PORT/circuit-breakers" | python3 -c '
+import json, sys
+print(next(b for b in json.load(sys.stdin)["breakers"] if b["name"] == "payment-service")["state"])'
+}
+
+reset_breakers() {
+  curl -sf -X POST "http://127.0.0.1:$BASE_PORT/circuit-breakers/payment-service/reset" -H "X-Admin-Key: $ADMIN_KEY" >/dev/null
+}
+
+# Counts, in every wrk thread, the answers whose payments section was live; done() adds them up.
+cat >"$LOGS/count.lua" <<'LUA'
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) live = 0; answers = 0 end
+function response(status, headers, body)
+  answers = answers + 1
+  if body:find('"payments":"live"', 1, true) then live = live + 1 end
+end
+function done(summary, latency, requests)
+  local l, a = 0, 0
+  for _, t in ipairs(threads) do l = l + t:get("live"); a = a + t:get("answers") end
+  io.write(string.format("LIVE %d %d\n", l, a))
+end
+LUA
+
+echo "Starting user-, order- and three payment-service instances and the gateway on 127.0.0.1:$BASE_PORT-$((BASE_PORT + 23))..."
+start UserService $((BASE_PORT + 1))
+start OrderService $((BASE_PORT + 2))
+for port in "${PAYMENT_PORTS[@]}"; do start PaymentService "$port"; done
+start Gateway $BASE_PORT \
+  services__user-service__http__0="http://127.0.0.1:$((BASE_PORT + 1))" \
+  services__order-service__http__0="http://127.0.0.1:$((BASE_PORT + 2))" \
+  services__payment-service__http__0="http://127.0.0.1:${PAYMENT_PORTS[0]}" \
+  services__payment-service__http__1="http://127.0.0.1:${PAYMENT_PORTS[1]}" \
+  services__payment-service__http__2="http://127.0.0.1:${PAYMENT_PORTS[2]}"
+URL="http://127.0.0.1:$BASE_PORT/user-dashboard/42"
+BAD=${PAYMENT_PORTS[1]}
+
+ROWS=()
+measure() { # label fault-body: the fault on the second instance, 3 s of load, then the measured run
+  local label=$1 fault=$2 out rps p99 live answers before after opens
+  for port in "${PAYMENT_PORTS[@]}"; do mode "$port" '{"mode":"none"}'; done
+  reset_breakers
+  wrk -t$THREADS -c$CONNECTIONS -d3s --timeout 10s "$URL" >/dev/null
+  [ -n "$fault" ] && mode "$BAD" "$fault"
+  wrk -t$THREADS -c$CONNECTIONS -d${FAULT_WARMUP}s --timeout 10s "$URL" >/dev/null
+  before=$(served "$BAD")
+  out=$(wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --timeout 10s --latency -s "$LOGS/count.lua" "$URL")
+  after=$(served "$BAD")
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  read -r live answers < <(awk '/^LIVE/ {print $2, $3}' <<<"$out")
+  opens=$(curl -sf "http://127.0.0.1:$BASE_PORT/circuit-breakers" | python3 -c '
+import json, sys
+b = next(b for b in json.load(sys.stdin)["breakers"] if b["name"] == "payment-service")
+print(sum(1 for c in b["stateChanges"] if c["to"] == "Open"))')
+  ROWS+=("$label|$rps|$p99|$live|$answers|$((after - before))|$opens")
+  echo "  $label: $rps rps, p99 $p99, payments live $live of $answers, calls to the bad instance $((after - before)), breaker opened $opens times"
+}
+
+# Fifteen seconds of load first: the first row measured on cold processes (tiered JIT) read a third of the later ones.
+echo "Warming up (15 s)..."
+wrk -t$THREADS -c$CONNECTIONS -d15s --timeout 10s "$URL" >/dev/null
+echo "Measuring ($DURATION s each, $CONNECTIONS connections)..."
+measure "all three healthy" ""
+measure "instance 2 hangs" '{"mode":"hang"}'
+measure "instance 2 answers 500" '{"mode":"error","statusCode":500}'
+measure "instance 2 answers garbage (200)" '{"mode":"garbage"}'
+measure "all three healthy, again" ""
+
+# Every instance failing: the service's breaker opens (one instance ejected, then its threshold of failures).
+for port in "${PAYMENT_PORTS[@]}"; do mode "$port" '{"mode":"none"}'; done
+reset_breakers
+wrk -t$THREADS -c$CONNECTIONS -d20s --timeout 10s "$URL" >/dev/null &
+LOADER=$!
+sleep 2
+START=$(date +%s.%N)
+for port in "${PAYMENT_PORTS[@]}"; do mode "$port" '{"mode":"error","statusCode":500}'; done
+for _ in $(seq 1 300); do [ "$(breaker_state)" = Open ] && break; sleep 0.05; done
+STATE=$(breaker_state)
+TIME_TO_OPEN=$(python3 -c 'import sys; print(f"{float(sys.argv[2]) - float(sys.argv[1]):.2f}")' "$START" "$(date +%s.%N)")
+kill "$LOADER" 2>/dev/null; wait "$LOADER" 2>/dev/null || true
+[ "$STATE" = Open ] || { echo "payment-service's breaker did not open with every instance failing (it read $STATE)"; exit 1; }
+for port in "${PAYMENT_PORTS[@]}"; do mode "$port" '{"mode":"none"}'; done
+
+mkdir -p Tests/artifacts
+python3 - "$DURATION" "$CONNECTIONS" "$TIME_TO_OPEN" "$(nproc)" "${ROWS[@]}" <<'PY' | tee Tests/artifacts/load-instances.md
+import re, sys
+duration, connections, time_to_open, cores, *rows = sys.argv[1:]
+def ms(v):
+    number, unit = re.fullmatch(r"([0-9.]+)([a-z]+)", v).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+rows = [r.split("|") for r in rows]
+# Against the better of the two healthy rows (the first and the last): the ratios are the faults' cost, not the warm-up's.
+healthy = [r for r in rows if r[0].startswith("all three healthy")]
+healthy_rps, healthy_p99 = max(float(r[1]) for r in healthy), min(ms(r[2]) for r in healthy)
+print(f"GET /user-dashboard/42 with three payment-service instances, {connections} connections, {duration} s per row after 3 s of the fault under load, {cores} cores (`scripts/load-instances.sh`):")
+print()
+print("The x healthy columns are against the better healthy row (most requests/s, lowest p99).")
+print()
+print("| payment-service | requests/s | x healthy | p99 | x healthy | payments sections live | calls to instance 2 while measured | breaker opened |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|")
+for label, rps, p99, live, answers, bad_calls, opens in rows:
+    share = 100 * int(live) / max(1, int(answers))
+    print(f"| {label} | {float(rps):,.0f} | {float(rps) / healthy_rps:.2f}x | {p99} | {ms(p99) / healthy_p99:.2f}x | {share:.2f} % ({int(live):,} of {int(answers):,}) | {bad_calls} | {opens} times |")
+print()
+print(f"Every instance answering 500 under the same load: payment-service's breaker opened **{time_to_open} s** after the faults were set.")
+PY
