@@ -38,6 +38,7 @@ replace README.md load Tests/artifacts/load.md '`scripts/load.sh`'
 replace README.md load-instances Tests/artifacts/load-instances.md '`scripts/load-instances.sh`'
 replace README.md edges Tests/artifacts/edges.md '`scripts/edges.sh`'
 replace README.md mutations Tests/artifacts/mutations.md '`scripts/mutate.sh`'
+replace README.md mutations-selected Tests/artifacts/mutations-selected.md '`scripts/mutate.sh`'
 replace README.md ci-times Tests/artifacts/ci-times.md '`.ci/run`'
 
 # The browser test's screenshots of the Resources page, as the README shows them.

@@ -3,8 +3,8 @@ using Xunit.Abstractions;
 namespace CircuitDemo.IntegrationTests;
 
 /// <summary>
-/// Starts the collections of the three running systems longest-running first (the fault matrix, then the chaos soak,
-/// then the shared system), and the rest after them. The systems start one at a time
+/// Starts the collections of the four running systems longest-running first (the fault matrix, the chaos soak, the
+/// three-instance system, then the shared system), and the rest after them. The systems start one at a time
 /// (<see cref="CircuitDemoApp.InitializeAsync"/>), so this is also the order in which they become ready.
 /// </summary>
 public sealed class LongestRunningFirst : ITestCollectionOrderer
