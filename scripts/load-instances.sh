@@ -31,15 +31,6 @@ if [ "${LOAD_SKIP_BUILD:-}" != 1 ]; then
   dotnet build CircuitDemo.sln -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
 fi
 
-start() { # name port [extra env...]
-  local name=$1 port=$2; shift 2
-  local dir="$PWD/$name/bin/Release/net10.0"
-  env ASPNETCORE_ENVIRONMENT=Production Admin__Key="$ADMIN_KEY" Logging__LogLevel__Default=Warning "$@" \
-    dotnet "$dir/$name.dll" --contentRoot "$dir" --urls "http://127.0.0.1:$port" >"$LOGS/$name.$port.log" 2>&1 &
-  PIDS+=($!)
-  for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$port/alive" >/dev/null && return 0; sleep 0.2; done
-  echo "$name did not start; its log:"; cat "$LOGS/$name.$port.log"; exit 1
-}
 
 mode() { # port body
   curl -sf -X PUT "http://127.0.0.1:$1/failure-mode" -H "X-Admin-Key: $ADMIN_KEY" -H 'Content-Type: application/json' -d "$2" >/dev/null

@@ -31,16 +31,6 @@ source scripts/processes.sh
 echo "Building (Release)..."
 dotnet build CircuitDemo.sln -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
 
-start() { # name port [extra env...]
-  local name=$1 port=$2; shift 2
-  local dir="$PWD/$name/bin/Release/net10.0"
-  # --contentRoot: the project's own appsettings.json (the gateway's holds the breaker settings), whatever the cwd.
-  env ASPNETCORE_ENVIRONMENT=Production Admin__Key="$ADMIN_KEY" Logging__LogLevel__Default=Warning "$@" \
-    dotnet "$dir/$name.dll" --contentRoot "$dir" --urls "http://127.0.0.1:$port" >"$LOGS/$name.log" 2>&1 &
-  PIDS+=($!)
-  for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$port/alive" >/dev/null && return 0; sleep 0.2; done
-  echo "$name did not start; its log:"; cat "$LOGS/$name.log"; exit 1
-}
 
 start_gateway() { # [extra env...]
   start Gateway $BASE_PORT \
