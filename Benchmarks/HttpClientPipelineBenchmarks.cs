@@ -11,8 +11,9 @@ namespace CircuitDemo.Benchmarks;
 
 /// <summary>
 /// One GET through an HttpClient over a stub handler that answers at once (no network): no handler at all; the
-/// pipeline ServiceDefaults puts on every client (one resilience handler: read retry, breaker, attempt timeout, body);
-/// our breaker strategy alone in a resilience handler; the standard resilience handler.
+/// pipeline ServiceDefaults puts on every client (one resilience handler: read retry, breaker, attempt timeout, body,
+/// and the endpoint choice over service discovery); our breaker strategy alone in a resilience handler; the standard
+/// resilience handler with service discovery's handler, as Aspire's template gives every client.
 /// </summary>
 [MemoryDiagnoser]
 public class HttpClientPipelineBenchmarks
@@ -33,8 +34,10 @@ public class HttpClientPipelineBenchmarks
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["CircuitBreaker:Services:user-service:Enabled"] = "true" }).Build());
         services.AddServiceDiscovery();
         services.AddHttpClient("ours").AddCircuitBreakerPipeline().ConfigurePrimaryHttpMessageHandler(() => new InstantHandler());
+        // What a user would pick instead is Aspire's own ServiceDefaults: the standard handler with service discovery's.
+        // Ours resolves through service discovery too (and chooses the instance itself), so both have it.
         services.AddHttpClient("standard").AddStandardResilienceHandler().Services
-            .AddHttpClient("standard").ConfigurePrimaryHttpMessageHandler(() => new InstantHandler());
+            .AddHttpClient("standard").AddServiceDiscovery().ConfigurePrimaryHttpMessageHandler(() => new InstantHandler());
         _services = services.BuildServiceProvider();
         var factory = _services.GetRequiredService<IHttpClientFactory>();
         _bare = new HttpClient(new InstantHandler());
