@@ -1,4 +1,3 @@
-using CircuitDemo.ServiceDefaults.CircuitBreaking;
 using Polly;
 using Polly.CircuitBreaker;
 

@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using CircuitDemo.ServiceDefaults.CircuitBreaking;
 using Polly;
 
 namespace CircuitDemo.Benchmarks;

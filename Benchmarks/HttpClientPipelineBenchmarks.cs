@@ -1,7 +1,5 @@
 using System.Net;
 using BenchmarkDotNet.Attributes;
-using CircuitDemo.ServiceDefaults.CircuitBreaking;
-using CircuitDemo.ServiceDefaults.HttpClients;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;

@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using CircuitDemo.ServiceDefaults.CircuitBreaking;
 using Polly;
 using Polly.CircuitBreaker;
 
@@ -23,7 +22,7 @@ public class RejectionBenchmarks
             await Swallow(() => _polly.ExecuteAsync(static (v, _) => Breakers.Failing(v), i).AsTask());
         }
 
-        if (_ours.State != ServiceDefaults.CircuitBreaking.CircuitState.Open || !await PollyNonThrowing())
+        if (_ours.State != CircuitDemo.Contracts.CircuitState.Open || !await PollyNonThrowing())
         {
             throw new InvalidOperationException("Both breakers must be open before measuring rejections.");
         }

@@ -1,5 +1,3 @@
-using CircuitDemo.Contracts;
-
 namespace CircuitDemo.Contracts;
 
 /// <summary>
@@ -43,15 +41,16 @@ public static class CircuitBreakerStream
 public sealed record BreakerSnapshotEvent(IReadOnlyList<BreakerSummary> Breakers);
 
 /// <summary>One change of state: which breaker, from, to, why, when; and the breaker right after it.</summary>
-public sealed record BreakerTransitionEvent(string Name, string From, string To, string Reason, DateTimeOffset Time, long Sequence, BreakerSummary Breaker);
+public sealed record BreakerTransitionEvent(string Name, CircuitState From, CircuitState To, string Reason, DateTimeOffset Time, long Sequence, BreakerSummary Breaker);
 
 /// <summary>
 /// What a person watching a breaker needs: its state, streak, next probe, counts and last change; with the slow-call
-/// rule on, the slow calls among the calls in its window, and the duration they were slower than.
+/// rule on, the slow calls among the calls in its window, and the duration they were slower than; its endpoints; and
+/// how many ejections the cap refused.
 /// </summary>
 public sealed record BreakerSummary(
     string Name,
-    string State,
+    CircuitState State,
     int FailureCount,
     int FailureThreshold,
     DateTimeOffset? NextAttempt,
@@ -65,11 +64,12 @@ public sealed record BreakerSummary(
     int SlowCalls = 0,
     int SlowCallWindowCalls = 0,
     TimeSpan? SlowCallDuration = null,
-    EndpointSummaries? Endpoints = null)
+    EndpointSummaries? Endpoints = null,
+    long EjectionsRefused = 0)
 {
     /// <summary>The endpoints as the dashboard row reads: <c>2 in, 1 ejected</c>, or <c>-</c> before any was resolved.</summary>
     public string EndpointsText => Endpoints is { Count: > 0 } endpoints
-        ? $"{endpoints.Count(e => e.State != EndpointSummary.Ejected)} in, {endpoints.Count(e => e.State == EndpointSummary.Ejected)} ejected"
+        ? $"{endpoints.Count(e => e.State == EndpointState.Active)} in, {endpoints.Count(e => e.State == EndpointState.Ejected)} ejected"
         : "-";
 
     /// <summary>The slow-call rule as the dashboard row reads: <c>7 of 12 over 1.25 s</c>, or <c>off</c>.</summary>
@@ -78,15 +78,35 @@ public sealed record BreakerSummary(
         : "off";
 }
 
-/// <summary>An endpoint of a breaker's service ejected, or back in rotation.</summary>
-public sealed record BreakerEndpointEvent(string Name, string Address, string State, DateTimeOffset? EjectedUntil, int Ejections, string Reason, DateTimeOffset Time, long Sequence);
+/// <summary>An endpoint of a breaker's service ejected, or back in rotation, with its latency estimate and calls in flight then.</summary>
+public sealed record BreakerEndpointEvent(
+    string Name,
+    string Instance,
+    string Address,
+    EndpointState State,
+    DateTimeOffset? EjectedUntil,
+    int Ejections,
+    string Reason,
+    DateTimeOffset Time,
+    long Sequence,
+    double LatencyMs,
+    int InFlight);
 
-/// <summary>One endpoint of a breaker's service: its address, <c>Active</c> or <c>Ejected</c>, and until when.</summary>
-public sealed record EndpointSummary(string Address, string State, DateTimeOffset? EjectedUntil, int Ejections)
-{
-    /// <summary>The state of an endpoint out of rotation.</summary>
-    public const string Ejected = "Ejected";
-}
+/// <summary>
+/// One endpoint of a breaker's service: its instance's name, its address, <c>Active</c> or <c>Ejected</c> and until when
+/// and why, its latency estimate (milliseconds) and its calls in flight.
+/// </summary>
+public sealed record EndpointSummary(
+    string Instance,
+    string Address,
+    EndpointState State,
+    DateTimeOffset? EjectedUntil,
+    int Ejections,
+    string? EjectionReason = null,
+    double LatencyMs = 0,
+    int InFlight = 0,
+    int ConsecutiveFailures = 0,
+    int ConsecutiveSlowCalls = 0);
 
 /// <summary>A breaker's endpoints, equal when every entry is: so that a summary compares by what it says.</summary>
 public sealed class EndpointSummaries : List<EndpointSummary>, IEquatable<EndpointSummaries>

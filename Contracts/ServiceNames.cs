@@ -22,24 +22,4 @@ public static class ServiceNames
     /// Instance i is the service's endpoint i - 1 in service discovery (<c>services__{service}__http__{i - 1}</c>).
     /// </summary>
     public static string Instance(string service, int instance) => instance == 1 ? service : $"{service}-{instance}";
-
-    /// <summary>
-    /// What a name given to <c>/simulate-failure</c> stands for: a service (itself or its short form; every instance,
-    /// <c>Instance</c> null) or one instance's resource name (<c>payment-service-2</c>: instance 2); null when unknown.
-    /// </summary>
-    public static (string Service, int? Instance)? ResolveStubOrInstance(string name)
-    {
-        if (ResolveStub(name) is { } service)
-        {
-            return (service, null);
-        }
-
-        var dash = name.LastIndexOf('-');
-        return dash > 0
-            && int.TryParse(name.AsSpan(dash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var instance)
-            && instance >= 2
-            && Stubs.FirstOrDefault(s => s.Equals(name[..dash], StringComparison.OrdinalIgnoreCase)) is { } instanceOf
-            ? (instanceOf, instance)
-            : null;
-    }
 }

@@ -14,4 +14,7 @@ public static class Telemetry
 
     /// <summary>Endpoints of each breaker's service out of rotation now (a gauge).</summary>
     public const string EjectedInstrument = "circuit_breaker.endpoints.ejected";
+
+    /// <summary>Ejections the <c>MaxEjectionPercent</c> cap refused, counted per breaker.</summary>
+    public const string EjectionsOverflowInstrument = "circuit_breaker.endpoint.ejections_overflow";
 }

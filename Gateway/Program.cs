@@ -5,7 +5,7 @@ using CircuitDemo.Gateway.Diagnostics;
 using CircuitDemo.Gateway.Downstream;
 using CircuitDemo.Gateway.FailureSimulation;
 using CircuitDemo.Gateway.Payments;
-using CircuitDemo.ServiceDefaults.CircuitBreaking;
+using CircuitDemo.ServiceDefaults.Pipeline;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();

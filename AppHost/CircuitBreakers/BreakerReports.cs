@@ -105,7 +105,7 @@ internal sealed class BreakerReports
         {
             var ejections = _replicas.Values
                 .SelectMany(r => r.Breakers.Values)
-                .SelectMany(b => (b.Endpoints ?? []).Where(e => e.State == EndpointSummary.Ejected && e.Address == address).Select(e => (b.Name, e.EjectedUntil)))
+                .SelectMany(b => (b.Endpoints ?? []).Where(e => e.State == EndpointState.Ejected && e.Address == address).Select(e => (b.Name, e.EjectedUntil)))
                 .OrderBy(e => e.Name, StringComparer.Ordinal)
                 .Select(e => $"by {e.Name} until {e.EjectedUntil?.ToLocalTime():HH:mm:ss}")
                 .Distinct()

@@ -12,7 +12,7 @@ internal static class BreakerRowSnapshot
 {
     public const string WaitingState = "Waiting for gateway";
 
-    private static readonly string[] Severity = ["Isolated", "Open", "HalfOpen", "Closed"];
+    private static readonly CircuitState[] Severity = [CircuitState.Isolated, CircuitState.Open, CircuitState.HalfOpen, CircuitState.Closed];
 
     public static CustomResourceSnapshot Update(CustomResourceSnapshot snapshot, IReadOnlyList<BreakerSummary> replicas, DateTimeOffset now)
     {
@@ -32,13 +32,13 @@ internal static class BreakerRowSnapshot
             .With("Slow calls", worst.SlowCallsText, order: 5)
             .With("Endpoints", worst.EndpointsText, order: 6)
             .With("Replicas", string.Join(", ", replicas.GroupBy(r => r.State).OrderBy(g => Array.IndexOf(Severity, g.Key)).Select(g => $"{g.Count()} {g.Key}")), order: 7);
-        return snapshot with { State = new ResourceStateSnapshot(state, Style(state)), Properties = properties };
+        return snapshot with { State = new ResourceStateSnapshot(state.ToString(), Style(state)), Properties = properties };
     }
 
-    private static string Style(string state) => state switch
+    private static string Style(CircuitState state) => state switch
     {
-        "Closed" => KnownResourceStateStyles.Success,
-        "HalfOpen" => KnownResourceStateStyles.Warn,
+        CircuitState.Closed => KnownResourceStateStyles.Success,
+        CircuitState.HalfOpen => KnownResourceStateStyles.Warn,
         _ => KnownResourceStateStyles.Error,
     };
 }

@@ -3,6 +3,8 @@ using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using CircuitDemo.Contracts;
 using CircuitDemo.ServiceDefaults.CircuitBreaking;
+using CircuitDemo.ServiceDefaults.Endpoints;
+using CircuitDemo.ServiceDefaults.Pipeline;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -103,13 +105,13 @@ public static class CircuitBreakerStreamApi
                 while (changes.TryRead(out var item))
                 {
                     lastSent = time.GetTimestamp();
-                    yield return item switch
+                    yield return item.Change switch
                     {
-                        (var breaker, CircuitStateChange change) => new SseItem<object>(
-                            new BreakerTransitionEvent(breaker.Name, change.From.ToString(), change.To.ToString(), change.Reason, change.Timestamp, change.Sequence, Summarize(breaker.GetStatus())),
+                        CircuitStateChange change => new SseItem<object>(
+                            new BreakerTransitionEvent(item.Breaker, change.From, change.To, change.Reason, change.Timestamp, change.Sequence, Summarize(registry.Status(item.Breaker)!)),
                             CircuitBreakerStream.Transition),
-                        (var breaker, EndpointChange change) => new SseItem<object>(
-                            new BreakerEndpointEvent(breaker.Name, change.Address, change.State.ToString(), change.EjectedUntil, change.Ejections, change.Reason, change.Timestamp, change.Sequence),
+                        EndpointChange change => new SseItem<object>(
+                            new BreakerEndpointEvent(item.Breaker, change.Name, change.Address, change.State, change.EjectedUntil, change.Ejections, change.Reason, change.Timestamp, change.Sequence, change.LatencyMs, change.InFlight),
                             CircuitBreakerStream.Endpoint),
                         _ => throw new InvalidOperationException($"The feed carries changes of state and of endpoints, not {item.Change}."),
                     };
@@ -126,12 +128,12 @@ public static class CircuitBreakerStreamApi
     }
 
     private static BreakerSnapshotEvent Snapshot(CircuitBreakerRegistry registry) =>
-        new([.. registry.All.Select(b => Summarize(b.GetStatus()))]);
+        new([.. registry.Statuses().Select(Summarize)]);
 
     /// <summary>A breaker's status as the stream and the dashboard show it.</summary>
     public static BreakerSummary Summarize(CircuitBreakerStatus status) => new(
         status.Name,
-        status.State.ToString(),
+        status.State,
         status.FailureCount,
         status.Options.FailureThreshold,
         status.NextAttempt,
@@ -145,7 +147,9 @@ public static class CircuitBreakerStreamApi
         status.SlowCalls,
         status.SlowCallWindowCalls,
         status.Options.SlowCallDuration,
-        new EndpointSummaries(status.Endpoints.Select(e => new EndpointSummary(e.Address, e.State.ToString(), e.EjectedUntil, e.Ejections))));
+        new EndpointSummaries(status.Endpoints.Select(e => new EndpointSummary(
+            e.Name, e.Address, e.State, e.EjectedUntil, e.Ejections, e.EjectionReason, e.LatencyMs, e.InFlight, e.ConsecutiveFailures, e.ConsecutiveSlowCalls))),
+        status.EjectionsRefused);
 
     private sealed record StreamSettings(bool WithStatus, TimeSpan HeartbeatInterval, CancellationToken Stopping);
 }

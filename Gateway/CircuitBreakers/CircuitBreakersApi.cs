@@ -1,5 +1,6 @@
 using CircuitDemo.Contracts;
 using CircuitDemo.ServiceDefaults.CircuitBreaking;
+using CircuitDemo.ServiceDefaults.Pipeline;
 using CircuitDemo.ServiceDefaults.Security;
 using CircuitDemo.ServiceDefaults.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,24 +17,14 @@ public static class CircuitBreakersApi
     public static IEndpointRouteBuilder MapCircuitBreakersApi(this IEndpointRouteBuilder app)
     {
         var breakers = app.MapGroup(Paths.CircuitBreakers).WithTags("Circuit breakers");
-        breakers.MapGet("/", GetAll);
-        breakers.MapPost("/{name}/isolate", (string name, CircuitBreakerRegistry registry) => Control(registry, name, b => b.Isolate())).RequireAdminKey();
-        breakers.MapPost("/{name}/reset", (string name, CircuitBreakerRegistry registry) => Control(registry, name, b => b.Reset())).RequireAdminKey();
+        breakers.MapGet("/", (CircuitBreakerRegistry registry) => TypedResults.Ok(new CircuitBreakersView(registry.Statuses())));
+        breakers.MapPost("/{name}/isolate", (string name, CircuitBreakerRegistry registry) => Answer(registry, name, registry.Isolate(name))).RequireAdminKey();
+        breakers.MapPost("/{name}/reset", (string name, CircuitBreakerRegistry registry) => Answer(registry, name, registry.Reset(name))).RequireAdminKey();
         return app;
     }
 
-    private static Ok<CircuitBreakersView> GetAll(CircuitBreakerRegistry registry) =>
-        TypedResults.Ok(new CircuitBreakersView([.. registry.All.Select(b => b.GetStatus())]));
-
-    private static Results<Ok<CircuitBreakerStatus>, ProblemHttpResult> Control(CircuitBreakerRegistry registry, string name, Action<CircuitBreaker> command)
-    {
-        if (registry.Find(name) is not { } breaker)
-        {
-            var known = string.Join(", ", registry.All.Select(b => b.Name));
-            return Problems.NotFound("Unknown circuit breaker", $"There is no circuit breaker named '{name}'. Known: {known}.");
-        }
-
-        command(breaker);
-        return TypedResults.Ok(breaker.GetStatus());
-    }
+    private static Results<Ok<CircuitBreakerStatus>, ProblemHttpResult> Answer(CircuitBreakerRegistry registry, string name, CircuitBreakerStatus? after) =>
+        after is not null
+            ? TypedResults.Ok(after)
+            : Problems.NotFound("Unknown circuit breaker", $"There is no circuit breaker named '{name}'. Known: {string.Join(", ", registry.Statuses().Select(b => b.Name))}.");
 }

@@ -1,9 +1,9 @@
 namespace CircuitDemo.Gateway.CircuitBreakers;
 
-/// <summary>Registers the <see cref="TransitionFeed"/>, started with the host, and the stream's limits.</summary>
+/// <summary>Registers the <see cref="TransitionFeed"/> and the stream's limits.</summary>
 public static class TransitionFeedExtensions
 {
-    /// <summary>Adds the feed as a singleton that exists from start, and <see cref="CircuitBreakerStreamOptions"/>.</summary>
+    /// <summary>Adds the feed as a singleton, and <see cref="CircuitBreakerStreamOptions"/>, validated at start.</summary>
     public static IServiceCollection AddTransitionFeed(this IServiceCollection services)
     {
         services.AddOptions<CircuitBreakerStreamOptions>()
@@ -11,7 +11,6 @@ public static class TransitionFeedExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<TransitionFeed>();
-        services.AddHostedService(provider => provider.GetRequiredService<TransitionFeed>());
         return services;
     }
 }

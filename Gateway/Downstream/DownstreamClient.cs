@@ -1,5 +1,5 @@
-using CircuitDemo.Gateway.Dashboard;
-using CircuitDemo.ServiceDefaults.HttpClients;
+using CircuitDemo.ServiceDefaults.Http;
+using CircuitDemo.ServiceDefaults.Pipeline;
 
 namespace CircuitDemo.Gateway.Downstream;
 
@@ -24,7 +24,7 @@ public abstract partial class DownstreamClient(HttpClient http, ILogger logger)
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
             // The gateway's own caller has not cancelled: any other cancellation is a timeout, no layer's becomes a 500.
-            var failure = CircuitBreakerPipelineExtensions.FailureOf(exception);
+            var failure = CircuitBreakingExtensions.FailureOf(exception);
             var reason = FallbackReason.For(failure);
             if (failure != CallFailure.Unexpected)
             {

@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using CircuitDemo.Contracts;
-using CircuitDemo.Gateway.Dashboard;
-using CircuitDemo.ServiceDefaults.HttpClients;
+using CircuitDemo.ServiceDefaults.Http;
 
 namespace CircuitDemo.Gateway.Downstream;
 
@@ -13,13 +12,16 @@ public sealed class PaymentServiceClient(HttpClient http, ILogger<PaymentService
         GetSectionAsync<UserPayments, PaymentsView>(Paths.ForUser(Paths.UserPayments, userId), payments => new(payments.UserId, payments.Payments), Fallbacks.Payments, cancellationToken);
 
     /// <summary>
-    /// POSTs a payment once (writes are never retried) with the caller's idempotency key, and returns payment-service's
-    /// answer as it gave it. Breaker rejections, timeouts, transport failures and unusable answers surface as exceptions.
+    /// POSTs a payment once (writes are never retried) with the caller's idempotency key, to the one instance that owns
+    /// the user's payments (so that the same key, retried, reaches the ledger that has seen it), and returns
+    /// payment-service's answer as it gave it. Breaker rejections (the owner out of rotation included), timeouts,
+    /// transport failures and unusable answers surface as exceptions.
     /// </summary>
     public async Task<ServiceAnswer> CreatePaymentAsync(string userId, string idempotencyKey, PaymentRequest payment, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, Paths.ForUser(Paths.UserPayments, userId)) { Content = JsonContent.Create(payment) };
         request.Headers.Add(HeaderNames.IdempotencyKey, idempotencyKey);
+        ServiceInstances.PinToOwnerOf(request, userId);
         request.ExpectJson<Payment>();
         using var response = await Http.SendAsync(request, cancellationToken);
         return await ServiceAnswer.ReadAsync(response, cancellationToken);

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CircuitDemo.ServiceDefaults.HttpClients;
+using CircuitDemo.ServiceDefaults.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CircuitDemo.Gateway.Downstream;

@@ -1,5 +1,4 @@
 using CircuitDemo.Contracts;
-using CircuitDemo.Gateway.Dashboard;
 
 namespace CircuitDemo.Gateway.Downstream;
 

@@ -3,7 +3,8 @@ using System.Text.Json;
 using CircuitDemo.Contracts;
 using CircuitDemo.Gateway.Downstream;
 using CircuitDemo.ServiceDefaults.CircuitBreaking;
-using CircuitDemo.ServiceDefaults.HttpClients;
+using CircuitDemo.ServiceDefaults.Http;
+using CircuitDemo.ServiceDefaults.Pipeline;
 using CircuitDemo.ServiceDefaults.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -51,7 +52,7 @@ public static class PaymentsApi
                 : answer.Forward();
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested
-            && CircuitBreakerPipelineExtensions.FailureOf(exception) is not CallFailure.Unexpected and var failure)
+            && CircuitBreakingExtensions.FailureOf(exception) is not CallFailure.Unexpected and var failure)
         {
             if (exception is CircuitBreakerRejectedException { RetryAfter: { } wait })
             {

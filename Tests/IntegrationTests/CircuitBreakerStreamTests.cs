@@ -29,19 +29,19 @@ public sealed class CircuitBreakerStreamTests(CircuitDemoApp system) : IAsyncLif
         Assert.Equal(CircuitBreakerStream.Snapshot, events.Current.EventType);
         var snapshot = JsonSerializer.Deserialize<BreakerSnapshotEvent>(events.Current.Data, JsonSerializerOptions.Web)!;
         Assert.Equal(BreakerNames.Gateway.Order(StringComparer.Ordinal), snapshot.Breakers.Select(b => b.Name));
-        Assert.All(snapshot.Breakers, b => Assert.Equal("Closed", b.State));
+        Assert.All(snapshot.Breakers, b => Assert.Equal(CircuitState.Closed, b.State));
 
         // A transition made by a failing call: pushed within a second of happening.
         await system.SetFailureModeAsync(ServiceNames.Payment, new FailureMode(FailureKind.Error, StatusCode: 500));
         await system.DashboardAsync("stream");
         var opened = await NextTransitionAsync(events);
-        Assert.Equal((ServiceNames.Payment, "Closed", "Open", "2 consecutive failures"), (opened.Event.Name, opened.Event.From, opened.Event.To, opened.Event.Reason));
+        Assert.Equal((ServiceNames.Payment, CircuitState.Closed, CircuitState.Open, "2 consecutive failures"), (opened.Event.Name, opened.Event.From, opened.Event.To, opened.Event.Reason));
         wallClock.AssertWithin(Push, opened.Event.Time, opened.ArrivedAt, "The transition arrived");
-        Assert.Equal("Open", opened.Event.Breaker.State);
+        Assert.Equal(CircuitState.Open, opened.Event.Breaker.State);
 
         // With no call at all, Open turns HalfOpen when the open duration is up, and that too is pushed within a second.
         var halfOpen = await NextTransitionAsync(events);
-        Assert.Equal(("Open", "HalfOpen", "open duration elapsed"), (halfOpen.Event.From, halfOpen.Event.To, halfOpen.Event.Reason));
+        Assert.Equal((CircuitState.Open, CircuitState.HalfOpen, "open duration elapsed"), (halfOpen.Event.From, halfOpen.Event.To, halfOpen.Event.Reason));
         wallClock.AssertApart(system.OpenDuration, opened.Event.Time, halfOpen.Event.Time, "Open and HalfOpen");
         wallClock.AssertWithin(Push, halfOpen.Event.Time, halfOpen.ArrivedAt, "HalfOpen arrived");
         Assert.Equal(opened.Event.Sequence + 1, halfOpen.Event.Sequence);

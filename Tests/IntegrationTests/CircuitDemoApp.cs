@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using CircuitDemo.Contracts;
-using CircuitDemo.ServiceDefaults.CircuitBreaking;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -59,8 +58,19 @@ public class CircuitDemoApp : IAsyncLifetime
     /// <summary>How many instances of each stub service run here (<c>Stubs:Instances</c>).</summary>
     public int Instances { get; }
 
-    /// <summary>An ejected endpoint's first time out here: short, so that its return takes seconds.</summary>
-    public static readonly TimeSpan BaseEjectionTime = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// An ejected endpoint's time out here: longer than any test, so that no ejection runs out while a test looks at it
+    /// (each test starts from a reset, which brings every endpoint back). A return when the time is over is tested on a
+    /// fake clock, and through a plain gateway's stream.
+    /// </summary>
+    public static readonly TimeSpan BaseEjectionTime = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// How fast an endpoint's latency estimate forgets, here: a fifth of a second, so that an instance the estimate
+    /// shuns (a failure is charged as a whole attempt timeout) is tried again within a second or two, and ejected in
+    /// seconds rather than the minutes the shipped ten seconds would take under a test's light traffic.
+    /// </summary>
+    public static readonly TimeSpan LatencyDecay = TimeSpan.FromMilliseconds(200);
 
     /// <summary>The resource names of every instance of <paramref name="service"/>, in order.</summary>
     public IReadOnlyList<string> InstancesOf(string service) => [.. Enumerable.Range(1, Instances).Select(i => ServiceNames.Instance(service, i))];
@@ -77,6 +87,8 @@ public class CircuitDemoApp : IAsyncLifetime
         $"Parameters:traffic-rate={TrafficRate}",
         $"{Settings.StubInstances}={Instances}",
         $"CircuitBreaker:Defaults:BaseEjectionTime={BaseEjectionTime}",
+        $"CircuitBreaker:Defaults:MaxEjectionTime={BaseEjectionTime * 2}",
+        $"CircuitBreaker:Defaults:LatencyDecay={LatencyDecay}",
         .. ServiceNames.Stubs.SelectMany(service => new[]
         {
             $"CircuitBreaker:Services:{service}:OpenDuration={OpenDuration}",

@@ -1,4 +1,3 @@
-using CircuitDemo.ServiceDefaults.CircuitBreaking;
 
 namespace CircuitDemo.IntegrationTests;
 

@@ -1,3 +1,5 @@
+using CircuitDemo.ServiceDefaults.Configuration;
+
 namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
 
 /// <summary>

@@ -13,10 +13,10 @@ public sealed class BreakerReportsTests
         // countdown left to tick, the row would stay Open.
         var reports = new BreakerReports();
         var stream = reports.Open("gateway-1");
-        reports.Apply("gateway-1", stream, Summary("Open", sequence: 1));
+        reports.Apply("gateway-1", stream, Summary(CircuitState.Open, sequence: 1));
         var update = reports.RowUpdate(ServiceNames.Payment, TimeProvider.System);
 
-        reports.Apply("gateway-1", stream, Summary("HalfOpen", sequence: 2));
+        reports.Apply("gateway-1", stream, Summary(CircuitState.HalfOpen, sequence: 2));
 
         Assert.Equal("HalfOpen", update(new CustomResourceSnapshot { ResourceType = "CircuitBreaker", Properties = [] }).State?.Text);
     }
@@ -28,8 +28,8 @@ public sealed class BreakerReportsTests
         var stopped = reports.Open("gateway-1");
         reports.Close("gateway-1", stopped); // the replica stopped while its last event was being parsed
 
-        Assert.False(reports.ReplaceAll("gateway-1", stopped, [Summary("Open", sequence: 1)]));
-        Assert.False(reports.Apply("gateway-1", stopped, Summary("Open", sequence: 1)));
+        Assert.False(reports.ReplaceAll("gateway-1", stopped, [Summary(CircuitState.Open, sequence: 1)]));
+        Assert.False(reports.Apply("gateway-1", stopped, Summary(CircuitState.Open, sequence: 1)));
         Assert.Empty(reports.For(ServiceNames.Payment));
     }
 
@@ -40,9 +40,9 @@ public sealed class BreakerReportsTests
         var earlier = reports.Open("gateway-1");
         var current = reports.Open("gateway-1"); // restarted on another address
 
-        Assert.False(reports.Apply("gateway-1", earlier, Summary("Open", sequence: 1)));
-        Assert.True(reports.Apply("gateway-1", current, Summary("Closed", sequence: 1)));
-        Assert.Equal(["Closed"], reports.For(ServiceNames.Payment).Select(r => r.State));
+        Assert.False(reports.Apply("gateway-1", earlier, Summary(CircuitState.Open, sequence: 1)));
+        Assert.True(reports.Apply("gateway-1", current, Summary(CircuitState.Closed, sequence: 1)));
+        Assert.Equal([CircuitState.Closed], reports.For(ServiceNames.Payment).Select(r => r.State));
     }
 
     [Fact]
@@ -50,13 +50,13 @@ public sealed class BreakerReportsTests
     {
         var reports = new BreakerReports();
         var stream = reports.Open("gateway-1");
-        reports.ReplaceAll("gateway-1", stream, [Summary("HalfOpen", sequence: 2)]);
+        reports.ReplaceAll("gateway-1", stream, [Summary(CircuitState.HalfOpen, sequence: 2)]);
 
-        reports.Apply("gateway-1", stream, Summary("Open", sequence: 1));
+        reports.Apply("gateway-1", stream, Summary(CircuitState.Open, sequence: 1));
 
-        Assert.Equal(["HalfOpen"], reports.For(ServiceNames.Payment).Select(r => r.State));
+        Assert.Equal([CircuitState.HalfOpen], reports.For(ServiceNames.Payment).Select(r => r.State));
     }
 
-    private static BreakerSummary Summary(string state, long sequence) =>
+    private static BreakerSummary Summary(CircuitState state, long sequence) =>
         new(ServiceNames.Payment, state, 0, 2, null, 10, 8, 2, 0, "a reason", DateTimeOffset.UtcNow, sequence);
 }

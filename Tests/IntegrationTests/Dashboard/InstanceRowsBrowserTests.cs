@@ -1,5 +1,4 @@
 using CircuitDemo.Contracts;
-using CircuitDemo.ServiceDefaults.CircuitBreaking;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 

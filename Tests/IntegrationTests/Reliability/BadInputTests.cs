@@ -1,5 +1,4 @@
 using CircuitDemo.Contracts;
-using CircuitDemo.ServiceDefaults.CircuitBreaking;
 
 namespace CircuitDemo.IntegrationTests.Reliability;
 

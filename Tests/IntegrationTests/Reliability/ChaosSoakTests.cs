@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using CircuitDemo.Contracts;
-using CircuitDemo.ServiceDefaults.CircuitBreaking;
 using Xunit.Abstractions;
 
 namespace CircuitDemo.IntegrationTests.Reliability;

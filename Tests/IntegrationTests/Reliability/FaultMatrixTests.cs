@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using CircuitDemo.Contracts;
-using CircuitDemo.ServiceDefaults.CircuitBreaking;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 

@@ -28,7 +28,7 @@ public sealed class GatewayProcessTests
         Assert.True(gateway.HasExited, "The gateway started and answers, with an AttemptTimeout Polly refuses.");
         await gateway.WaitForExitAsync(TestTimeouts.Shutdown); // and its output has been read to the end
         Assert.NotEqual(0, gateway.ExitCode);
-        Assert.Contains("Circuit breaker 'user-service': AttemptTimeout must be between 10 ms and 1 day (was 00:00:00.0050000)", gateway.Output);
+        Assert.Contains("user-service.AttemptTimeout must be between 00:00:00.0100000 and 1.00:00:00", gateway.Output);
     }
 
     [Fact]
@@ -59,6 +59,7 @@ public sealed class GatewayProcessTests
             [$"services__{ServiceNames.Order}__http__0"] = silent.Url.ToString(),
             [$"services__{ServiceNames.Payment}__http__0"] = Nowhere().ToString(),
             [$"CircuitBreaker__Services__{ServiceNames.Order}__AttemptTimeout"] = "00:00:00.200",
+            [$"CircuitBreaker__Services__{ServiceNames.Order}__SlowCallDuration"] = "00:00:00.100",
         });
         using var client = gateway.Client();
 

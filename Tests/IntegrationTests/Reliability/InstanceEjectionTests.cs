@@ -1,5 +1,4 @@
 using CircuitDemo.Contracts;
-using CircuitDemo.ServiceDefaults.CircuitBreaking;
 
 namespace CircuitDemo.IntegrationTests.Reliability;
 
@@ -33,16 +32,7 @@ public sealed class InstanceEjectionTests(ThreeInstanceApp system) : IAsyncLifet
         // section or two their timeout fallback before the instance is out.
         var badAddress = await EndpointAddressAsync(BadInstance);
         string[] allowed = fault == "hang" ? [FallbackReasons.Live, FallbackReasons.Timeout] : [FallbackReasons.Live];
-        await Eventually.UntilAsync(
-            async () =>
-            {
-                var view = await system.DashboardAsync("42");
-                Assert.Contains(view.Sources.Payments, allowed);
-                return await system.BreakerAsync(ServiceNames.Payment);
-            },
-            breaker => breaker.Endpoints.Single(e => e.Address == badAddress).State == EndpointState.Ejected,
-            $"{BadInstance} to be ejected",
-            TestTimeouts.Step);
+        await WaitUntilEjectedAsync(badAddress, allowed);
 
         var servedBefore = await system.BusinessRequestsAsync(BadInstance);
         for (var i = 0; i < 10; i++)
@@ -65,7 +55,7 @@ public sealed class InstanceEjectionTests(ThreeInstanceApp system) : IAsyncLifet
             await system.SetFailureModeAsync(instance, Mode("error"));
         }
 
-        // One of three ejected (the cap at 50 %), then the threshold's consecutive failures of the other two.
+        // Each failure is its instance's while another has not failed yet; once all three have, each is the service's.
         var opened = await Eventually.UntilAsync(
             async () =>
             {
@@ -76,35 +66,25 @@ public sealed class InstanceEjectionTests(ThreeInstanceApp system) : IAsyncLifet
             "payment-service's breaker to open with every instance failing",
             TestTimeouts.Step);
 
-        Assert.Equal(1, opened.Endpoints.Count(e => e.State == EndpointState.Ejected));
+        Assert.InRange(opened.Endpoints.Count(e => e.State == EndpointState.Ejected), 0, 1);
         Assert.Contains("consecutive", opened.StateChanges[^1].Reason, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task EjectedInstance_IsBackOnceItsEjectionTimeIsOver_AndGetsCallsAgain()
+    public async Task EjectedInstance_IsBackAfterAReset_AndGetsCallsAgain()
     {
         await system.SetFailureModeAsync(BadInstance, Mode("error"));
         var badAddress = await EndpointAddressAsync(BadInstance);
-        var ejected = await Eventually.UntilAsync(
-            async () =>
-            {
-                await system.DashboardAsync("42");
-                return (await system.BreakerAsync(ServiceNames.Payment)).Endpoints.Single(e => e.Address == badAddress);
-            },
-            endpoint => endpoint.State == EndpointState.Ejected,
-            $"{BadInstance} to be ejected",
-            TestTimeouts.Step);
-        Assert.NotNull(ejected.EjectedUntil);
+        await WaitUntilEjectedAsync(badAddress);
         await system.SetFailureModeAsync(BadInstance, FailureMode.None);
         var served = await system.BusinessRequestsAsync(BadInstance);
 
-        // Read without traffic: the status says when its time is over, with or without calls.
-        await Eventually.UntilAsync(
-            async () => (await system.BreakerAsync(ServiceNames.Payment)).Endpoints.Single(e => e.Address == badAddress),
-            endpoint => endpoint.State == EndpointState.Active,
-            $"{BadInstance} to be back after {CircuitDemoApp.BaseEjectionTime}",
-            CircuitDemoApp.BaseEjectionTime + TestTimeouts.Step);
+        using (var reset = CircuitDemoApp.Admin(HttpMethod.Post, Paths.BreakerCommand(ServiceNames.Payment, "reset")))
+        {
+            (await system.Gateway.SendAsync(reset)).EnsureSuccessStatusCode();
+        }
 
+        Assert.Equal(EndpointState.Active, (await system.BreakerAsync(ServiceNames.Payment)).Endpoints.Single(e => e.Address == badAddress).State);
         await Eventually.UntilAsync(
             async () =>
             {
@@ -159,6 +139,21 @@ public sealed class InstanceEjectionTests(ThreeInstanceApp system) : IAsyncLifet
         Assert.Equal("no", system.PropertyOf(ServiceNames.Payment, "Ejected by the gateway"));
         Assert.Equal("2 in, 1 ejected", system.PropertyOf(BreakerNames.RowName(ServiceNames.Payment), "Endpoints"));
     }
+
+    // Dashboards, each payments section checked, until the instance is ejected. Its failures are charged to its latency
+    // estimate, so it gets a call only as the estimate decays: a failed read is retried on another instance (its section
+    // stays live), a timed-out one is not (a hang may cost a section or two their timeout fallback).
+    private Task WaitUntilEjectedAsync(string address, string[]? allowed = null) =>
+        Eventually.UntilAsync(
+            async () =>
+            {
+                var view = await system.DashboardAsync("42");
+                Assert.Contains(view.Sources.Payments, allowed ?? [FallbackReasons.Live, FallbackReasons.Timeout]);
+                return await system.BreakerAsync(ServiceNames.Payment);
+            },
+            breaker => breaker.Endpoints.Single(e => e.Address == address).State == EndpointState.Ejected,
+            $"{address} to be ejected",
+            TestTimeouts.Step);
 
     private static FailureMode Mode(string fault) => fault switch
     {

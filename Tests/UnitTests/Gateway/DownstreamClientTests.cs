@@ -1,8 +1,5 @@
-using CircuitDemo.Gateway.Dashboard;
 using System.Net.Http.Json;
 using CircuitDemo.Gateway.Downstream;
-using CircuitDemo.ServiceDefaults.HttpClients;
-using CircuitDemo.UnitTests.CircuitBreaking;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly.Timeout;
 
@@ -17,7 +14,7 @@ public class DownstreamClientTests
         { new HttpRequestException("500", null, System.Net.HttpStatusCode.InternalServerError), "fallback:error" },
         { new TimeoutRejectedException(), "fallback:timeout" },
         { new Polly.RateLimiting.RateLimiterRejectedException(), "fallback:overloaded" },
-        { new CircuitDemo.ServiceDefaults.CircuitBreaking.CircuitBreakerRejectedException("user-service", CircuitDemo.ServiceDefaults.CircuitBreaking.CircuitState.Open, null), "fallback:circuit-open" },
+        { new CircuitBreakerRejectedException("user-service", CircuitState.Open, null), "fallback:circuit-open" },
         { new InvalidOperationException("a defect of the gateway, or a library's check the validator missed"), "fallback:error" },
         { new NullReferenceException(), "fallback:error" },
     };
@@ -32,6 +29,23 @@ public class DownstreamClientTests
         var (user, source) = await users.GetUserAsync("42", CancellationToken.None);
 
         Assert.Equal((reason, Fallbacks.User("42")), (source, user));
+    }
+
+    [Fact]
+    public async Task CreatePayment_GoesToTheInstanceThatOwnsTheUsersPayments()
+    {
+        string? ownerKey = null;
+        var handler = new StubHandler((request, _) =>
+        {
+            ownerKey = ServiceInstances.OwnerKeyOf(request);
+            return Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.Created));
+        });
+        using var http = new HttpClient(handler) { BaseAddress = new Uri("http://payment-service") };
+        var payments = new PaymentServiceClient(http, NullLogger<PaymentServiceClient>.Instance);
+
+        await payments.CreatePaymentAsync("user-7", "key-1", new CircuitDemo.Contracts.PaymentRequest(12.5m, "EUR"), CancellationToken.None);
+
+        Assert.Equal("user-7", ownerKey);
     }
 
     [Fact]

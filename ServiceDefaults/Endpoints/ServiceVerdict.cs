@@ -1,0 +1,9 @@
+using CircuitDemo.ServiceDefaults.CircuitBreaking;
+
+namespace CircuitDemo.ServiceDefaults.Endpoints;
+
+/// <summary>
+/// How the service's breaker counts a settled attempt: its outcome (a failure its endpoint answers for is
+/// <see cref="CallOutcome.Excused"/>) and whether it counts as slow (a slow call its endpoint answers for does not).
+/// </summary>
+internal readonly record struct ServiceVerdict(CallOutcome Outcome, bool Slow);

@@ -1,0 +1,127 @@
+using System.Threading.RateLimiting;
+using CircuitDemo.ServiceDefaults.Http;
+using CircuitDemo.ServiceDefaults.Observability;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+using Polly.RateLimiting;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace CircuitDemo.ServiceDefaults.Pipeline;
+
+/// <summary>
+/// The resilience pipeline of every outgoing call, in one place: what Microsoft.Extensions.Http.Resilience's
+/// <c>AddResilienceHandler</c> builds for each pipeline key, from Polly's own strategies and the hand-written attempt.
+/// A request's key (<see cref="KeyOf"/>) says, once per call, which breaker it goes through, or that it bypasses it (a
+/// control-plane call), or that no breaker of this process guards its host; everything else about the call (its guard,
+/// its options, whether the breaker is on) is decided once, when the pipeline of its key is built (<see cref="Build"/>).
+/// </summary>
+internal static class CircuitBreakerPipeline
+{
+    public const string RetryStrategyName = "read-retry";
+    public const string TimeoutStrategyName = "attempt-timeout";
+    public const string LimiterStrategyName = "concurrency-limit";
+
+    private const string BypassSuffix = "/control-plane";
+    private const string Unguarded = "unguarded";
+
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>The pipeline key of <paramref name="request"/>: its breaker's name, marked for a control-plane call.</summary>
+    public static string KeyOf(HttpRequestMessage request, CircuitBreakerRegistry registry)
+    {
+        var key = CircuitBreakerRoute.For(request);
+        if (!registry.Guards(key.Service))
+        {
+            return Unguarded;
+        }
+
+        return CircuitBreakerRoute.IsBypassed(request) ? key.Name + BypassSuffix : key.Name;
+    }
+
+    /// <summary>
+    /// From outside in: Polly's retry, once, for a read that failed fast; Polly's concurrency limiter, when the breaker
+    /// has <c>MaxConcurrentCalls</c>; the attempt through the breaker of the key's service and kind
+    /// (<see cref="CircuitBreakerAttempt"/>), or straight to an instance when the call bypasses it or the breaker is off
+    /// (<see cref="DirectAttempt"/>); Polly's attempt timeout; and the whole-body read (<see cref="WholeResponseStrategy"/>),
+    /// so a body that stalls, trickles, is cut off, is too large or is unusable is a failed attempt: timed out, counted
+    /// by the breaker, retried like a 5xx. A host no breaker guards gets the instance choice alone.
+    /// </summary>
+    public static void Build(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, string key, IServiceProvider services)
+    {
+        var instances = services.GetRequiredService<ServiceInstances>();
+        if (key == Unguarded)
+        {
+            pipeline.AddStrategy(_ => new DirectAttempt(instances), new AttemptOptions());
+            return;
+        }
+
+        var registry = services.GetRequiredService<CircuitBreakerRegistry>();
+        var bypassed = key.EndsWith(BypassSuffix, StringComparison.Ordinal);
+        var breakerKey = CircuitBreakerKey.FromName(bypassed ? key[..^BypassSuffix.Length] : key);
+        var options = registry.OptionsFor(breakerKey);
+        var guard = bypassed || !options.Enabled ? null : registry.Guard(breakerKey);
+
+        if (!breakerKey.IsWrite)
+        {
+            pipeline.AddRetry(ReadRetry);
+        }
+
+        var telemetry = services.GetRequiredService<CircuitBreakerTelemetry>();
+        if (guard is null)
+        {
+            pipeline.AddStrategy(_ => new DirectAttempt(instances), new AttemptOptions());
+        }
+        else
+        {
+            if (options.MaxConcurrentCalls is { } limit)
+            {
+                // Outside the breaker, so that a call over the limit never asks it: never a failure, never a probe. Its
+                // rejection is not retried (IsRetriable) and is counted as the breaker's rejection.
+                pipeline.AddRateLimiter(new RateLimiterStrategyOptions
+                {
+                    Name = LimiterStrategyName,
+                    DefaultRateLimiterOptions = new ConcurrencyLimiterOptions { PermitLimit = limit, QueueLimit = 0 },
+                    OnRejected = args =>
+                    {
+                        guard.Breaker.CountRejected();
+                        telemetry.RecordLimitRejection(guard.Name, limit);
+                        return default;
+                    },
+                });
+            }
+
+            var time = services.GetRequiredService<TimeProvider>();
+            pipeline.AddStrategy(_ => new CircuitBreakerAttempt(guard, instances, telemetry, time), new AttemptOptions());
+        }
+
+        pipeline.AddTimeout(new TimeoutStrategyOptions { Name = TimeoutStrategyName, Timeout = options.AttemptTimeout });
+        pipeline.AddStrategy(_ => new WholeResponseStrategy(options.MaxResponseBodyBytes), new WholeResponseOptions());
+    }
+
+    // A read is retried once when it failed fast (HttpOutcomeClassifier.IsRetriable: a failure by the verdict the
+    // breaker records, not a rejection or a timeout), never a write: a write's pipeline has no retry, it might have
+    // been applied. It waits 50 ms, give or take a quarter so that many callers do not retry in step, and never a
+    // Retry-After: a dependency's "come back in 120 s" must not hold a read past its attempt timeouts.
+    private static readonly HttpRetryStrategyOptions ReadRetry = new()
+    {
+        Name = RetryStrategyName,
+        MaxRetryAttempts = 1,
+        Delay = RetryDelay,
+        BackoffType = DelayBackoffType.Constant,
+        UseJitter = true,
+        ShouldRetryAfterHeader = false,
+        ShouldHandle = static args => ValueTask.FromResult(HttpOutcomeClassifier.IsRetriable(args.Outcome, args.Context.CancellationToken)),
+    };
+
+    private sealed class AttemptOptions : ResilienceStrategyOptions
+    {
+        public AttemptOptions() => Name = "attempt";
+    }
+
+    private sealed class WholeResponseOptions : ResilienceStrategyOptions
+    {
+        public WholeResponseOptions() => Name = "whole-response";
+    }
+}

@@ -1,0 +1,189 @@
+using static CircuitDemo.UnitTests.Support.Instances;
+
+namespace CircuitDemo.UnitTests.Endpoints;
+
+/// <summary>
+/// Where each call goes: the lighter of two endpoints in rotation by latency estimate times calls in flight, a retry
+/// elsewhere, a failure charged as the attempt timeout; and a key's calls to its owner alone.
+/// </summary>
+public sealed class ChoiceTests
+{
+    private static readonly CircuitBreakerOptions Options = TestBreakers.Options with
+    {
+        EjectionConsecutiveFailures = 3,
+        AttemptTimeout = TimeSpan.FromSeconds(2),
+        LatencyDecay = TimeSpan.FromSeconds(10),
+    };
+
+    [Fact]
+    public void AtEqualLatency_NeverSendsToTheEndpointWithMoreCallsInFlight_WhileTheOthersHaveFewer()
+    {
+        var (guard, _) = GuardCalls.Create(Options);
+        var held = guard.Endpoints.LeaseOn(Three, B);
+
+        for (var i = 0; i < 200; i++)
+        {
+            var lease = guard.Endpoints.Lease(Three);
+            Assert.NotEqual(B.Address, lease.Address);
+            lease.Settle(CallOutcome.Success, TimeSpan.Zero);
+        }
+
+        held.Settle(CallOutcome.Success, TimeSpan.Zero);
+        Assert.Equal(0, guard.Endpoints.Snapshot().Sum(e => e.InFlight));
+    }
+
+    [Fact]
+    public void SpreadsCallsOverEveryIdleEndpoint()
+    {
+        var (guard, _) = GuardCalls.Create(Options);
+
+        for (var i = 0; i < 300; i++)
+        {
+            guard.Call(Three, _ => CallOutcome.Success);
+        }
+
+        Assert.All(guard.Endpoints.Snapshot(), e => Assert.InRange(e.TotalRequests, 50, 150));
+    }
+
+    [Fact]
+    public void AtEqualCallsInFlight_PrefersTheFasterEndpoint()
+    {
+        var (guard, clock) = GuardCalls.Create(Options);
+        guard.CallOn(Three, A, CallOutcome.Success, clock, TimeSpan.FromMilliseconds(5));
+        guard.CallOn(Three, B, CallOutcome.Success, clock, TimeSpan.FromMilliseconds(600));
+        guard.CallOn(Three, C, CallOutcome.Success, clock, TimeSpan.FromMilliseconds(5));
+
+        for (var i = 0; i < 200; i++)
+        {
+            Assert.NotEqual(B, guard.Call(Three, _ => CallOutcome.Success, clock, TimeSpan.FromMilliseconds(5)));
+        }
+    }
+
+    [Fact]
+    public void ASlowEndpoint_IsTriedAgain_OnceItsEstimateHasDecayedToTheOthers()
+    {
+        var (guard, clock) = GuardCalls.Create(Options);
+        guard.CallOn([A, B], A, CallOutcome.Success, clock, TimeSpan.FromMilliseconds(5));
+        guard.CallOn([A, B], B, CallOutcome.Success, clock, TimeSpan.FromMilliseconds(600));
+
+        // One 5 ms call a second, each to A, until B's 600 ms has decayed below A's 5 ms: ten times ln(120), about 48 s.
+        var seconds = 0;
+        while (guard.Call([A, B], _ => CallOutcome.Success, clock, TimeSpan.FromMilliseconds(5)) == A)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            Assert.True(++seconds < 60, "B was never tried again");
+        }
+
+        Assert.InRange(seconds, 45, 50);
+    }
+
+    [Fact]
+    public void AFailure_IsChargedTheAttemptTimeout_SoAnInstanceThatFailsFastAttractsNoCalls()
+    {
+        var (guard, clock) = GuardCalls.Create(Options with { EjectionConsecutiveFailures = 0, FailureThreshold = 1000 });
+        guard.CallOn(Three, A, CallOutcome.Success, clock, TimeSpan.FromMilliseconds(20));
+        guard.CallOn(Three, C, CallOutcome.Success, clock, TimeSpan.FromMilliseconds(20));
+        guard.CallOn(Three, B, CallOutcome.Failure, clock, TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal(Options.AttemptTimeout.TotalMilliseconds, guard.Status(B).LatencyMs, precision: 0);
+        for (var i = 0; i < 200; i++)
+        {
+            Assert.NotEqual(B, guard.Call(Three, _ => CallOutcome.Success, clock, TimeSpan.FromMilliseconds(20)));
+        }
+    }
+
+    [Fact]
+    public void AnEndpointNoCallHasCompletedOn_IsTakenToBeAsFastAsTheOthersAverage_SoAHungOneStopsGettingCalls()
+    {
+        var (guard, clock) = GuardCalls.Create(Options);
+        guard.CallOn(Three, A, CallOutcome.Success, clock, TimeSpan.FromMilliseconds(4));
+        guard.CallOn(Three, C, CallOutcome.Success, clock, TimeSpan.FromMilliseconds(8));
+        var hung = guard.Endpoints.LeaseOn(Three, B);
+
+        Assert.Equal(6, guard.Status(B).LatencyMs);
+        for (var i = 0; i < 200; i++)
+        {
+            Assert.NotEqual(B, guard.Call(Three, _ => CallOutcome.Success, clock, TimeSpan.FromMilliseconds(6)));
+        }
+
+        hung.Settle(CallOutcome.Cancelled, TimeSpan.Zero);
+    }
+
+    [Fact]
+    public void Retry_GoesToAnotherEndpointThanTheOneItFailedOn()
+    {
+        var (guard, _) = GuardCalls.Create(Options);
+
+        for (var i = 0; i < 200; i++)
+        {
+            var first = guard.Endpoints.Lease(Three);
+            first.Settle(CallOutcome.Success, TimeSpan.Zero);
+            var retry = guard.Endpoints.Lease(Three, avoid: first.Address);
+            Assert.NotEqual(first.Address, retry.Address);
+            retry.Settle(CallOutcome.Success, TimeSpan.Zero);
+        }
+    }
+
+    [Fact]
+    public void Retry_WithOnlyTheFailedEndpointInRotation_GoesThereAgain()
+    {
+        var (guard, _) = GuardCalls.Create(Options);
+        for (var i = 0; i < Options.EjectionConsecutiveFailures; i++)
+        {
+            guard.CallOn([A, B, C, D], B, CallOutcome.Failure);
+        }
+
+        var retry = guard.Endpoints.Lease([A, B], avoid: A.Address);
+
+        Assert.Equal(A.Address, retry.Address);
+    }
+
+    [Fact]
+    public void Owner_TheSameKeyAlwaysGoesToTheSameInstance_HoweverBusyOrSlow()
+    {
+        var (guard, clock) = GuardCalls.Create(Options);
+        var owners = Enumerable.Range(0, 30).Select(i => $"user-{i}").ToDictionary(key => key, key => guard.Endpoints.Lease(Three, ownerKey: key).Name);
+        guard.CallOn(Three, B, CallOutcome.Success, clock, TimeSpan.FromMilliseconds(900));
+
+        foreach (var (key, owner) in owners)
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                Assert.Equal(owner, guard.Endpoints.Lease(Three, avoid: B.Address, ownerKey: key).Name);
+            }
+        }
+
+        Assert.Equal(3, owners.Values.Distinct().Count());
+    }
+
+    [Fact]
+    public void Owner_OutOfRotation_IsRefusedWithTheTimeUntilItIsBack_AndNoOtherInstanceIsTried()
+    {
+        var (guard, clock) = GuardCalls.Create(Options with { BaseEjectionTime = TimeSpan.FromSeconds(30) });
+        for (var i = 0; i < Options.EjectionConsecutiveFailures; i++)
+        {
+            guard.CallOn(Three, B, CallOutcome.Failure);
+        }
+
+        clock.Advance(TimeSpan.FromSeconds(10));
+        var refused = guard.Endpoints.LeaseOn(Three, B);
+
+        Assert.True(refused.IsRefused);
+        Assert.Equal(B.Address, refused.Address);
+        Assert.Equal(TimeSpan.FromSeconds(20), refused.RetryAfter);
+        Assert.Equal(0, guard.Endpoints.Snapshot().Sum(e => e.InFlight));
+        Assert.Equal(CallOutcome.Rejected, refused.Settle(CallOutcome.Rejected, TimeSpan.Zero).Outcome);
+    }
+
+    [Fact]
+    public void Owner_AnInstanceAdded_TakesKeysOnlyFromTheOthers_AndRemovedItGivesThemBack()
+    {
+        var keys = Enumerable.Range(0, 2000).Select(i => $"user-{i}").ToList();
+        var three = keys.ToDictionary(key => key, key => Three.MaxBy(i => EndpointChoice.Score(i.Name, key))!);
+        var four = keys.ToDictionary(key => key, key => First(4).MaxBy(i => EndpointChoice.Score(i.Name, key))!);
+
+        // Rendezvous hashing: a key either keeps its owner or moves to the new instance; about a quarter move.
+        Assert.All(keys, key => Assert.True(four[key] == three[key] || four[key] == D, $"{key} moved from {three[key].Name} to {four[key].Name}"));
+        Assert.InRange(keys.Count(key => four[key] == D), 400, 600);
+    }
+}

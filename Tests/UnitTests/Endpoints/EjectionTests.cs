@@ -1,0 +1,318 @@
+using Microsoft.Extensions.Time.Testing;
+using static CircuitDemo.UnitTests.Support.Instances;
+
+namespace CircuitDemo.UnitTests.Endpoints;
+
+/// <summary>
+/// Outlier ejection per endpoint, on a fake clock, beside the service's breaker: one bad instance of three is ejected
+/// and never opens the service's breaker; every instance bad opens it; the cap, the return, the growth, the list that
+/// changes.
+/// </summary>
+public sealed class EjectionTests
+{
+    private static readonly CircuitBreakerOptions Options = TestBreakers.Options with
+    {
+        EjectionConsecutiveFailures = 3,
+        BaseEjectionTime = TimeSpan.FromSeconds(30),
+        MaxEjectionTime = TimeSpan.FromSeconds(75),
+        MaxEjectionPercent = 50,
+        AttemptTimeout = TimeSpan.FromSeconds(2),
+    };
+
+    [Fact]
+    public void OneBadEndpointOfThree_IsEjectedAtItsThirdFailureInARow_AndTheServiceBreakerNeverCountsIt()
+    {
+        var (guard, _) = GuardCalls.Create(Options);
+
+        for (var i = 0; i < 3; i++)
+        {
+            guard.CallOn(Three, B, CallOutcome.Failure);
+            guard.Call(Three, _ => CallOutcome.Success);
+        }
+
+        var status = guard.Status();
+        Assert.Equal((CircuitState.Closed, 0), (status.State, status.FailureCount));
+        Assert.Empty(status.StateChanges);
+        var b = guard.Status(B);
+        Assert.Equal((EndpointState.Ejected, 3, 1, 3L, 3L, "3 consecutive failures"), (b.State, b.ConsecutiveFailures, b.Ejections, b.TotalRequests, b.FailedRequests, b.EjectionReason));
+        Assert.Equal(TestBreakers.Start + Options.BaseEjectionTime, b.EjectedUntil);
+        Assert.Equal((6L, 3L), (status.TotalRequests, status.FailedRequests));
+    }
+
+    [Fact]
+    public void EveryEndpointBad_TheServiceBreakerOpens_OnceEveryEndpointInRotationIsFailing()
+    {
+        var (guard, _) = GuardCalls.Create(Options);
+        var calls = 0;
+
+        while (guard.Breaker.State == CircuitState.Closed)
+        {
+            guard.Call(Three, _ => CallOutcome.Failure);
+            calls++;
+        }
+
+        // A failure is the endpoint's while another endpoint has not failed yet; once every one has, each is the
+        // service's (or ejects its endpoint, one of three at most). The choice of two finds the last good-looking
+        // endpoint within a few calls: never the seven or more it would take to eject one first and fill the cap.
+        Assert.InRange(calls, Options.FailureThreshold, 20);
+        Assert.InRange(guard.Endpoints.EjectedCount, 0, 1);
+    }
+
+    [Fact]
+    public void EveryEndpointBad_WithALargeEjectionThreshold_StillOpensTheBreakerAsSoonAsEveryEndpointHasFailed()
+    {
+        var (guard, _) = GuardCalls.Create(Options with { EjectionConsecutiveFailures = 1000 });
+
+        // A and B fail: each still answers for its own failure (C has not failed). C fails: every endpoint is failing,
+        // and from here each failure is the service's: the threshold of them opens the breaker.
+        guard.CallOn(Three, A, CallOutcome.Failure);
+        guard.CallOn(Three, B, CallOutcome.Failure);
+        Assert.Equal(0, guard.Breaker.FailureCount);
+        foreach (var next in new[] { C, A })
+        {
+            guard.CallOn(Three, next, CallOutcome.Failure);
+            Assert.Equal(CircuitState.Closed, guard.Breaker.State);
+        }
+
+        guard.CallOn(Three, B, CallOutcome.Failure);
+        Assert.Equal(CircuitState.Open, guard.Breaker.State);
+    }
+
+    [Fact]
+    public void SingleEndpoint_IsNeverEjected_AndItsFailuresOpenTheBreakerAsWithoutEndpoints()
+    {
+        var (guard, _) = GuardCalls.Create(Options);
+
+        for (var i = 0; i < Options.FailureThreshold; i++)
+        {
+            Assert.Equal(CircuitState.Closed, guard.Breaker.State);
+            guard.Call([A], _ => CallOutcome.Failure);
+        }
+
+        Assert.Equal(CircuitState.Open, guard.Breaker.State);
+        Assert.Equal((EndpointState.Active, 0L), (guard.Status(A).State, guard.Endpoints.EjectionsRefused));
+    }
+
+    [Fact]
+    public void EjectionOff_NoEndpointIsEjected_AndEveryFailureIsTheServices()
+    {
+        var (guard, _) = GuardCalls.Create(Options with { EjectionConsecutiveFailures = 0 });
+
+        for (var i = 0; i < Options.FailureThreshold; i++)
+        {
+            guard.CallOn(Three, B, CallOutcome.Failure);
+        }
+
+        Assert.Equal(CircuitState.Open, guard.Breaker.State);
+        Assert.All(guard.Endpoints.Snapshot(), e => Assert.Equal(EndpointState.Active, e.State));
+    }
+
+    [Fact]
+    public void PercentCap_OfFourAtFiftyPercentTwoAreEjected_TheThirdBadOneStaysIn_AndItsFailuresOpenTheServiceBreaker()
+    {
+        var (guard, _) = GuardCalls.Create(Options with { FailureThreshold = 2 });
+        IReadOnlyList<ServiceInstance> four = [A, B, C, D];
+
+        foreach (var bad in new[] { B, C })
+        {
+            for (var i = 0; i < Options.EjectionConsecutiveFailures; i++)
+            {
+                guard.CallOn(four, bad, CallOutcome.Failure);
+            }
+        }
+
+        guard.CallOn(four, D, CallOutcome.Failure);
+        Assert.Equal(CircuitState.Closed, guard.Breaker.State);
+        guard.CallOn(four, D, CallOutcome.Failure);
+
+        Assert.Equal(CircuitState.Open, guard.Breaker.State);
+        Assert.Equal([EndpointState.Active, EndpointState.Ejected, EndpointState.Ejected, EndpointState.Active], guard.Endpoints.Snapshot().Select(e => e.State));
+    }
+
+    [Fact]
+    public void PercentCap_AnEjectionItRefuses_IsCountedOncePerStreak()
+    {
+        var (guard, _) = GuardCalls.Create(Options with { FailureThreshold = 100 });
+
+        for (var i = 0; i < Options.EjectionConsecutiveFailures; i++)
+        {
+            guard.CallOn(Three, B, CallOutcome.Failure);
+        }
+
+        for (var i = 0; i < 2 * Options.EjectionConsecutiveFailures; i++)
+        {
+            guard.CallOn(Three, C, CallOutcome.Failure);
+        }
+
+        Assert.Equal((1, 1L), (guard.Endpoints.EjectedCount, guard.Endpoints.EjectionsRefused));
+        Assert.Equal(1L, guard.Status().EjectionsRefused);
+    }
+
+    [Fact]
+    public void PercentCapRoundsDown_OfThreeAtTwentyPercentNoneIsEjected()
+    {
+        var (guard, _) = GuardCalls.Create(Options with { MaxEjectionPercent = 20 });
+
+        for (var i = 0; i < Options.FailureThreshold; i++)
+        {
+            guard.CallOn(Three, B, CallOutcome.Failure);
+        }
+
+        Assert.Equal(CircuitState.Open, guard.Breaker.State);
+        Assert.All(guard.Endpoints.Snapshot(), e => Assert.Equal(EndpointState.Active, e.State));
+    }
+
+    [Fact]
+    public void EjectedEndpoint_IsBackWhenItsTimeIsOver_WithItsStreakCleared_AndEachEjectionLastsLongerUpToTheCap()
+    {
+        var (guard, clock) = GuardCalls.Create(Options);
+        var changes = new List<EndpointChange>();
+        guard.Endpoints.Changed += (_, change) => changes.Add(change);
+
+        TimeSpan[] expected = [TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(75), TimeSpan.FromSeconds(75)];
+        foreach (var time in expected)
+        {
+            var ejectedAt = EjectB(guard, clock);
+            Assert.Equal(ejectedAt + time, guard.Status(B).EjectedUntil);
+
+            clock.Advance(time - TimeSpan.FromMilliseconds(1));
+            Assert.Equal(EndpointState.Ejected, guard.Status(B).State);
+            clock.Advance(TimeSpan.FromMilliseconds(1));
+            var b = guard.Status(B);
+            Assert.Equal((EndpointState.Active, 0, (DateTimeOffset?)null, (string?)null), (b.State, b.ConsecutiveFailures, b.EjectedUntil, b.EjectionReason));
+        }
+
+        Assert.Equal(
+            [EndpointState.Ejected, EndpointState.Active, EndpointState.Ejected, EndpointState.Active, EndpointState.Ejected, EndpointState.Active, EndpointState.Ejected, EndpointState.Active],
+            changes.Select(c => c.State));
+        Assert.Equal([1, 1, 2, 2, 3, 3, 4, 4], changes.Select(c => c.Ejections));
+        Assert.All(changes, c => Assert.Equal((B.Name, "http://localhost:3013"), (c.Name, c.Address)));
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => (long)i), changes.Select(c => c.Sequence));
+    }
+
+    [Fact]
+    public void Reset_BringsEveryEndpointBack_AndForgetsTheGrowthOfTheEjectionTime()
+    {
+        var (guard, clock) = GuardCalls.Create(Options);
+        EjectB(guard, clock);
+        clock.Advance(Options.BaseEjectionTime);
+        EjectB(guard, clock);
+        Assert.Equal(2, guard.Status(B).Ejections);
+
+        guard.Reset();
+
+        var b = guard.Status(B);
+        Assert.Equal((EndpointState.Active, 0, 0), (b.State, b.ConsecutiveFailures, b.Ejections));
+        var ejectedAt = EjectB(guard, clock);
+        Assert.Equal(ejectedAt + Options.BaseEjectionTime, guard.Status(B).EjectedUntil);
+    }
+
+    [Fact]
+    public void StaleEjection_WhoseTimeIsOverUnread_NoLongerFillsTheCap()
+    {
+        // Three endpoints: the cap is one. B is out; A's call is in flight when B's time is over, and nothing has read
+        // the records since: A's failure must find B back, so that A may be ejected still, and the breaker hears nothing.
+        var (guard, clock) = GuardCalls.Create(Options with { FailureThreshold = 1 });
+        EjectB(guard, clock);
+        var permit = guard.Breaker.TryAcquire();
+        var onA = guard.Endpoints.LeaseOn(Three, A);
+
+        clock.Advance(Options.BaseEjectionTime);
+        var counted = onA.Settle(CallOutcome.Failure, TimeSpan.FromMilliseconds(5));
+        guard.Breaker.Complete(permit, counted.Outcome, counted.Slow);
+
+        Assert.Equal(CallOutcome.Excused, counted.Outcome);
+        Assert.Equal(CircuitState.Closed, guard.Breaker.State);
+    }
+
+    [Fact]
+    public void FailureOfACallInFlightWhenItsEndpointWasEjected_IsExcused()
+    {
+        var (guard, clock) = GuardCalls.Create(Options with { FailureThreshold = 1 });
+        var permit = guard.Breaker.TryAcquire();
+        var late = guard.Endpoints.LeaseOn(Three, B);
+        EjectB(guard, clock);
+
+        var counted = late.Settle(CallOutcome.Failure, TimeSpan.Zero);
+        guard.Breaker.Complete(permit, counted.Outcome, counted.Slow);
+
+        Assert.Equal(CallOutcome.Excused, counted.Outcome);
+        Assert.Equal(CircuitState.Closed, guard.Breaker.State);
+        Assert.Equal(4, guard.Status(B).FailedRequests);
+    }
+
+    [Fact]
+    public void Lease_SettledTwice_CountsOnce()
+    {
+        var (guard, _) = GuardCalls.Create(Options);
+        var lease = guard.Endpoints.Lease(Three);
+
+        lease.Settle(CallOutcome.Failure, TimeSpan.Zero);
+        lease.Settle(CallOutcome.Failure, TimeSpan.Zero);
+
+        Assert.Equal((1L, 0), (guard.Endpoints.Snapshot().Sum(e => e.FailedRequests), guard.Endpoints.Snapshot().Sum(e => e.InFlight)));
+    }
+
+    [Fact]
+    public void ListChanges_TheNewListIsTracked_AKeptEndpointKeepsItsRecord_AndANewOneStartsAtTheOthersAverageLatency()
+    {
+        var (guard, clock) = GuardCalls.Create(Options);
+        EjectB(guard, clock);
+
+        guard.CallOn([B, C, D], C, CallOutcome.Success, clock, TimeSpan.FromMilliseconds(40));
+
+        var endpoints = guard.Endpoints.Snapshot();
+        Assert.Equal([B.Name, C.Name, D.Name], endpoints.Select(e => e.Name));
+        Assert.Equal((EndpointState.Ejected, 3), (endpoints[0].State, endpoints[0].ConsecutiveFailures));
+        Assert.Equal(40, endpoints[1].LatencyMs);
+        Assert.Equal(40, endpoints[2].LatencyMs);
+    }
+
+    [Fact]
+    public void ListShrinksToOneEjectedEndpoint_ItIsBack_AndItsFailuresReachTheBreaker()
+    {
+        var (guard, clock) = GuardCalls.Create(Options);
+        EjectB(guard, clock);
+
+        for (var i = 0; i < Options.FailureThreshold; i++)
+        {
+            guard.Call([B], _ => CallOutcome.Failure);
+        }
+
+        Assert.Equal(EndpointState.Active, guard.Status(B).State);
+        Assert.Equal(CircuitState.Open, guard.Breaker.State);
+    }
+
+    [Fact]
+    public void ResultOfARemovedEndpoint_CountsForTheServiceAlone_AndEjectsNothing()
+    {
+        var (guard, _) = GuardCalls.Create(Options with { FailureThreshold = 3 });
+        var changes = new List<EndpointChange>();
+        guard.Endpoints.Changed += (_, change) => changes.Add(change);
+        var inFlight = Enumerable.Range(0, 3).Select(_ => (Permit: guard.Breaker.TryAcquire(), Lease: guard.Endpoints.LeaseOn(Three, B))).ToList();
+
+        guard.Call([A, C], _ => CallOutcome.Success);
+        foreach (var (permit, lease) in inFlight)
+        {
+            var counted = lease.Settle(CallOutcome.Failure, TimeSpan.Zero);
+            Assert.Equal(CallOutcome.Failure, counted.Outcome);
+            guard.Breaker.Complete(permit, counted.Outcome, counted.Slow);
+        }
+
+        Assert.Empty(changes);
+        Assert.Equal(CircuitState.Open, guard.Breaker.State);
+        Assert.Equal([A.Name, C.Name], guard.Endpoints.Snapshot().Select(e => e.Name));
+    }
+
+    // Fails B three times in a row (through keys it owns) and returns when it was ejected.
+    private static DateTimeOffset EjectB(ServiceGuard guard, FakeTimeProvider clock)
+    {
+        for (var i = 0; i < Options.EjectionConsecutiveFailures; i++)
+        {
+            guard.CallOn(Three, B, CallOutcome.Failure);
+        }
+
+        Assert.Equal(EndpointState.Ejected, guard.Status(B).State);
+        return clock.GetUtcNow();
+    }
+}

@@ -1,0 +1,287 @@
+using CsCheck;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CircuitDemo.UnitTests.Endpoints;
+
+/// <summary>
+/// Random sequences on one to five endpoints, with ejection thresholds, caps and breaker thresholds drawn at random:
+/// attempts that fail or succeed, fast or slow, some held in flight and settled late, some retried away from an
+/// endpoint, some sent to the owner of a key; clock advances, resets, and changes of the resolved list. Every endpoint an
+/// attempt goes to, every verdict the records give and every decision of the breaker is checked against the rules
+/// below, as the contract states them; the records are not read between steps (a reading brings back the endpoints
+/// whose time is over, which would hide a step that forgot to).
+/// </summary>
+public sealed class EndpointModelTests
+{
+    private static readonly ServiceInstance[] Pool = [Instances.A, Instances.B, Instances.C, Instances.D, Instances.E];
+    private static readonly TimeSpan SlowCall = TimeSpan.FromSeconds(1);
+
+    [Fact]
+    public void RandomSequences_MatchTheContractsEndpointRulesAtEveryStep() =>
+        Gen.Select(Gen.Int[1, 5], Gen.Int[1, 4], Gen.Int[0, 3], Gen.Int[0, 3], Gen.Int[0, 4].Select(i => new[] { 0, 20, 34, 50, 100 }[i]), Gen.Select(Gen.Int[0, 99], Gen.Int[0, 4095]).Array[1, 150])
+            .Sample((count, threshold, ejectFailures, ejectSlow, percent, operations) =>
+                new Run(count, threshold, ejectFailures, ejectSlow, percent).Play(operations), iter: 5_000);
+
+    private sealed class Run
+    {
+        private readonly CircuitBreakerOptions _options;
+        private readonly FakeTimeProvider _clock = new(TestBreakers.Start);
+        private readonly ServiceGuard _guard;
+        private readonly Dictionary<ServiceInstance, Model> _models = [];
+        private readonly List<(CircuitPermit Permit, EndpointLease Lease, Model Record, long Epoch)> _held = [];
+        private IReadOnlyList<ServiceInstance> _list;
+        private List<ServiceInstance> _tracked = [];
+        private long _refused;
+        private int _serviceFailures;
+        private bool _open;
+        private long _epoch;
+
+        public Run(int count, int threshold, int ejectFailures, int ejectSlow, int percent)
+        {
+            _options = TestBreakers.Options with
+            {
+                FailureThreshold = threshold,
+                FailureWindow = TimeSpan.FromDays(1),
+                OpenDuration = TimeSpan.FromDays(1), // once open, it stays open for the whole sequence
+                MaxOpenDuration = TimeSpan.FromDays(1),
+                AttemptTimeout = TimeSpan.FromSeconds(3),
+                SlowCallDuration = SlowCall,
+                SlowCallRatio = 1,
+                SlowCallWindow = 10_000, // the breaker's own slow-call rule never trips here: the verdicts say what is slow
+                EjectionConsecutiveFailures = ejectFailures,
+                EjectionConsecutiveSlowCalls = ejectSlow,
+                BaseEjectionTime = TimeSpan.FromSeconds(10),
+                MaxEjectionTime = TimeSpan.FromSeconds(25),
+                MaxEjectionPercent = percent,
+            };
+            _guard = new ServiceGuard("payment-service", _options, _clock, onSubscriberError: null);
+            _list = Pool[..count];
+        }
+
+        private TimeSpan Now => _clock.GetUtcNow() - TestBreakers.Start;
+
+        public void Play((int Operation, int Argument)[] operations)
+        {
+            for (var step = 0; step < operations.Length; step++)
+            {
+                var (operation, argument) = operations[step];
+                switch (operation)
+                {
+                    case < 60:
+                        Attempt(step, operation, argument);
+                        break;
+                    case < 70 when _held.Count > 0:
+                        var held = _held[argument % _held.Count];
+                        _held.Remove(held);
+                        Settle(step, held.Permit, held.Lease, held.Record, held.Epoch, failed: operation < 65, slow: argument % 3 == 0);
+                        break;
+                    case < 70:
+                        break;
+                    case < 85:
+                        _clock.Advance(TimeSpan.FromSeconds((operation - 69) * 1.5));
+                        break;
+                    case < 90:
+                        _guard.Reset();
+                        foreach (var model in _models.Values)
+                        {
+                            (model.Until, model.Failures, model.SlowCalls, model.Ejections) = (null, 0, 0, 0);
+                        }
+
+                        (_open, _serviceFailures) = (false, 0);
+                        _epoch++;
+                        break;
+                    default:
+                        // A new list: any non-empty subset of the pool, in any order; it takes effect at the next lease.
+                        var chosen = Pool.Where((_, i) => (argument & (1 << i)) != 0).ToList();
+                        chosen = chosen.Count > 0 ? chosen : [Pool[argument % Pool.Length]];
+                        var rotate = (argument >> 5) % chosen.Count;
+                        _list = [.. chosen.Skip(rotate), .. chosen.Take(rotate)];
+                        break;
+                }
+            }
+
+            // At the end, and only there, the records are read: every endpoint as the model has it.
+            ReturnDue();
+            var real = _guard.Endpoints.Snapshot();
+            Assert.Equal(_tracked.Select(i => i.Name), real.Select(e => e.Name));
+            foreach (var endpoint in real)
+            {
+                var model = _models[_tracked.Single(i => i.Name == endpoint.Name)];
+                Assert.Equal((model.Until is null ? EndpointState.Active : EndpointState.Ejected, model.Failures, model.SlowCalls, model.Ejections),
+                    (endpoint.State, endpoint.ConsecutiveFailures, endpoint.ConsecutiveSlowCalls, endpoint.Ejections));
+            }
+
+            Assert.Equal(_refused, _guard.Endpoints.EjectionsRefused);
+        }
+
+        private void Attempt(int step, int operation, int argument)
+        {
+            var permit = _guard.Breaker.TryAcquire();
+            Assert.True(permit.IsAdmitted == !_open, $"step {step}: the breaker decided {permit.Decision}, the model is {(_open ? "open" : "closed")}");
+            if (!permit.IsAdmitted)
+            {
+                return;
+            }
+
+            var ownerKey = operation < 6 ? $"user-{argument}" : null;
+            var avoid = operation % 5 == 0 ? _list[argument % _list.Count].Address : null;
+            var lease = _guard.Endpoints.Lease(_list, avoid, ownerKey);
+            Track();
+            ReturnDue();
+            var chosen = _tracked.Single(i => i.Address == lease.Address);
+            if (ownerKey is not null)
+            {
+                // The key's owner: the highest rendezvous score among the listed instances, in rotation or not.
+                var owner = _tracked.MaxBy(i => EndpointChoice.Score(i.Name, ownerKey))!;
+                Assert.True(owner == chosen, $"step {step}: key {ownerKey} went to {chosen.Name}, its owner is {owner.Name}");
+                Assert.Equal(_models[owner].Until is not null, lease.IsRefused);
+                if (lease.IsRefused)
+                {
+                    Assert.Equal(_models[owner].Until!.Value - Now, lease.RetryAfter);
+                    _guard.Breaker.Complete(permit, lease.Settle(CallOutcome.Rejected, TimeSpan.Zero).Outcome);
+                    return;
+                }
+            }
+            else
+            {
+                // In rotation (unless none is); away from the endpoint to avoid while another is in rotation.
+                var rotation = _tracked.Where(i => _models[i].Until is null).ToList();
+                var candidates = rotation.Count > 0 ? rotation : _tracked;
+                if (avoid is not null && candidates.Count > 1)
+                {
+                    candidates = [.. candidates.Where(i => i.Address != avoid)];
+                }
+
+                Assert.True(candidates.Contains(chosen), $"step {step}: an attempt went to {chosen.Name}, not one of {string.Join(", ", candidates.Select(c => c.Name))}");
+            }
+
+            if (operation >= 50)
+            {
+                _held.Add((permit, lease, _models[chosen], _epoch));
+                return;
+            }
+
+            Settle(step, permit, lease, _models[chosen], _epoch, failed: operation % 2 == 0, slow: argument % 3 == 0);
+        }
+
+        private void Settle(int step, CircuitPermit permit, EndpointLease lease, Model record, long epoch, bool failed, bool slow)
+        {
+            var expected = Judge(record, failed, slow);
+            var verdict = lease.Settle(failed ? CallOutcome.Failure : CallOutcome.Success, slow ? SlowCall * 1.5 : TimeSpan.FromMilliseconds(10));
+            Assert.True(expected == verdict, $"step {step}: the records said {verdict}, the model {expected}");
+            _guard.Breaker.Complete(permit, verdict.Outcome, verdict.Slow);
+            if (epoch != _epoch || _open || verdict.Outcome is not (CallOutcome.Success or CallOutcome.Failure))
+            {
+                return;
+            }
+
+            _serviceFailures = verdict.Outcome == CallOutcome.Failure ? _serviceFailures + 1 : 0;
+            if (_serviceFailures >= _options.FailureThreshold)
+            {
+                (_open, _serviceFailures) = (true, 0);
+                _epoch++;
+            }
+        }
+
+        // A failure (or a slow call) is its endpoint's while the endpoint answers for it: it is out already, it has
+        // just been ejected, or one more endpoint may be ejected and not every endpoint in rotation is on such a streak.
+        // An endpoint no longer listed answers for nothing.
+        private ServiceVerdict Judge(Model model, bool failed, bool slow)
+        {
+            ReturnDue();
+            var outcome = failed ? CallOutcome.Failure : CallOutcome.Success;
+            if (model.Removed)
+            {
+                return new(outcome, slow);
+            }
+
+            if (model.Until is not null)
+            {
+                return new(failed ? CallOutcome.Excused : outcome, false);
+            }
+
+            model.Failures = failed ? model.Failures + 1 : 0;
+            model.SlowCalls = slow ? model.SlowCalls + 1 : 0;
+            var ejected = (failed && EjectAt(model, model.Failures, _options.EjectionConsecutiveFailures))
+                || (slow && EjectAt(model, model.SlowCalls, _options.EjectionConsecutiveSlowCalls));
+            var answersFailure = ejected || (_options.EjectionConsecutiveFailures > 0 && Ejected < Allowed && _tracked.Any(i => _models[i].Until is null && _models[i].Failures == 0));
+            var answersSlow = ejected || (_options.EjectionConsecutiveSlowCalls > 0 && Ejected < Allowed && _tracked.Any(i => _models[i].Until is null && _models[i].SlowCalls == 0));
+            return new(failed && answersFailure ? CallOutcome.Excused : outcome, slow && !answersSlow);
+        }
+
+        // At most this share of the listed endpoints out, rounded down, and never the last one.
+        private int Allowed => Math.Min(_tracked.Count * _options.MaxEjectionPercent / 100, _tracked.Count - 1);
+
+        private int Ejected => _tracked.Count(i => _models[i].Until is not null);
+
+        private bool EjectAt(Model model, int streak, int threshold)
+        {
+            if (threshold == 0 || streak < threshold)
+            {
+                return false;
+            }
+
+            if (Ejected >= Allowed)
+            {
+                _refused += streak == threshold && _tracked.Count > 1 ? 1 : 0;
+                return false;
+            }
+
+            model.Ejections++;
+            var time = _options.BaseEjectionTime * model.Ejections;
+            model.Until = Now + (time < _options.MaxEjectionTime ? time : _options.MaxEjectionTime);
+            return true;
+        }
+
+        // The list a lease was given is the records' from then on: a listed instance keeps its record, a new one starts
+        // afresh, and the cap holds for the new list (the ejected ones it no longer allows are back, soonest due first).
+        private void Track()
+        {
+            if (_tracked.SequenceEqual(_list))
+            {
+                return;
+            }
+
+            _tracked = [.. _list];
+            foreach (var instance in _tracked.Where(i => !_models.ContainsKey(i)))
+            {
+                _models[instance] = new Model();
+            }
+
+            foreach (var gone in _models.Keys.Except(_tracked).ToList())
+            {
+                _models[gone].Removed = true;
+                _models.Remove(gone);
+            }
+
+            while (Ejected > Math.Max(Allowed, 0))
+            {
+                var soonest = _tracked.Where(i => _models[i].Until is not null).MinBy(i => _models[i].Until)!;
+                (_models[soonest].Until, _models[soonest].Failures, _models[soonest].SlowCalls) = (null, 0, 0);
+            }
+        }
+
+        // An ejected endpoint is back, its streaks cleared, once its time is over.
+        private void ReturnDue()
+        {
+            foreach (var model in _models.Values.Where(m => m.Until <= Now))
+            {
+                (model.Until, model.Failures, model.SlowCalls) = (null, 0, 0);
+            }
+        }
+    }
+
+    private sealed class Model
+    {
+        /// <summary>No longer listed: a call still in flight to it settles for the service alone.</summary>
+        public bool Removed { get; set; }
+
+        public int Failures { get; set; }
+
+        public int SlowCalls { get; set; }
+
+        public int Ejections { get; set; }
+
+        public TimeSpan? Until { get; set; }
+    }
+}

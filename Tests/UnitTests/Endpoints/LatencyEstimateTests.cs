@@ -1,0 +1,52 @@
+namespace CircuitDemo.UnitTests.Endpoints;
+
+/// <summary>The peak EWMA of an endpoint's latency: up at once on a slower call, down with time.</summary>
+public sealed class LatencyEstimateTests
+{
+    private static readonly TimeSpan Decay = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public void ASlowerCall_SetsTheEstimateAtOnce()
+    {
+        var estimate = default(LatencyEstimate);
+        estimate.Observe(TimeSpan.FromMilliseconds(5), TimeSpan.Zero, Decay);
+
+        estimate.Observe(TimeSpan.FromMilliseconds(600), TimeSpan.FromMilliseconds(1), Decay);
+
+        Assert.Equal(600, estimate.At(TimeSpan.FromMilliseconds(1), Decay));
+    }
+
+    [Fact]
+    public void WithoutCalls_TheEstimateDecaysByOneTimeConstantToAnEth()
+    {
+        var estimate = default(LatencyEstimate);
+        estimate.Observe(TimeSpan.FromMilliseconds(600), TimeSpan.Zero, Decay);
+
+        Assert.Equal(600 / Math.E, estimate.At(Decay, Decay), precision: 6);
+        Assert.Equal(600 / Math.E / Math.E, estimate.At(2 * Decay, Decay), precision: 6);
+    }
+
+    [Fact]
+    public void FasterCalls_LetItDecayTowardThem_AndHoldItThere()
+    {
+        var estimate = default(LatencyEstimate);
+        estimate.Observe(TimeSpan.FromMilliseconds(600), TimeSpan.Zero, Decay);
+
+        for (var second = 1; second <= 60; second++)
+        {
+            estimate.Observe(TimeSpan.FromMilliseconds(5), TimeSpan.FromSeconds(second), Decay);
+            var expected = Math.Max(5, 600 * Math.Exp(-second / Decay.TotalSeconds));
+            Assert.Equal(expected, estimate.At(TimeSpan.FromSeconds(second), Decay), precision: 6);
+        }
+    }
+
+    [Fact]
+    public void TheFirstCall_IsTheEstimate()
+    {
+        var estimate = default(LatencyEstimate);
+
+        estimate.Observe(TimeSpan.FromMilliseconds(12), TimeSpan.FromSeconds(100), Decay);
+
+        Assert.Equal((true, 12.0), (estimate.HasValue, estimate.At(TimeSpan.FromSeconds(100), Decay)));
+    }
+}

@@ -1,0 +1,177 @@
+using System.Net;
+
+namespace CircuitDemo.UnitTests.Pipeline;
+
+/// <summary>
+/// The attempt through the whole pipeline, with three instances of user-service and of payment-service in service
+/// discovery's configuration: each attempt goes to one of them, chosen by the breaker's endpoint records; a retried read
+/// goes to another; a payment goes to its user's instance and no other; whatever happens, the lease is settled and the
+/// permit completed once.
+/// </summary>
+public sealed class AttemptTests : IDisposable
+{
+    private const string First = "http://localhost:3001";
+    private const string Second = "http://localhost:3011";
+    private const string Third = "http://localhost:3021";
+
+    private readonly ClientPipeline _pipeline = new(configuration: new()
+    {
+        ["services:user-service:http:0"] = First,
+        ["services:user-service:http:1"] = Second,
+        ["services:user-service:http:2"] = Third,
+        ["services:payment-service:http:0"] = "http://localhost:3003",
+        ["services:payment-service:http:1"] = "http://localhost:3013",
+        ["services:payment-service:http:2"] = "http://localhost:3023",
+        ["CircuitBreaker:Services:user-service:FailureThreshold"] = "2",
+        ["CircuitBreaker:Services:payment-service:Write:FailureThreshold"] = "10",
+    });
+
+    [Fact]
+    public async Task Status_ListsEveryEndpointServiceDiscoveryResolved_InItsOrder()
+    {
+        (await _pipeline.Client.GetAsync("http://user-service/users/1")).EnsureSuccessStatusCode();
+
+        Assert.Equal([First, Second, Third], _pipeline.Status("user-service").Endpoints.Select(e => e.Address));
+    }
+
+    [Fact]
+    public async Task FailedRead_IsRetriedOnAnotherEndpoint()
+    {
+        for (var i = 0; i < 30; i++)
+        {
+            _pipeline.Answer(HttpStatusCode.InternalServerError);
+            (await _pipeline.Client.GetAsync("http://user-service/users/1")).EnsureSuccessStatusCode();
+        }
+
+        var addresses = _pipeline.Stub.Addresses;
+        Assert.Equal(60, addresses.Count);
+        Assert.All(addresses.Chunk(2), attempts => Assert.NotEqual(attempts[0], attempts[1]));
+    }
+
+    [Fact]
+    public async Task OneInstanceAnswering500_GetsHardlyAnyCalls_EveryReadSucceeds_AndTheServiceBreakerStaysClosed()
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            _pipeline.Answer((request, _) => Task.FromResult(
+                request.RequestUri!.GetLeftPart(UriPartial.Authority) == Second
+                    ? new HttpResponseMessage(HttpStatusCode.InternalServerError)
+                    : ClientPipeline.Json("""{"id":"1","name":"Ada","email":"ada@example.com"}""")));
+            (await _pipeline.Client.GetAsync("http://user-service/users/1")).EnsureSuccessStatusCode();
+        }
+
+        // Its first failure is charged as a whole attempt timeout: the choice of two sends it nothing more while the
+        // others answer in milliseconds; had it more calls, its third failure in a row would eject it.
+        var status = _pipeline.Status("user-service");
+        Assert.Equal(CircuitState.Closed, status.State);
+        Assert.Empty(status.StateChanges);
+        Assert.InRange(_pipeline.Stub.Addresses.Count(a => a == Second), 1, 3);
+        Assert.Equal(_pipeline.Stub.Addresses.Count(a => a == Second), status.Endpoints[1].FailedRequests);
+    }
+
+    [Fact]
+    public async Task ControlPlaneCall_PinnedToAnInstance_GoesThere_AndLeavesTheRecordsAlone()
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "http://user-service/failure-mode");
+            CircuitBreakerRoute.Bypass(request);
+            ServiceInstances.Pin(request, new Uri(Third));
+            (await _pipeline.Client.SendAsync(request)).EnsureSuccessStatusCode();
+        }
+
+        Assert.All(_pipeline.Stub.Addresses, address => Assert.Equal(Third, address));
+        Assert.Empty(_pipeline.Status("user-service").Endpoints);
+    }
+
+    [Fact]
+    public async Task CallsInFlight_NoneIsSentToTheInstanceThatHangs_OnceItHoldsMoreThanTheOthers()
+    {
+        var hung = new TaskCompletionSource();
+        _pipeline.Answer(async (request, token) =>
+        {
+            hung.SetResult();
+            await Task.Delay(Timeout.Infinite, token);
+            return new HttpResponseMessage(HttpStatusCode.OK);
+        });
+        using var cancel = new CancellationTokenSource();
+        var hanging = _pipeline.Client.GetAsync("http://user-service/users/1", cancel.Token);
+        await hung.Task;
+        var hungAddress = _pipeline.Stub.Addresses.Single();
+
+        for (var i = 0; i < 50; i++)
+        {
+            (await _pipeline.Client.GetAsync("http://user-service/users/1")).EnsureSuccessStatusCode();
+        }
+
+        Assert.Equal(1, _pipeline.Stub.Addresses.Count(a => a == hungAddress));
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => hanging);
+        Assert.All(_pipeline.Status("user-service").Endpoints, e => Assert.Equal(0, e.InFlight));
+    }
+
+    [Fact]
+    public async Task Status_NamesEveryEndpointAsTheAppHostNamesItsResources()
+    {
+        (await _pipeline.Client.GetAsync("http://user-service/users/1")).EnsureSuccessStatusCode();
+
+        Assert.Equal(["user-service", "user-service-2", "user-service-3"], _pipeline.Status("user-service").Endpoints.Select(e => e.Name));
+    }
+
+    [Fact]
+    public async Task HandlerGivesNoResponse_TheLeaseIsSettledAndThePermitCompletedAsAFailure_AndTheErrorReachesTheCaller()
+    {
+        _pipeline.Answer((_, _) => Task.FromResult<HttpResponseMessage>(null!));
+        _pipeline.Answer((_, _) => Task.FromResult<HttpResponseMessage>(null!));
+
+        await Assert.ThrowsAnyAsync<Exception>(() => _pipeline.Client.GetAsync("http://user-service/users/1"));
+
+        // Both attempts (the read is retried once: an unexpected error failed fast).
+        var status = _pipeline.Status("user-service");
+        Assert.Equal((0L, 2L), (status.InFlightRequests, status.FailedRequests));
+        Assert.Equal(0, status.Endpoints.Sum(e => e.InFlight));
+        Assert.Equal(2, status.Endpoints.Sum(e => e.FailedRequests));
+    }
+
+    [Fact]
+    public async Task Payments_OfOneUser_AllGoToOneInstance_WhateverTheirKey()
+    {
+        for (var i = 0; i < 20; i++)
+        {
+            await _pipeline.Client.SendAsync(Payment("user-7", $"key-{i}"));
+        }
+
+        Assert.Single(_pipeline.Stub.Addresses.Distinct());
+        Assert.Equal(20, _pipeline.Status("payment-service:write").Endpoints.Max(e => e.TotalRequests));
+    }
+
+    [Fact]
+    public async Task Payment_WhoseInstanceIsOut_IsRefusedWithItsRetryAfter_SentNowhere_AndCountedAsARejection()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            _pipeline.Answer(HttpStatusCode.InternalServerError);
+            Assert.Equal(HttpStatusCode.InternalServerError, (await _pipeline.Client.SendAsync(Payment("user-7", "key-1"))).StatusCode);
+        }
+
+        var owner = Assert.Single(_pipeline.Stub.Addresses.Distinct());
+        var refused = await Assert.ThrowsAsync<CircuitBreakerRejectedException>(() => _pipeline.Client.SendAsync(Payment("user-7", "key-1")));
+
+        Assert.Equal(3, _pipeline.Stub.Calls);
+        Assert.Contains("is out of rotation", refused.Message);
+        Assert.InRange(refused.RetryAfter!.Value, TimeSpan.FromSeconds(29), TimeSpan.FromSeconds(30));
+        var status = _pipeline.Status("payment-service:write");
+        Assert.Equal((CircuitState.Closed, 1L, 3L), (status.State, status.RejectedRequests, status.FailedRequests));
+        Assert.Equal(EndpointState.Ejected, status.Endpoints.Single(e => e.Address == owner).State);
+    }
+
+    private static HttpRequestMessage Payment(string userId, string key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"http://payment-service/payments/user/{userId}");
+        ServiceInstances.PinToOwnerOf(request, userId);
+        request.Headers.Add(HeaderNames.IdempotencyKey, key);
+        return request;
+    }
+
+    public void Dispose() => _pipeline.Dispose();
+}
