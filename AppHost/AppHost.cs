@@ -1,5 +1,5 @@
 using CircuitDemo.AppHost;
-using CircuitDemo.AppHost.CircuitBreakers;
+using CircuitDemo.AppHost.BreakerRows;
 using CircuitDemo.AppHost.Gateway;
 using CircuitDemo.AppHost.Stubs;
 using CircuitDemo.Contracts;
@@ -17,20 +17,15 @@ var orderService = builder.AddStubInstances<Projects.OrderService>(ServiceNames.
 var paymentService = builder.AddStubInstances<Projects.PaymentService>(ServiceNames.Payment, instances, adminKey);
 
 var gateway = builder.AddProject<Projects.Gateway>(ServiceNames.Gateway)
-    .WithStubInstances(userService)
-    .WithStubInstances(orderService)
-    .WithStubInstances(paymentService)
+    .WithStubInstances(userService).WithStubInstances(orderService).WithStubInstances(paymentService)
     .WithAdminKey(adminKey)
     .WithHttpHealthCheck(Paths.Health)
-    .WithBreakerHealthCheck()
     .WithCircuitBreakerConfiguration(builder.Configuration)
-    .WithCircuitBreakerLinks(builder.Configuration)
-    .WithCircuitBreakerRows(adminKey, BreakerNames.Gateway)
+    .WithBreakerRows(adminKey) // the dashboard's view of the breakers: a row each, Explain, the instances' rows
     .WithReplicas(builder.Configuration.GetValue("Gateway:Replicas", 1));
 
-// Steady requests to the gateway, once someone presses Start on its row; the rate is a parameter (0.1 to 100 a second).
-// It waits for the gateway to run, not to be healthy: the gateway is Degraded while a breaker is not Closed, which is
-// exactly when traffic is wanted (a HalfOpen breaker closes only on the probes the traffic sends).
+// Steady requests to the gateway once someone presses Start; it waits for the gateway to run, not to be healthy: a
+// gateway with a breaker open is Degraded, which is exactly when traffic is wanted (a HalfOpen breaker needs probes).
 builder.AddProject<Projects.Traffic>(ServiceNames.Traffic)
     .WithReference(gateway).WaitForStart(gateway)
     .WithEnvironment(Settings.EnvironmentVariable(Settings.TrafficRatePerSecond), builder.AddParameter("traffic-rate", "5"))

@@ -38,4 +38,7 @@ public static class Paths
 
     /// <summary>The manual control of one breaker: <c>isolate</c> or <c>reset</c>.</summary>
     public static string BreakerCommand(string breaker, string command) => $"{CircuitBreakers}/{breaker}/{command}";
+
+    /// <summary>One breaker explained in Markdown, for a person (GET).</summary>
+    public static string BreakerExplanation(string breaker) => $"{CircuitBreakers}/{breaker}/explain";
 }

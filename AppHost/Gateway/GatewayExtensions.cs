@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace CircuitDemo.AppHost.Gateway;
 
-/// <summary>What the gateway's row gets beyond a plain project: its breakers' settings and the links a person looks for.</summary>
+/// <summary>What the gateway gets beyond a plain project: its breakers' settings, and every instance of each stub service.</summary>
 internal static class GatewayExtensions
 {
     /// <summary>
@@ -42,32 +42,5 @@ internal static class GatewayExtensions
         }
 
         return gateway;
-    }
-
-    /// <summary>
-    /// Links on the gateway's row: the breakers' JSON, their live stream, and (when the dashboard's address is known)
-    /// the dashboard's own chart of <c>circuit_breaker.state</c>.
-    /// </summary>
-    public static IResourceBuilder<ProjectResource> WithCircuitBreakerLinks(this IResourceBuilder<ProjectResource> gateway, IConfiguration configuration)
-    {
-        var dashboard = configuration["ASPNETCORE_URLS"]?.Split(';', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.TrimEnd('/');
-        return gateway.WithUrls(context =>
-        {
-            if (context.GetEndpoint("http") is not { } http)
-            {
-                return;
-            }
-
-            context.Urls.Add(new ResourceUrlAnnotation { Url = $"{http.Url}{Paths.CircuitBreakers}", DisplayText = "Circuit breakers (JSON)" });
-            context.Urls.Add(new ResourceUrlAnnotation { Url = $"{http.Url}{CircuitBreakerStream.Path}", DisplayText = "Transitions (live stream)" });
-            if (dashboard is not null)
-            {
-                context.Urls.Add(new ResourceUrlAnnotation
-                {
-                    Url = $"{dashboard}/metrics/resource/{ServiceNames.Gateway}?meter={Telemetry.CircuitBreakerMeter}&instrument={Telemetry.StateInstrument}",
-                    DisplayText = "circuit_breaker.state (chart)",
-                });
-            }
-        });
     }
 }

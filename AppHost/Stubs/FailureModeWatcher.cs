@@ -10,14 +10,12 @@ namespace CircuitDemo.AppHost.Stubs;
 /// <summary>
 /// Reads each stub's <c>GET /failure-mode</c> once a second and shows it on the stub's row, whoever set it (a button,
 /// <c>curl</c>, the gateway's <c>/simulate-failure</c>): the mode as a property and, in the same update, the verdict of
-/// its <see cref="FailureModeHealthCheck"/>, so the row reads the mode and Degraded together. It also shows whether the
-/// gateway's breakers have ejected the instance, and until when. A cheap loopback read;
+/// its <see cref="FailureModeHealthCheck"/>, so the row reads the mode and Degraded together. A cheap loopback read;
 /// nothing a request would have to reveal.
 /// </summary>
-internal sealed class FailureModeWatcher(IEnumerable<WatchedStub> stubs, ResourceNotificationService notifications, TimeProvider time, IServiceProvider services) : BackgroundService
+internal sealed class FailureModeWatcher(IEnumerable<WatchedStub> stubs, ResourceNotificationService notifications, TimeProvider time) : BackgroundService
 {
     private const string Property = "Failure mode";
-    private const string EjectedProperty = "Ejected by the gateway";
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(2) };
 
@@ -44,15 +42,6 @@ internal sealed class FailureModeWatcher(IEnumerable<WatchedStub> stubs, Resourc
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException && !stoppingToken.IsCancellationRequested)
         {
             // Starting or stopped: nothing to show yet.
-        }
-
-        // What the gateway's breakers report of this instance's address (from their stream, as the breaker rows).
-        if (services.GetService<CircuitBreakers.BreakerReports>() is { } reports
-            && stub.Resource.GetEndpoint("http") is { IsAllocated: true } http
-            && reports.EjectionOf(http.Url) is var ejection && ejection != stub.Ejection)
-        {
-            stub.Ejection = ejection;
-            await notifications.PublishUpdateAsync(stub.Resource, snapshot => snapshot with { Properties = snapshot.Properties.With(EjectedProperty, ejection) });
         }
 
         if (mode != stub.Mode)

@@ -12,9 +12,6 @@ internal sealed class WatchedStub(ProjectResource resource, string healthCheck)
     /// <summary>The name of its <see cref="FailureModeHealthCheck"/>, as its health reports carry it.</summary>
     public string HealthCheck => healthCheck;
 
-    /// <summary>What its row last said of the gateway's ejections of it (<see cref="CircuitBreakers.BreakerReports.EjectionOf"/>).</summary>
-    public string? Ejection { get; set; }
-
     /// <summary>The mode last read; null while it could not be read (the service is starting or stopped).</summary>
     public FailureMode? Mode
     {

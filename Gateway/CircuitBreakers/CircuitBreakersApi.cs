@@ -10,7 +10,10 @@ namespace CircuitDemo.Gateway.CircuitBreakers;
 /// <summary>The answer of <c>GET /circuit-breakers</c>.</summary>
 public sealed record CircuitBreakersView(IReadOnlyList<CircuitBreakerStatus> Breakers);
 
-/// <summary><c>GET /circuit-breakers</c> and the manual isolate and reset (admin key required).</summary>
+/// <summary>
+/// <c>GET /circuit-breakers</c>, one breaker explained in Markdown (<c>GET /circuit-breakers/{name}/explain</c>), and the
+/// manual isolate and reset (admin key required).
+/// </summary>
 public static class CircuitBreakersApi
 {
     /// <summary>Maps the breaker endpoints.</summary>
@@ -18,13 +21,21 @@ public static class CircuitBreakersApi
     {
         var breakers = app.MapGroup(Paths.CircuitBreakers).WithTags("Circuit breakers");
         breakers.MapGet("/", (CircuitBreakerRegistry registry) => TypedResults.Ok(new CircuitBreakersView(registry.Statuses())));
+        breakers.MapGet("/{name}/explain", Explain);
         breakers.MapPost("/{name}/isolate", (string name, CircuitBreakerRegistry registry) => Answer(registry, name, registry.Isolate(name))).RequireAdminKey();
         breakers.MapPost("/{name}/reset", (string name, CircuitBreakerRegistry registry) => Answer(registry, name, registry.Reset(name))).RequireAdminKey();
         return app;
     }
 
+    // Markdown, for a person (and for the dashboard's Explain command, which shows it as it is).
+    private static Results<ContentHttpResult, ProblemHttpResult> Explain(string name, CircuitBreakerRegistry registry, TimeProvider time) =>
+        registry.Status(name) is { } status
+            ? TypedResults.Text(BreakerExplanation.ToMarkdown(status, time.GetUtcNow()), "text/markdown; charset=utf-8")
+            : Unknown(registry, name);
+
     private static Results<Ok<CircuitBreakerStatus>, ProblemHttpResult> Answer(CircuitBreakerRegistry registry, string name, CircuitBreakerStatus? after) =>
-        after is not null
-            ? TypedResults.Ok(after)
-            : Problems.NotFound("Unknown circuit breaker", $"There is no circuit breaker named '{name}'. Known: {string.Join(", ", registry.Statuses().Select(b => b.Name))}.");
+        after is not null ? TypedResults.Ok(after) : Unknown(registry, name);
+
+    private static ProblemHttpResult Unknown(CircuitBreakerRegistry registry, string name) =>
+        Problems.NotFound("Unknown circuit breaker", $"There is no circuit breaker named '{name}'. Known: {string.Join(", ", registry.Statuses().Select(b => b.Name))}.");
 }

@@ -158,7 +158,8 @@ public sealed class CircuitBreaker
 
     private CircuitBreakerStatus Status_NeedsLock()
     {
-        var (now, isOpen, slowCalls) = (Now(), _state == CircuitState.Open, _tripPolicy.SlowCalls);
+        var (now, isOpen) = (Now(), _state == CircuitState.Open);
+        var (slowCalls, ratio) = (_tripPolicy.SlowCalls, _tripPolicy.RatioWindow(now));
         return new CircuitBreakerStatus(
             Name,
             _state,
@@ -167,8 +168,7 @@ public sealed class CircuitBreaker
             NextAttempt: isOpen ? _clock.ToWallClock(_openPeriod.Until) : null,
             RetryAfterMs: isOpen ? (long)Math.Ceiling((_openPeriod.Until - now).TotalMilliseconds) : null,
             _counts.Total, _counts.Successful, _counts.Failed, _counts.Rejected, _counts.Cancelled, _counts.InFlight,
-            slowCalls.Slow,
-            slowCalls.Calls,
+            slowCalls.Slow, slowCalls.Calls, ratio.Failures, ratio.Calls,
             _history.Recent(),
             _options with { });
     }

@@ -7,7 +7,8 @@ namespace CircuitDemo.ServiceDefaults.CircuitBreaking;
 /// A consistent snapshot of one breaker, as served by the gateway's <c>/circuit-breakers</c>. The totals only grow:
 /// <c>TotalRequests == SuccessfulRequests + FailedRequests + RejectedRequests + CancelledRequests + InFlightRequests</c>.
 /// <c>SlowCalls</c> of the <c>SlowCallWindowCalls</c> latest completed calls were slower than the options'
-/// <c>SlowCallDuration</c> (both 0 with the slow-call rule off).
+/// <c>SlowCallDuration</c> (both 0 with the slow-call rule off); <c>FailureRatioFailures</c> of the
+/// <c>FailureRatioCalls</c> in the failure-ratio rule's sampling window failed (both 0 with that rule off).
 /// </summary>
 public sealed record CircuitBreakerStatus(
     string Name,
@@ -24,6 +25,8 @@ public sealed record CircuitBreakerStatus(
     long InFlightRequests,
     int SlowCalls,
     int SlowCallWindowCalls,
+    long FailureRatioFailures,
+    long FailureRatioCalls,
     IReadOnlyList<CircuitStateChange> StateChanges,
     CircuitBreakerOptions Options)
 {
@@ -32,4 +35,7 @@ public sealed record CircuitBreakerStatus(
 
     /// <summary>Ejections the <c>MaxEjectionPercent</c> cap refused so far (an endpoint reached its threshold while as many as allowed were out).</summary>
     public long EjectionsRefused { get; init; }
+
+    /// <summary>The last calls through the breaker, oldest first: when, to which instance, counted how, slow or not, how long.</summary>
+    public IReadOnlyList<CallRecord> RecentCalls { get; init; } = [];
 }

@@ -31,6 +31,7 @@ internal sealed class CircuitBreakerAttempt(ServiceGuard guard, ServiceInstances
         telemetry.RecordDecision(activity, guard.Name, permit);
         if (!permit.IsAdmitted)
         {
+            guard.Recent.Add(null, CallOutcome.Rejected, slow: false, TimeSpan.Zero);
             return Outcome.FromException<HttpResponseMessage>(new CircuitBreakerRejectedException(guard.Name, permit.State, permit.RetryAfter));
         }
 
@@ -72,8 +73,10 @@ internal sealed class CircuitBreakerAttempt(ServiceGuard guard, ServiceInstances
         finally
         {
             // 5. The endpoint's record, which says whether a failure or a slow call is the service's or its own; 6. the permit.
-            var counted = lease?.Settle(verdict, time.GetElapsedTime(started)) ?? new ServiceVerdict(verdict, Slow: false);
+            var duration = time.GetElapsedTime(started);
+            var counted = lease?.Settle(verdict, duration) ?? new ServiceVerdict(verdict, Slow: false);
             guard.Breaker.Complete(permit, counted.Outcome, counted.Slow);
+            guard.Recent.Add(lease?.Name, counted.Outcome, guard.Options.SlowCallDuration is { } slowCall && duration > slowCall, duration);
             telemetry.RecordOutcome(activity, guard.Name, counted.Outcome, counted.Slow, guard.Options.SlowCallDuration is not null);
         }
 

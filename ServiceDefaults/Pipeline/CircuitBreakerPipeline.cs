@@ -86,6 +86,7 @@ internal static class CircuitBreakerPipeline
                     OnRejected = args =>
                     {
                         guard.Breaker.CountRejected();
+                        guard.Recent.Add(null, CircuitBreaking.CallOutcome.Rejected, slow: false, TimeSpan.Zero);
                         telemetry.RecordLimitRejection(guard.Name, limit);
                         return default;
                     },

@@ -6,8 +6,8 @@ namespace CircuitDemo.ServiceDefaults.Pipeline;
 
 /// <summary>
 /// What guards the calls of one service and operation kind: its breaker (the state machine, which knows nothing of
-/// endpoints), the record of each of its endpoints beside it, and the timer that notices what falls due in either when
-/// no call comes (HalfOpen, an endpoint's return). A reset resets both.
+/// endpoints), the record of each of its endpoints beside it, the timer that notices what falls due in either when no
+/// call comes (HalfOpen, an endpoint's return), and its last calls. A reset resets the breaker and the records.
 /// </summary>
 internal sealed class ServiceGuard : IDisposable
 {
@@ -18,6 +18,7 @@ internal sealed class ServiceGuard : IDisposable
         Breaker = new CircuitBreaker(name, options, time, (_, exception) => onSubscriberError?.Invoke(name, exception));
         Endpoints = new EndpointRecords(name, options, time, random: null, (_, exception) => onSubscriberError?.Invoke(name, exception));
         Due = new DueTimer(time, () => Earliest(Breaker.DueIn, Endpoints.DueIn), ReadDue);
+        Recent = new RecentCalls(time);
         Breaker.StateChanged += (_, _) => Due.Rearm();
         Endpoints.Changed += (_, _) => Due.Rearm();
     }
@@ -34,11 +35,15 @@ internal sealed class ServiceGuard : IDisposable
 
     public DueTimer Due { get; }
 
+    /// <summary>The last calls through it, for a person asking why it is where it is.</summary>
+    public RecentCalls Recent { get; }
+
     /// <summary>The breaker's status with its endpoints.</summary>
     public CircuitBreakerStatus Status() => Breaker.GetStatus() with
     {
         Endpoints = Endpoints.Snapshot(),
         EjectionsRefused = Endpoints.EjectionsRefused,
+        RecentCalls = Recent.Snapshot(),
     };
 
     /// <summary>Closes the circuit and brings every endpoint back, forgetting both's counts of trouble.</summary>

@@ -24,6 +24,9 @@ public class CircuitDemoApp : IAsyncLifetime
     /// <summary>payment-service's write breaker's open duration here.</summary>
     public static readonly TimeSpan WriteOpenDuration = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>How long payment-service's write breaker keeps an instance out here (and, each time again, twice that at most).</summary>
+    public static readonly TimeSpan WriteEjectionTime = TimeSpan.FromSeconds(3);
+
     /// <summary>The traffic resource's rate here: slow enough that a HalfOpen period lasts long enough to be seen.</summary>
     public const int TrafficRate = 1;
 
@@ -99,6 +102,11 @@ public class CircuitDemoApp : IAsyncLifetime
         // Payments under faults open the write breaker often; a short open duration keeps that test to seconds (and
         // runs probes that outlive their HalfOpen period, as the write attempt timeout is 5 s).
         $"CircuitBreaker:Services:{ServiceNames.Payment}:Write:OpenDuration={WriteOpenDuration}",
+
+        // A payment's instance out of rotation refuses its users' writes for the ejection's time: seconds here, so that
+        // the writes under faults, which eject instances now and then, take seconds too.
+        $"CircuitBreaker:Services:{ServiceNames.Payment}:Write:BaseEjectionTime={WriteEjectionTime}",
+        $"CircuitBreaker:Services:{ServiceNames.Payment}:Write:MaxEjectionTime={WriteEjectionTime * 2}",
 
         .. _dashboard ? DashboardArguments : [],
     ];

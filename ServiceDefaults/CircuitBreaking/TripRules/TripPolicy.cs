@@ -22,6 +22,10 @@ internal sealed class TripPolicy(CircuitBreakerOptions options)
     /// <summary>Slow calls among the calls in the slow-call window, and how many calls it holds (0 and 0 when the rule is off).</summary>
     public (int Slow, int Calls) SlowCalls => _slow is { } ring ? (ring.SlowCount, ring.Count) : (0, 0);
 
+    /// <summary>Failures among the calls in the failure-ratio window now (0 and 0 when the rule is off).</summary>
+    public (long Failures, long Calls) RatioWindow(TimeSpan now) =>
+        _ratio?.Totals(now.Ticks) is var (successes, failures) ? (failures, successes + failures) : (0, 0);
+
     /// <summary>
     /// A success ends the streak and counts towards the ratio (the clock is read only for the ratio); a slow one may
     /// still open the circuit by the slow-call rule. Returns why the circuit must open now, or null.

@@ -1,4 +1,4 @@
-using CircuitDemo.AppHost.CircuitBreakers;
+using CircuitDemo.AppHost.BreakerRows;
 using CircuitDemo.Contracts;
 
 namespace CircuitDemo.IntegrationTests.AppHostParts;

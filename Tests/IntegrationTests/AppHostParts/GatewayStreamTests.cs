@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.ServerSentEvents;
 using System.Net.Sockets;
 using System.Text;
-using CircuitDemo.AppHost.CircuitBreakers;
+using CircuitDemo.AppHost.BreakerRows;
 
 namespace CircuitDemo.IntegrationTests.AppHostParts;
 

@@ -1,5 +1,5 @@
-using CircuitDemo.AppHost.CircuitBreakers;
-using CircuitDemo.AppHost.Gateway;
+using CircuitDemo.AppHost.BreakerRows;
+
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CircuitDemo.IntegrationTests.AppHostParts;
@@ -68,7 +68,7 @@ public sealed class ReplicaFanOutTests
                 entries = new Dictionary<string, object?> { ["circuit-breaker:payment-service"] = new { status, description } },
             });
         }));
-        var check = new BreakerHealthCheck(() => Replicas, http);
+        var check = new GatewayHealthCheck(() => Replicas, http);
 
         var result = await check.CheckHealthAsync(new HealthCheckContext());
 

@@ -8,8 +8,8 @@ namespace CircuitDemo.IntegrationTests.Dashboard;
 
 /// <summary>
 /// A person's first five minutes on the real dashboard in a real browser, with clicks only: start the traffic, break
-/// payment-service, watch its breaker's row read Open, stop the traffic and heal it, watch the row wait in HalfOpen,
-/// start the traffic again and watch the row read Closed. Every step waits for the state the next one needs (the rows
+/// payment-service, watch its breaker's row read Open, ask it why (Explain), stop the traffic and heal it, watch the row
+/// wait in HalfOpen, start the traffic again and watch the row read Closed. Every step waits for the state the next one needs (the rows
 /// come over the dashboard's live connection, so once they show, a click is handled); no click is repeated.
 /// </summary>
 [Collection(SharedSystem.Name)]
@@ -54,6 +54,19 @@ public sealed class DashboardBrowserTests(CircuitDemoApp system) : IAsyncLifetim
             $"(traffic at {CircuitDemoApp.TrafficRate} request a second).\n");
         await page.ScreenshotAsync(new() { Path = TestReport.PathFor("dashboard-resources-breaker-open.png") });
 
+        // Ask the row why: Explain, in the row's menu (the dashboard shows two commands as buttons, Isolate and Reset),
+        // shows its Markdown at once, in a dialog, saying which rule opened it.
+        await Row(page, PaymentBreakerRow).Locator("fluent-button").Last.ClickAsync();
+        await page.GetByRole(AriaRole.Menuitem).Filter(new() { HasText = "Explain" }).ClickAsync();
+        // (The dialog's role is inside its shadow root, apart from the content; the element holds both.)
+        var explanation = page.Locator("fluent-dialog").Filter(new() { HasText = $"{ServiceNames.Payment} is Open" });
+        await Expect(explanation).ToContainTextAsync("Opened at");
+        await Expect(explanation).ToContainTextAsync("consecutive failures");
+        await Expect(explanation).ToContainTextAsync("Next probe");
+        await page.ScreenshotAsync(new() { Path = TestReport.PathFor("dashboard-explain.png"), Animations = ScreenshotAnimations.Disabled });
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(explanation).ToBeHiddenAsync();
+
         // Heal it with the traffic stopped: once the open duration has passed the row reads Half open and stays so,
         // waiting for a probe (with traffic flowing, two quick probes can end HalfOpen within milliseconds, too soon
         // for the page to render it). Start the traffic again: two successful probes and the row reads Closed. Every
@@ -78,10 +91,10 @@ public sealed class DashboardBrowserTests(CircuitDemoApp system) : IAsyncLifetim
         await Expect(page.GetByText("Dashboard sections received").First).ToBeVisibleAsync();
     }
 
-    // The Resources page fills its table from the dashboard's subscription to the AppHost's resource service. Once in
-    // thirty runs of the whole suite that subscription brought nothing for the page's whole 30 s ("No resources
-    // found"), with the system running; loading the page again subscribes again. This test is about the rows, not
-    // about that subscription, so the page is loaded at most twice.
+    // The Resources page fills its table from the dashboard's subscription to the AppHost's resource service. On a
+    // loaded machine that subscription can bring nothing for the page's whole 30 s ("No resources found"), with the
+    // system running; loading the page again subscribes again. This test is about the rows, not about that
+    // subscription, so the page is loaded at most twice.
     private async Task OpenResourcesPageAsync(IPage page)
     {
         await page.GotoAsync(system.DashboardUrl.ToString());

@@ -40,6 +40,32 @@ public sealed class ResourceRowsTests(CircuitDemoApp system) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BreakerRow_ExplainCommand_AnswersMarkdownSayingWhyItIsOpen_AndTheRowPublishesItsHealth()
+    {
+        await system.SetFailureModeAsync(ServiceNames.Payment, new FailureMode(FailureKind.Error, StatusCode: 500));
+        var row = BreakerNames.RowName(ServiceNames.Payment);
+        var opened = system.WaitForBreakerRowAsync(ServiceNames.Payment, "Open", TestTimeouts.Step);
+        await system.DashboardAsync("explain");
+        await opened;
+
+        var result = await system.App.ResourceCommands.ExecuteCommandAsync(row, "explain").WaitAsync(TestTimeouts.Step);
+
+        Assert.True(result.Success, result.Message);
+        Assert.Equal(CommandResultFormat.Markdown, result.Data?.Format);
+        var markdown = result.Data!.Value;
+        Assert.StartsWith($"## {ServiceNames.Payment} is ", markdown, StringComparison.Ordinal);
+        Assert.Contains("2 consecutive failures", markdown, StringComparison.Ordinal); // the rule that opened it
+        Assert.Contains("| consecutive failures |", markdown, StringComparison.Ordinal); // each rule with its counts
+        Assert.Contains("| failure |", markdown, StringComparison.Ordinal); // the last calls, as counted
+        Assert.Contains($"| {ServiceNames.Payment} (", markdown, StringComparison.Ordinal); // its instance, with its streaks and estimate
+        Assert.Contains("**Next probe:**", markdown, StringComparison.Ordinal);
+
+        var health = Assert.Single(Snapshot(row).HealthReports);
+        Assert.Equal(("circuit-breaker", HealthStatus.Degraded), (health.Name, health.Status));
+        Assert.StartsWith($"Circuit breaker {ServiceNames.Payment} is ", health.Description, StringComparison.Ordinal); // Open or HalfOpen, and why
+    }
+
+    [Fact]
     public async Task BreakerRowButtons_IsolateAndReset_ActOnTheBreaker_EachEnabledOnlyWhereItChangesSomething()
     {
         var row = BreakerNames.RowName(ServiceNames.Payment + BreakerNames.WriteSuffix);

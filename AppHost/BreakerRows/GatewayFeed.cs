@@ -4,15 +4,16 @@ using CircuitDemo.Contracts;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace CircuitDemo.AppHost.CircuitBreakers;
+namespace CircuitDemo.AppHost.BreakerRows;
 
 /// <summary>
 /// Feeds the breakers' rows from the gateway: one <c>/circuit-breakers/stream</c> per running gateway replica, pushed
-/// (not polled) as each change happens, and a countdown to the next probe ticked here each second. When the gateway
-/// stops, the rows say so; when it comes back, or its stream falls silent, its stream is read again.
+/// (not polled) as each change happens, and a countdown to the next probe ticked here each second; and, from the same
+/// reports, what the gateway makes of each stub instance, on the instance's own row. When the gateway stops, the rows
+/// say so; when it comes back, or its stream falls silent, its stream is read again.
 /// </summary>
-internal sealed partial class BreakerRowPublisher(
-    BreakerRows rows, BreakerReports reports, ResourceNotificationService notifications, TimeProvider time, ILogger<BreakerRowPublisher> logger) : BackgroundService
+internal sealed partial class GatewayFeed(
+    BreakerRowSet rows, BreakerReports reports, ResourceNotificationService notifications, TimeProvider time, ILogger<GatewayFeed> logger) : BackgroundService
 {
     private static readonly HttpClient StreamClient = new() { Timeout = Timeout.InfiniteTimeSpan };
     private static readonly HttpClient CommandClient = new() { Timeout = TimeSpan.FromSeconds(10) };
@@ -21,6 +22,7 @@ internal sealed partial class BreakerRowPublisher(
     private readonly Lock _lock = new();
     private readonly BreakerReports _reports = reports;
     private readonly Dictionary<string, (Uri Url, long Stream, CancellationTokenSource Stop)> _streams = [];
+    private readonly Dictionary<ProjectResource, (string Ejected, string Estimate)> _instanceRows = [];
 
     /// <summary>The address of every gateway replica running now (empty until the first one runs).</summary>
     public IReadOnlyList<Uri> ReplicaUrls
@@ -186,6 +188,38 @@ internal sealed partial class BreakerRowPublisher(
         foreach (var breaker in breakers.ToList())
         {
             await notifications.PublishUpdateAsync(breaker, _reports.RowUpdate(breaker.BreakerName, time));
+        }
+
+        await PublishInstancesAsync();
+    }
+
+    // Each stub instance the gateway calls, as the gateway's breakers see it: whether one has it ejected, and until when
+    // and why, and their latency estimate of it and its calls in flight. Matched by the address each breaker reports and
+    // the instance's allocated endpoint; published only when it changed.
+    private async Task PublishInstancesAsync()
+    {
+        foreach (var instance in rows.Gateway.Annotations.OfType<ResourceRelationshipAnnotation>().Select(a => a.Resource).OfType<ProjectResource>().Distinct())
+        {
+            if (instance.GetEndpoint("http") is not { IsAllocated: true } http)
+            {
+                continue;
+            }
+
+            var view = _reports.InstanceView(http.Url);
+            lock (_lock)
+            {
+                if (_instanceRows.TryGetValue(instance, out var shown) && shown == view)
+                {
+                    continue;
+                }
+
+                _instanceRows[instance] = view;
+            }
+
+            await notifications.PublishUpdateAsync(instance, snapshot => snapshot with
+            {
+                Properties = snapshot.Properties.With(InstanceProperties.Ejected, view.Ejected).With(InstanceProperties.Estimate, view.Estimate),
+            });
         }
     }
 

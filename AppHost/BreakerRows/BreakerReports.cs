@@ -1,6 +1,6 @@
 using CircuitDemo.Contracts;
 
-namespace CircuitDemo.AppHost.CircuitBreakers;
+namespace CircuitDemo.AppHost.BreakerRows;
 
 /// <summary>
 /// What each gateway replica last reported of each breaker, kept per stream: a replica's reports come only from its
@@ -96,21 +96,29 @@ internal sealed class BreakerReports
     }
 
     /// <summary>
-    /// The text a stub instance's row shows of the gateway's ejections of <paramref name="address"/>: each breaker (and
-    /// replica) that has it out, and until when; <c>no</c> when none has.
+    /// What a stub instance's row shows of the gateway's view of <paramref name="address"/>: each breaker (of each
+    /// replica) that has it ejected, until when and why, or <c>no</c>; and each read breaker's latency estimate of it and
+    /// its calls in flight.
     /// </summary>
-    public string EjectionOf(string address)
+    public (string Ejected, string Estimate) InstanceView(string address)
     {
         lock (_lock)
         {
-            var ejections = _replicas.Values
+            var seen = _replicas.Values
                 .SelectMany(r => r.Breakers.Values)
-                .SelectMany(b => (b.Endpoints ?? []).Where(e => e.State == EndpointState.Ejected && e.Address == address).Select(e => (b.Name, e.EjectedUntil)))
-                .OrderBy(e => e.Name, StringComparer.Ordinal)
-                .Select(e => $"by {e.Name} until {e.EjectedUntil?.ToLocalTime():HH:mm:ss}")
+                .SelectMany(b => (b.Endpoints ?? []).Where(e => e.Address == address).Select(e => (Breaker: b.Name, Endpoint: e)))
+                .OrderBy(s => s.Breaker, StringComparer.Ordinal)
+                .ToList();
+            var ejected = seen
+                .Where(s => s.Endpoint.State == EndpointState.Ejected)
+                .Select(s => $"by {s.Breaker} until {s.Endpoint.EjectedUntil?.ToLocalTime():HH:mm:ss} ({s.Endpoint.EjectionReason})")
                 .Distinct()
                 .ToList();
-            return ejections.Count > 0 ? string.Join("; ", ejections) : "no";
+            var estimates = seen
+                .Where(s => !s.Breaker.EndsWith(BreakerNames.WriteSuffix, StringComparison.Ordinal))
+                .Select(s => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{s.Endpoint.LatencyMs:0.#} ms, {s.Endpoint.InFlight} in flight"))
+                .ToList();
+            return (ejected.Count > 0 ? string.Join("; ", ejected) : "no", estimates.Count > 0 ? string.Join("; ", estimates) : "-");
         }
     }
 

@@ -1,6 +1,6 @@
 using CircuitDemo.Contracts;
 
-namespace CircuitDemo.AppHost.CircuitBreakers;
+namespace CircuitDemo.AppHost.BreakerRows;
 
 /// <summary>
 /// One of the gateway's circuit breakers as a row on the dashboard's Resources page, under the gateway (a parent

@@ -1,16 +1,22 @@
 using System.Globalization;
 using CircuitDemo.Contracts;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace CircuitDemo.AppHost.CircuitBreakers;
+namespace CircuitDemo.AppHost.BreakerRows;
 
 /// <summary>
 /// What a breaker's row shows, from what each gateway replica reported. With one replica, the breaker's state and
 /// counts. With several, one row per breaker: the most severe state any replica is in (Isolated, Open, HalfOpen,
-/// Closed), a property saying how many replicas are in which state, and the counts added up.
+/// Closed), a property saying how many replicas are in which state, and the counts added up. The State column carries
+/// the breaker's state; the row's health report (Healthy while Closed, Degraded otherwise, with the last change's reason)
+/// shows in its details: Aspire computes a health column value only while a resource's State reads Running.
 /// </summary>
 internal static class BreakerRowSnapshot
 {
     public const string WaitingState = "Waiting for gateway";
+
+    /// <summary>The name of the health report each row publishes: Healthy while Closed, Degraded otherwise.</summary>
+    public const string HealthCheckName = "circuit-breaker";
 
     private static readonly CircuitState[] Severity = [CircuitState.Isolated, CircuitState.Open, CircuitState.HalfOpen, CircuitState.Closed];
 
@@ -31,8 +37,12 @@ internal static class BreakerRowSnapshot
             .With("Last change", worst.LastReason is { } reason ? $"{reason} ({worst.LastChange:HH:mm:ss})" : "none yet", order: 4)
             .With("Slow calls", worst.SlowCallsText, order: 5)
             .With("Endpoints", worst.EndpointsText, order: 6)
-            .With("Replicas", string.Join(", ", replicas.GroupBy(r => r.State).OrderBy(g => Array.IndexOf(Severity, g.Key)).Select(g => $"{g.Count()} {g.Key}")), order: 7);
-        return snapshot with { State = new ResourceStateSnapshot(state.ToString(), Style(state)), Properties = properties };
+            .With("Ejections refused by the cap", replicas.Sum(r => r.EjectionsRefused).ToString(CultureInfo.InvariantCulture), order: 7)
+            .With("Replicas", string.Join(", ", replicas.GroupBy(r => r.State).OrderBy(g => Array.IndexOf(Severity, g.Key)).Select(g => $"{g.Count()} {g.Key}")), order: 8);
+        var health = state == CircuitState.Closed ? HealthStatus.Healthy : HealthStatus.Degraded;
+        var why = worst.LastReason is { } last ? $" ({last})" : "";
+        return (snapshot with { State = new ResourceStateSnapshot(state.ToString(), Style(state)), Properties = properties })
+            .WithHealthReports([new HealthReportSnapshot(HealthCheckName, health, $"Circuit breaker {worst.Name} is {state}{why}.", ExceptionText: null) { LastRunAt = now.UtcDateTime }]);
     }
 
     private static string Style(CircuitState state) => state switch

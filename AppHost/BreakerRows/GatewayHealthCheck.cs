@@ -1,11 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using CircuitDemo.AppHost.CircuitBreakers;
 using CircuitDemo.Contracts;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace CircuitDemo.AppHost.Gateway;
+namespace CircuitDemo.AppHost.BreakerRows;
 
 /// <summary>
 /// Reads the status inside the <c>/health</c> JSON of every gateway replica. <c>WithHttpHealthCheck</c> only looks at
@@ -13,7 +11,7 @@ namespace CircuitDemo.AppHost.Gateway;
 /// answers 200 (the gateway is alive and serving fallbacks); this check turns the worst status any replica reports
 /// into the resource's health, so the dashboard shows it.
 /// </summary>
-internal sealed class BreakerHealthCheck(Func<IReadOnlyList<Uri>> replicas, HttpClient http) : IHealthCheck
+internal sealed class GatewayHealthCheck(Func<IReadOnlyList<Uri>> replicas, HttpClient http) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -53,34 +51,5 @@ internal sealed class BreakerHealthCheck(Func<IReadOnlyList<Uri>> replicas, Http
         {
             return HealthCheckResult.Unhealthy($"The /health of {replica} could not be read.", exception);
         }
-    }
-}
-
-/// <summary>Registers <see cref="BreakerHealthCheck"/> on a resource.</summary>
-internal static class BreakerHealthCheckExtensions
-{
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
-
-    /// <summary>
-    /// The resource is Degraded on the dashboard while the <c>/health</c> JSON of any of its replicas says Degraded.
-    /// The replicas are those whose streams feed the breakers' rows; before the first one runs, the resource's endpoint.
-    /// </summary>
-    public static IResourceBuilder<ProjectResource> WithBreakerHealthCheck(this IResourceBuilder<ProjectResource> project)
-    {
-        var endpoint = project.GetEndpoint("http");
-        var key = $"{project.Resource.Name}-circuit-breakers";
-        project.ApplicationBuilder.Services.AddHealthChecks()
-            .Add(new HealthCheckRegistration(
-                key,
-                services =>
-                {
-                    var publisher = services.GetService<BreakerRowPublisher>();
-                    return new BreakerHealthCheck(
-                        () => publisher?.ReplicaUrls is { Count: > 0 } urls ? urls : [new Uri(endpoint.Url)],
-                        Http);
-                },
-                failureStatus: null,
-                tags: null));
-        return project.WithHealthCheck(key);
     }
 }

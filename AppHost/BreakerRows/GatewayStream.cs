@@ -1,6 +1,6 @@
 using System.Net.ServerSentEvents;
 
-namespace CircuitDemo.AppHost.CircuitBreakers;
+namespace CircuitDemo.AppHost.BreakerRows;
 
 /// <summary>
 /// Reads one gateway replica's <c>/circuit-breakers/stream</c>. The gateway sends a heartbeat after each

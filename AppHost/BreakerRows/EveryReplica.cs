@@ -1,4 +1,4 @@
-namespace CircuitDemo.AppHost.CircuitBreakers;
+namespace CircuitDemo.AppHost.BreakerRows;
 
 /// <summary>
 /// A control-plane command sent to every running gateway replica at once: one replica failing never keeps the others

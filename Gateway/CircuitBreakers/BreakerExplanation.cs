@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text;
+using CircuitDemo.Contracts;
+using CircuitDemo.ServiceDefaults.CircuitBreaking;
+
+namespace CircuitDemo.Gateway.CircuitBreakers;
+
+/// <summary>
+/// One breaker explained in Markdown, for a person: its state and the rule that put it there, each trip rule with its
+/// window's counts now, the last calls, each endpoint's state, streaks and latency estimate, and the next probe. What
+/// <c>GET /circuit-breakers/{name}/explain</c> answers and the dashboard's Explain command shows.
+/// </summary>
+public static class BreakerExplanation
+{
+    /// <summary>The explanation of <paramref name="status"/> at <paramref name="now"/>.</summary>
+    public static string ToMarkdown(CircuitBreakerStatus status, DateTimeOffset now)
+    {
+        var options = status.Options;
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"## {status.Name} is {status.State}");
+        text.AppendLine();
+        text.AppendLine(Why(status));
+        text.AppendLine();
+        text.AppendLine(Next(status, now));
+        text.AppendLine();
+
+        text.AppendLine("### The trip rules now");
+        text.AppendLine();
+        text.AppendLine("| rule | now | opens at |");
+        text.AppendLine("|---|---|---|");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| consecutive failures | {status.FailureCount} within {DurationText.Seconds(options.FailureWindow)} | {options.FailureThreshold} |");
+        text.AppendLine(options.FailureRatio is { } ratio
+            ? string.Create(CultureInfo.InvariantCulture, $"| failure ratio | {status.FailureRatioFailures} of {status.FailureRatioCalls} calls in {DurationText.Seconds(options.SamplingDuration)} failed | {ratio:P0} of at least {options.MinimumThroughput} calls |")
+            : "| failure ratio | off | |");
+        text.AppendLine(options.SlowCallDuration is { } slowCall
+            ? string.Create(CultureInfo.InvariantCulture, $"| slow calls | {status.SlowCalls} of {status.SlowCallWindowCalls} over {DurationText.Seconds(slowCall)} | {options.SlowCallRatio:P0} of a full window of {options.SlowCallWindow} |")
+            : "| slow calls | off | |");
+        text.AppendLine();
+
+        text.AppendLine("### The last calls");
+        text.AppendLine();
+        if (status.RecentCalls.Count == 0)
+        {
+            text.AppendLine("None yet.");
+        }
+        else
+        {
+            text.AppendLine("| time | instance | counted as | took |");
+            text.AppendLine("|---|---|---|---|");
+            foreach (var call in status.RecentCalls.Reverse())
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"| {call.Time:HH:mm:ss.fff} | {call.Instance ?? "-"} | {call.Outcome} | {call.DurationMs:0.#} ms{(call.Slow ? " (slow)" : "")} |");
+            }
+        }
+
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Since start: {status.TotalRequests} calls, {status.SuccessfulRequests} succeeded, {status.FailedRequests} failed, {status.RejectedRequests} rejected, {status.CancelledRequests} cancelled, {status.InFlightRequests} in flight.");
+        text.AppendLine();
+
+        text.AppendLine("### The instances");
+        text.AppendLine();
+        if (status.Endpoints.Count == 0)
+        {
+            text.AppendLine("None resolved yet: service discovery resolves the service at its first call.");
+        }
+        else
+        {
+            var ejected = status.Endpoints.Count(e => e.State == EndpointState.Ejected);
+            text.AppendLine(CultureInfo.InvariantCulture, $"{status.Endpoints.Count - ejected} in rotation, {ejected} ejected; at most {Math.Min(status.Endpoints.Count * options.MaxEjectionPercent / 100, status.Endpoints.Count - 1)} may be out at once ({options.MaxEjectionPercent} %, never the last); {status.EjectionsRefused} ejections refused by that cap so far.");
+            text.AppendLine();
+            text.AppendLine("| instance | state | failures in a row | slow calls in a row | latency estimate | in flight | calls | ejections |");
+            text.AppendLine("|---|---|---|---|---|---|---|---|");
+            foreach (var e in status.Endpoints)
+            {
+                var state = e.State == EndpointState.Ejected ? $"**ejected** until {e.EjectedUntil:HH:mm:ss} ({e.EjectionReason})" : "in rotation";
+                text.AppendLine(CultureInfo.InvariantCulture, $"| {e.Name} ({e.Address}) | {state} | {e.ConsecutiveFailures} of {options.EjectionConsecutiveFailures} | {e.ConsecutiveSlowCalls} of {options.EjectionConsecutiveSlowCalls} | {e.LatencyMs:0.##} ms | {e.InFlight} | {e.TotalRequests}, {e.FailedRequests} failed | {e.Ejections} |");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static string Why(CircuitBreakerStatus status)
+    {
+        if (status.StateChanges.Count == 0)
+        {
+            return "It has been Closed since the gateway started: calls go through, and every failure is counted.";
+        }
+
+        var last = status.StateChanges[^1];
+        var opened = status.StateChanges.LastOrDefault(c => c.To == CircuitState.Open);
+        return status.State switch
+        {
+            CircuitState.Closed => $"Closed since {last.Timestamp:HH:mm:ss} ({last.Reason}): calls go through, and every failure is counted.",
+            CircuitState.Open => $"Opened at {last.Timestamp:HH:mm:ss} by the rule: **{last.Reason}**. Every call is rejected at once, without reaching the service.",
+            CircuitState.HalfOpen => $"Half open since {last.Timestamp:HH:mm:ss} ({last.Reason}); it had opened because of **{opened?.Reason ?? "its trip rules"}**. Probes test whether the service has recovered: {status.Options.HalfOpenMaxProbes} at a time, {status.Options.SuccessThreshold} successful ones close it ({status.SuccessCount} so far), one failed or slow one opens it again.",
+            _ => $"Isolated by hand at {last.Timestamp:HH:mm:ss}: every call is rejected until someone resets it.",
+        };
+    }
+
+    private static string Next(CircuitBreakerStatus status, DateTimeOffset now) => status.State switch
+    {
+        CircuitState.Open when status.NextAttempt is { } next =>
+            $"**Next probe:** in {Math.Max(0, Math.Ceiling((next - now).TotalSeconds)).ToString(CultureInfo.InvariantCulture)} s, at {next:HH:mm:ss}: the first call after that is let through as a probe.",
+        CircuitState.HalfOpen => "**Next probe:** the next call, while a probe slot is free.",
+        CircuitState.Isolated => "**Next probe:** none until a reset.",
+        _ => "**Next probe:** none: the circuit is closed.",
+    };
+}
