@@ -1,4 +1,5 @@
 using CircuitDemo.Contracts;
+using CircuitDemo.ServiceDefaults.Discovery;
 using CircuitDemo.ServiceDefaults.Health;
 using CircuitDemo.ServiceDefaults.Observability;
 using CircuitDemo.ServiceDefaults.Pipeline;
@@ -17,8 +18,8 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// What every CircuitDemo service shares: OpenTelemetry (exported by OTLP to the dashboard), health checks, service
-/// discovery, and the circuit-breaker pipeline (read retry, breaker, attempt timeout, whole-body read) on every
-/// outgoing HttpClient.
+/// discovery (from configuration, or from DNS SRV records on a cluster), and the circuit-breaker pipeline (read retry,
+/// breaker, attempt timeout, whole-body read) on every outgoing HttpClient.
 /// </summary>
 public static class Extensions
 {
@@ -34,7 +35,7 @@ public static class Extensions
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.Services.AddProblemDetails();
-        builder.Services.AddServiceDiscovery();
+        builder.Services.AddServiceDiscoveryWithDns(builder);
         // The pipeline resolves each call's service itself (through service discovery) and chooses the instance: the
         // breaker must see "payment-service", and its endpoint records pick among the addresses it resolves to.
         builder.Services.ConfigureHttpClientDefaults(static http => http.AddCircuitBreakerPipeline());

@@ -19,8 +19,8 @@ public sealed class FaultMatrixTests(FaultMatrixApp system, ITestOutputHelper ou
     private const string Header = "| service | fault | first fallback | time to open | time to close | slowest answer |\n|---|---|---|---|---|---|";
 
     /// <summary>
-    /// A read, its one retry included, ends within two attempt timeouts; each answer is held to that plus 3 s, what a
-    /// loaded 2-core machine adds with three systems side by side (one answer took 3.9 s while the other two started).
+    /// A read, its one retry included, ends within two attempt timeouts; each answer is held to that plus 3 s: what a
+    /// loaded 2-core machine can add to one answer while the other systems of the suite start beside this one.
     /// That is still far below what a missing timeout gives (a hang never answers, a trickle takes 20 s); a slow
     /// service's 3 s answer is told apart by its fallback reason. The table shows each case's slowest answer.
     /// </summary>

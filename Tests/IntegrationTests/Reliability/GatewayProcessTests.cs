@@ -15,7 +15,7 @@ public sealed class GatewayProcessTests
     [Fact]
     public async Task AttemptTimeoutPollyRefuses_StopsTheGatewayAtStart_NamingTheBreakerAndTheOption()
     {
-        await using var gateway = GatewayProcess.Start(Services(Nowhere(), ("CircuitBreaker__Services__user-service__AttemptTimeout", "00:00:00.005")));
+        await using var gateway = ServiceProcess.Start(Services(Nowhere(), ("CircuitBreaker__Services__user-service__AttemptTimeout", "00:00:00.005")));
 
         // Exited, or answering (which it must not be): whichever comes first.
         using var client = gateway.Client();
@@ -34,7 +34,7 @@ public sealed class GatewayProcessTests
     [Fact]
     public async Task Sigterm_WithTransitionStreamsOpen_EndsTheStreamsAndExitsWithoutWaitingForThem()
     {
-        await using var gateway = await GatewayProcess.StartAliveAsync(Services(Nowhere()));
+        await using var gateway = await ServiceProcess.StartAliveAsync(Services(Nowhere()));
         using var client = gateway.Client();
         using var plain = await OpenStreamAsync(client, CircuitBreakerStream.Path);
         using var withStatus = await OpenStreamAsync(client, CircuitBreakerStream.Path + "?status=true");
@@ -53,7 +53,7 @@ public sealed class GatewayProcessTests
     public async Task SimulateFailure_ServiceUnreachable_Is502_ServiceSilent_Is504_AsProblemDetails()
     {
         await using var silent = new FakeService(delay: null);
-        await using var gateway = await GatewayProcess.StartAliveAsync(new Dictionary<string, string>
+        await using var gateway = await ServiceProcess.StartAliveAsync(new Dictionary<string, string>
         {
             [$"services__{ServiceNames.User}__http__0"] = Nowhere().ToString(),
             [$"services__{ServiceNames.Order}__http__0"] = silent.Url.ToString(),
@@ -66,7 +66,7 @@ public sealed class GatewayProcessTests
         foreach (var (service, status) in new[] { ("user", 502), ("order", 504), ("payment-service", 502) })
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, $"/simulate-failure/{service}") { Content = JsonContent.Create(new { mode = "down" }) };
-            request.Headers.Add(HeaderNames.AdminKey, GatewayProcess.AdminKey);
+            request.Headers.Add(HeaderNames.AdminKey, ServiceProcess.AdminKey);
             await ProblemAssert.IsAsync(await client.SendAsync(request), status);
         }
     }
@@ -74,7 +74,7 @@ public sealed class GatewayProcessTests
     [Fact]
     public async Task Streams_BeyondTheCap_Are429_AndAClosedStreamFreesItsPlace()
     {
-        await using var gateway = await GatewayProcess.StartAliveAsync(Services(Nowhere(), ("CircuitBreakerStream__MaxStreams", "2")));
+        await using var gateway = await ServiceProcess.StartAliveAsync(Services(Nowhere(), ("CircuitBreakerStream__MaxStreams", "2")));
         using var client = gateway.Client();
         using var first = await OpenStreamAsync(client, CircuitBreakerStream.Path);
         using var second = await OpenStreamAsync(client, CircuitBreakerStream.Path);
@@ -101,7 +101,7 @@ public sealed class GatewayProcessTests
     [Fact]
     public async Task Stream_NothingHappening_SendsAHeartbeatAfterEachInterval()
     {
-        await using var gateway = await GatewayProcess.StartAliveAsync(Services(Nowhere(), ("CircuitBreakerStream__HeartbeatInterval", "00:00:00.300")));
+        await using var gateway = await ServiceProcess.StartAliveAsync(Services(Nowhere(), ("CircuitBreakerStream__HeartbeatInterval", "00:00:00.300")));
         using var client = gateway.Client();
         using var stream = await OpenStreamAsync(client, CircuitBreakerStream.Path);
         var first = await NextEventAsync(stream.Events);
@@ -122,7 +122,7 @@ public sealed class GatewayProcessTests
         // completes: the total moved at the start, and only the successes move at the end.
         await using var slow = new FakeService(TimeSpan.FromSeconds(1.5));
         // Attempt timeouts far above the 1.5 s, so that a cold gateway on a busy machine still answers live.
-        await using var gateway = await GatewayProcess.StartAliveAsync(Services(
+        await using var gateway = await ServiceProcess.StartAliveAsync(Services(
             slow.Url, [.. ServiceNames.Stubs.Select(service => ($"CircuitBreaker__Services__{service}__AttemptTimeout", "00:00:10"))]));
         using var client = gateway.Client();
         using var stream = await OpenStreamAsync(client, CircuitBreakerStream.Path + "?status=true");
@@ -144,6 +144,58 @@ public sealed class GatewayProcessTests
         }
     }
 
+    [Fact]
+    public async Task Stream_AnInstanceEjected_ThenBackWhenDue_WithNoTraffic_EachPushedAsAnEndpointEvent()
+    {
+        // Three instances of payment-service: two that answer, one where nothing listens, ejected at its first failure
+        // for one second. The stream must say so, then say it is back, with no call in between.
+        await using var healthy = new FakeService(TimeSpan.Zero);
+        var dead = Nowhere();
+        await using var gateway = await ServiceProcess.StartAliveAsync(Services(
+            healthy.Url,
+            ($"services__{ServiceNames.Payment}__http__1", dead.ToString()),
+            ($"services__{ServiceNames.Payment}__http__2", healthy.Url.ToString().Replace("127.0.0.1", "localhost", StringComparison.Ordinal)),
+            ("CircuitBreaker__Services__payment-service__EjectionConsecutiveFailures", "1"),
+            ("CircuitBreaker__Services__payment-service__BaseEjectionTime", "00:00:01"),
+            ("CircuitBreaker__Services__payment-service__AttemptTimeout", "00:00:10")));
+        using var client = gateway.Client();
+        using var stream = await OpenStreamAsync(client, CircuitBreakerStream.Path);
+
+        var ejected = await Eventually.UntilAsync(
+            async () =>
+            {
+                var view = (await (await client.GetAsync($"{Paths.UserDashboard}/42")).Content.ReadFromJsonAsync<DashboardView>(StrictJson.Options))!;
+                Assert.Equal(FallbackReasons.Live, view.Sources.Payments); // a read that failed on it is retried on another
+                return (await client.GetFromJsonAsync<BreakersView>(Paths.CircuitBreakers))!.Breakers.Single(b => b.Name == ServiceNames.Payment);
+            },
+            breaker => breaker.Endpoints.Any(e => e.State == EndpointState.Ejected),
+            "the dead instance to be ejected");
+        var out_ = await NextEndpointEventAsync(stream.Events);
+        var back = await NextEndpointEventAsync(stream.Events);
+        var arrived = DateTimeOffset.UtcNow;
+
+        Assert.Equal((ServiceNames.Payment, "payment-service-2", dead.GetLeftPart(UriPartial.Authority), EndpointState.Ejected, "1 consecutive failures"),
+            (out_.Name, out_.Instance, out_.Address, out_.State, out_.Reason));
+        Assert.Equal((out_.Address, EndpointState.Active, "ejection time over", out_.Sequence + 1), (back.Address, back.State, back.Reason, back.Sequence));
+        Assert.Equal(out_.EjectedUntil, back.Time); // stamped with the moment it was due
+        Assert.InRange(arrived - back.Time, TimeSpan.FromSeconds(-1), TimeSpan.FromSeconds(3));
+        Assert.Equal(EndpointState.Active, (await client.GetFromJsonAsync<BreakersView>(Paths.CircuitBreakers))!.Breakers.Single(b => b.Name == ServiceNames.Payment).Endpoints[1].State);
+        Assert.Single(ejected.Endpoints, e => e.State == EndpointState.Ejected);
+    }
+
+    private static async Task<BreakerEndpointEvent> NextEndpointEventAsync(IAsyncEnumerator<SseItem<string>> events)
+    {
+        while (await NextEventAsync(events) is { } item)
+        {
+            if (item.EventType == CircuitBreakerStream.Endpoint)
+            {
+                return JsonSerializer.Deserialize<BreakerEndpointEvent>(item.Data, JsonSerializerOptions.Web)!;
+            }
+        }
+
+        throw new InvalidOperationException("The stream ended before an endpoint event.");
+    }
+
     // Every stub service at one address, and any further settings.
     [Fact]
     public async Task OverTheConcurrencyLimit_TheSectionFallsBackOverloaded_AndAWriteIs503WithRetryAfter()
@@ -151,7 +203,7 @@ public sealed class GatewayProcessTests
         // Every service answers after 4 s (time enough for the second call to arrive while the first waits), and
         // payment-service takes one call at a time through each of its breakers.
         await using var slow = new FakeService(TimeSpan.FromSeconds(4));
-        await using var gateway = await GatewayProcess.StartAliveAsync(Services(
+        await using var gateway = await ServiceProcess.StartAliveAsync(Services(
             slow.Url,
             ("CircuitBreaker__Services__payment-service__MaxConcurrentCalls", "1"),
             ("CircuitBreaker__Services__payment-service__AttemptTimeout", "00:00:10"),

@@ -6,17 +6,19 @@ using CircuitDemo.Contracts;
 namespace CircuitDemo.IntegrationTests.Reliability;
 
 /// <summary>
-/// One gateway as a plain process (no AppHost), as <c>scripts/load.sh</c> starts it, with the environment a test gives
-/// it: for what happens at its start and its stop, which the orchestration would hide. Stopped by its own process id.
+/// One project as a plain process (no AppHost), the gateway unless told otherwise, as <c>scripts/load.sh</c> starts it,
+/// with the environment a test gives it: for what happens at its start and its stop, which the orchestration would hide,
+/// and for instances the test adds and removes itself. Stopped by its own process id.
 /// </summary>
-internal sealed class GatewayProcess : IAsyncDisposable
+internal sealed class ServiceProcess : IAsyncDisposable
 {
     public const string AdminKey = "gateway-process-admin-key";
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private int _disposed;
 
-    private GatewayProcess(Process process, Uri url)
+    private ServiceProcess(Process process, Uri url)
     {
         _process = process;
         Url = url;
@@ -32,13 +34,16 @@ internal sealed class GatewayProcess : IAsyncDisposable
     public int ExitCode => _process.ExitCode;
 
     /// <summary>Starts the gateway with <paramref name="environment"/> on top of an admin key and quiet logs; does not wait for it.</summary>
-    public static GatewayProcess Start(IReadOnlyDictionary<string, string> environment)
+    public static ServiceProcess Start(IReadOnlyDictionary<string, string> environment) => Start(new Projects.Gateway(), environment);
+
+    /// <summary>Starts <paramref name="project"/> with <paramref name="environment"/> on top of an admin key and quiet logs; does not wait for it.</summary>
+    public static ServiceProcess Start(IProjectMetadata project, IReadOnlyDictionary<string, string> environment)
     {
-        var project = new Projects.Gateway();
         var directory = Path.GetDirectoryName(project.ProjectPath)!;
+        var assembly = Path.GetFileNameWithoutExtension(project.ProjectPath) + ".dll";
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // built beside the tests (Debug or Release)
         var url = new Uri($"http://127.0.0.1:{FreePorts.Next()}");
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(directory, "bin", configuration, "net10.0", "Gateway.dll"), "--urls", url.ToString()])
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(directory, "bin", configuration, "net10.0", assembly), "--urls", url.ToString()])
         {
             WorkingDirectory = directory,
             RedirectStandardOutput = true,
@@ -53,26 +58,31 @@ internal sealed class GatewayProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = start };
-        var gateway = new GatewayProcess(process, url);
-        process.OutputDataReceived += (_, line) => gateway.Keep(line.Data);
-        process.ErrorDataReceived += (_, line) => gateway.Keep(line.Data);
+        var started = new ServiceProcess(process, url);
+        process.OutputDataReceived += (_, line) => started.Keep(line.Data);
+        process.ErrorDataReceived += (_, line) => started.Keep(line.Data);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return gateway;
+        return started;
     }
 
     /// <summary>Starts the gateway and waits until it answers <c>/alive</c>.</summary>
-    public static async Task<GatewayProcess> StartAliveAsync(IReadOnlyDictionary<string, string> environment)
+    public static Task<ServiceProcess> StartAliveAsync(IReadOnlyDictionary<string, string> environment) =>
+        StartAliveAsync(new Projects.Gateway(), environment);
+
+    /// <summary>Starts <paramref name="project"/> and waits until it answers <c>/alive</c>.</summary>
+    public static async Task<ServiceProcess> StartAliveAsync(IProjectMetadata project, IReadOnlyDictionary<string, string> environment)
     {
-        var gateway = Start(environment);
-        using var client = gateway.Client();
+        var started = Start(project, environment);
+        var name = Path.GetFileNameWithoutExtension(project.ProjectPath);
+        using var client = started.Client();
         await Eventually.UntilAsync(
             async () =>
             {
-                if (gateway.HasExited)
+                if (started.HasExited)
                 {
-                    throw new InvalidOperationException($"The gateway exited with {gateway.ExitCode}: {gateway.Output}");
+                    throw new InvalidOperationException($"{name} exited with {started.ExitCode}: {started.Output}");
                 }
 
                 try
@@ -85,9 +95,9 @@ internal sealed class GatewayProcess : IAsyncDisposable
                 }
             },
             alive => alive,
-            "the gateway to answer /alive",
+            $"{name} to answer /alive",
             TestTimeouts.Startup);
-        return gateway;
+        return started;
     }
 
     public HttpClient Client() => new() { BaseAddress = Url, Timeout = TestTimeouts.Step };
@@ -110,6 +120,11 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
