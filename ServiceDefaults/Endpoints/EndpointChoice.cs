@@ -45,7 +45,11 @@ internal sealed class EndpointChoice(Random random, TimeSpan latencyDecay)
         var second = random.Next(count - 1);
         second += second >= first ? 1 : 0;
         var (a, b) = (endpoints[candidates[first]], endpoints[candidates[second]]);
-        return Load(endpoints, b, now) < Load(endpoints, a, now) ? b : a;
+        var (loadA, loadB) = (Load(endpoints, a, now), Load(endpoints, b, now));
+
+        // Equal loads (an endpoint that just failed, beside others with no estimate yet, which take the average: its
+        // own): the one with fewer failures in a row.
+        return loadB < loadA || (loadB == loadA && b.ConsecutiveFailures < a.ConsecutiveFailures) ? b : a;
     }
 
     /// <summary>

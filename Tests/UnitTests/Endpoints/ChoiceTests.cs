@@ -93,6 +93,20 @@ public sealed class ChoiceTests
     }
 
     [Fact]
+    public void TheFirstFailure_BesideEndpointsWithNoEstimateYet_LosesTheTieTheAverageMakes()
+    {
+        // A and C have no estimate, so each is taken at the average of the known ones: B's own, a whole attempt timeout.
+        // The loads tie; the endpoint that just failed loses. (Twenty fresh services: a coin toss would pick B in a third.)
+        for (var service = 0; service < 20; service++)
+        {
+            var (guard, clock) = GuardCalls.Create(Options with { EjectionConsecutiveFailures = 0, FailureThreshold = 1000 });
+            guard.CallOn(Three, B, CallOutcome.Failure, clock, TimeSpan.FromMilliseconds(1));
+
+            Assert.NotEqual(B, guard.Call(Three, _ => CallOutcome.Success, clock, TimeSpan.FromMilliseconds(20)));
+        }
+    }
+
+    [Fact]
     public void AnEndpointNoCallHasCompletedOn_IsTakenToBeAsFastAsTheOthersAverage_SoAHungOneStopsGettingCalls()
     {
         var (guard, clock) = GuardCalls.Create(Options);
