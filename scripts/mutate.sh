@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Mutation check: breaks the breaker on purpose, one way at a time, in a scratch copy of the repository, runs the unit
-# tests against each break, puts the code back, and prints a table. Every mutation must be caught (some test fails).
+# tests against each break (or, for a mutation that names them, the integration tests its filter selects: the parts
+# that only real processes exercise), puts the code back, and prints a table. Every mutation must be caught.
 #
 #   scripts/mutate.sh                  # all mutations (about 30 s each on 2 cores)
 #   scripts/mutate.sh "probe cap"      # only those whose name matches the (extended) regular expression
-#   scripts/mutate.sh "eject|same endpoint|choice of two"   # the endpoint mutations; their table goes to
+#   scripts/mutate.sh "eject|endpoint|choice|latency|owner"   # the endpoint mutations; their table goes to
 #                                      # Tests/artifacts/mutations-selected.md (a whole run writes mutations.md)
 #
 # Needs only the .NET SDK and perl. Nothing in the repository is changed.
@@ -14,13 +15,15 @@ ONLY="${1:-}"
 SCRATCH="$(mktemp -d /tmp/circuitdemo-mutants.XXXXXX)"
 trap 'rm -rf "$SCRATCH"' EXIT
 
-SM=ServiceDefaults/CircuitBreaking/StateMachine
+SM=ServiceDefaults/CircuitBreaking
 TR=ServiceDefaults/CircuitBreaking/TripRules
-EP=ServiceDefaults/CircuitBreaking/Endpoints
-# name | file | exact text to find | what to put instead (one line each; \n stands for a line break)
+EP=ServiceDefaults/Endpoints
+PL=ServiceDefaults/Pipeline
+# name | file | exact text to find | what to put instead [| integration tests' filter]
+# (one line each; \n stands for a line break, \x7c for a '|')
 MUTATIONS=(
   "no lock|$SM/CircuitBreaker.cs|lock (_lock)|lock (new object())"
-  "probe cap ignored|$SM/CircuitBreaker.cs|case CircuitState.HalfOpen when _probesInFlight.Count < _options.HalfOpenMaxProbes:|case CircuitState.HalfOpen:"
+  "probe cap ignored|$SM/ProbeSlots.cs|if (_inFlight.Count >= slots)|if (_inFlight.Count >= int.MaxValue)"
   "failed probe does not reopen|$SM/CircuitBreaker.cs|Open_NeedsLock(\"probe failed\", Now(), reopening: true);|_probeSuccesses--;"
   "success threshold off by one|$SM/CircuitBreaker.cs|++_probeSuccesses >= _options.SuccessThreshold|++_probeSuccesses > _options.SuccessThreshold"
   "failure window ignored|$TR/ConsecutiveFailureTracker.cs|if (_failureTicks[index] > oldestCounted)|if (_failureTicks[index] >= 0)"
@@ -29,8 +32,8 @@ MUTATIONS=(
   "slow-call ratio off by one|$TR/SlowCallRing.cs|return Count == _slow.Length && SlowCount >= ratio * Count;|return Count == _slow.Length && SlowCount > ratio * Count;"
   "slow-call rule trips before its window is full|$TR/SlowCallRing.cs|return Count == _slow.Length && SlowCount|return Count > 0 && SlowCount"
   "old slow calls never leave the window|$TR/SlowCallRing.cs|            SlowCount -= _slow[_next] ? 1 : 0;|            SlowCount -= 0;"
-  "limiter rejection counted as failure|ServiceDefaults/HttpClients/CircuitBreakerPipeline.cs|                    breaker.CountRejected();|                    breaker.Complete(breaker.TryAcquire(), CallOutcome.Failure);"
-  "overloaded section reported as an error|Gateway/Dashboard/FallbackReason.cs|        CallFailure.Overloaded => FallbackReasons.Overloaded,\n|"
+  "limiter rejection counted as failure|$PL/CircuitBreakerPipeline.cs|                        guard.Breaker.CountRejected();|                        guard.Breaker.Complete(guard.Breaker.TryAcquire(), CallOutcome.Failure);"
+  "overloaded section reported as an error|Gateway/Downstream/FallbackReason.cs|        CallFailure.Overloaded => FallbackReasons.Overloaded,\n|"
   "ratio rule ignored|$TR/TripPolicy.cs|var ratioTrip = _ratio?.RecordFailure(now.Ticks) ?? false;|var ratioTrip = _ratio?.RecordFailure(now.Ticks) is true && false;"
   "isolate does not reject|$SM/CircuitBreaker.cs|case CircuitState.Closed:|case CircuitState.Closed or CircuitState.Isolated:"
   "reset keeps the streak|$TR/TripPolicy.cs|        _consecutive.Reset();\n        _ratio?.Reset();|        _ratio?.Reset();"
@@ -40,50 +43,76 @@ MUTATIONS=(
   "subscriber exception not caught|$SM/ChangeNotifier.cs|            catch (Exception exception)\n            {\n                // A throwing subscriber|            catch (Exception exception) when (exception is null)\n            {\n                // A throwing subscriber"
   "events delivered out of order|$SM/ChangeNotifier.cs|if (Interlocked.CompareExchange(ref _delivering, 1, 0) != 0)|if (Interlocked.Exchange(ref _delivering, 1) is < 0)"
   "stale result changes state|$SM/CircuitBreaker.cs|permit.Epoch != _epoch|permit.Epoch < 0"
-  "probe slots forgotten on each change|$SM/CircuitBreaker.cs|        _probeSuccesses = 0;\n        _history.Add(change);|        _probeSuccesses = 0;\n        _probesInFlight.Clear();\n        _history.Add(change);"
+  "probe slots forgotten on each change|$SM/CircuitBreaker.cs|        _probeSuccesses = 0;\n        _history.Add(change);|        _probeSuccesses = 0;\n        _probes.ReleaseAll();\n        _history.Add(change);"
   "cancellation counted as failure|$SM/OutcomeClassifier.cs|? CallOutcome.Cancelled|? CallOutcome.Failure"
   "cancellation lowers the total|$SM/CallCounts.cs|                Cancelled++;|                Total--;"
   "open duration growth uncapped|$SM/OpenDurationGrowth.cs|return grown >= options.MaxOpenDuration.Ticks ?|return grown >= long.MaxValue ?"
-  "observers after publishing|ServiceDefaults/CircuitBreaking/CircuitBreakerRegistry.cs|            foreach (var observer in _observers)\n            {\n                observer(breaker);\n            }\n\n            breakers[key.Service] = breaker;|            breakers[key.Service] = breaker;\n            foreach (var observer in _observers)\n            {\n                observer(breaker);\n            }"
-  "body not read inside the breaker|ServiceDefaults/HttpClients/WholeResponseHandler.cs|            await WholeResponse.ReadAsync(request, response, limit, cancellationToken).ConfigureAwait(false);|            _ = limit;"
-  "retry waits on Retry-After|ServiceDefaults/HttpClients/CircuitBreakerPipeline.cs|ShouldRetryAfterHeader = false,|ShouldRetryAfterHeader = true,"
-  "timeouts and rejections retried|ServiceDefaults/CircuitBreaking/Http/HttpOutcomeClassifier.cs|FailureOf(outcome.Exception) is not (CallFailure.Rejected or CallFailure.Overloaded or CallFailure.TimedOut)|FailureOf(outcome.Exception) is not CallFailure.Unexpected"
-  "writes retried|ServiceDefaults/HttpClients/CircuitBreakerPipeline.cs|        if (!breakerKey.IsWrite)|        if (breakerKey.IsWrite || !breakerKey.IsWrite)"
-  "429 is a success|ServiceDefaults/CircuitBreaking/Http/HttpOutcomeClassifier.cs|statusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests|statusCode is HttpStatusCode.RequestTimeout"
-  "rejection not counted|$SM/CallCounts.cs|            Rejected++;|            Rejected += 0;"
-  "parsed answer not carried forward|ServiceDefaults/HttpClients/ExpectedJson.cs|        response.Content = new UsableJsonContent(body, json, value, original);\n        original.Dispose();|        _ = (body, json, value, original);"
-  "a second whole-body read|ServiceDefaults/HttpClients/CircuitBreakerPipelineExtensions.cs|        builder.AddHttpMessageHandler(static services => new WholeResponseHandler(services.GetRequiredService<CircuitBreakerRegistry>()));\n        return builder;|        builder.AddHttpMessageHandler(static services => new WholeResponseHandler(services.GetRequiredService<CircuitBreakerRegistry>()));\n        builder.AddHttpMessageHandler(static services => new WholeResponseHandler(services.GetRequiredService<CircuitBreakerRegistry>()));\n        return builder;"
-  "control-plane call through the breaker|ServiceDefaults/HttpClients/CircuitBreakerPipeline.cs|? key.Name + BypassSuffix : key.Name;|? key.Name : key.Name;"
-  "undeclared host gets the pipeline|ServiceDefaults/HttpClients/CircuitBreakerPipeline.cs|        if (!registry.Guards(key.Service))\n        {\n            return Unguarded;|        if (!registry.Guards(key.Service) && false)\n        {\n            return Unguarded;"
-  "probe left uncompleted when the classifier throws|ServiceDefaults/CircuitBreaking/Http/CircuitBreakerResilienceStrategy.cs|        try\n        {\n            callOutcome = classify(outcome, context);\n        }\n        finally\n        {|        callOutcome = classify(outcome, context);\n        {"
-  "reset keeps the probe slots|$SM/CircuitBreaker.cs|                _probesReleased.UnionWith(_probesInFlight);\n                _probesInFlight.Clear();|                _probesReleased.UnionWith(_probesInFlight);"
+  "guard reachable before the telemetry is told|$PL/CircuitBreakerRegistry.cs|            var guard = new ServiceGuard(key.Name, _optionsOf(key.Name), _time, _onSubscriberError);\n            _created?.Invoke(guard);|            var guard = new ServiceGuard(key.Name, _optionsOf(key.Name), _time, _onSubscriberError);\n            _guards[key.Name] = guard;\n            _created?.Invoke(guard);"
+  "body not read inside the breaker|ServiceDefaults/Http/WholeResponseStrategy.cs|            await WholeResponse.ReadAsync(request, response, limit, context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);|            _ = limit;"
+  "retry waits on Retry-After|$PL/CircuitBreakerPipeline.cs|ShouldRetryAfterHeader = false,|ShouldRetryAfterHeader = true,"
+  "timeouts and rejections retried|$PL/HttpOutcomeClassifier.cs|FailureOf(outcome.Exception) is not (CallFailure.Rejected or CallFailure.Overloaded or CallFailure.TimedOut)|FailureOf(outcome.Exception) is not CallFailure.Unexpected"
+  "writes retried|$PL/CircuitBreakerPipeline.cs|        if (!breakerKey.IsWrite)|        if (breakerKey.IsWrite || !breakerKey.IsWrite)"
+  "429 is a success|$PL/HttpOutcomeClassifier.cs|statusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests|statusCode is HttpStatusCode.RequestTimeout"
+  "rejection not counted|$SM/CallCounts.cs|            Rejected++;\n        }|            Rejected += 0;\n        }"
+  "parsed answer not carried forward|ServiceDefaults/Http/ExpectedJson.cs|        response.Content = new UsableJsonContent(body, json, value, original);\n        original.Dispose();|        _ = (body, json, value, original);"
+  "a second whole-body read|$PL/CircuitBreakerPipeline.cs|        pipeline.AddStrategy(_ => new WholeResponseStrategy(options.MaxResponseBodyBytes), new WholeResponseOptions());|        pipeline.AddStrategy(_ => new WholeResponseStrategy(options.MaxResponseBodyBytes), new WholeResponseOptions());\n        pipeline.AddStrategy(_ => new WholeResponseStrategy(options.MaxResponseBodyBytes), new WholeResponseOptions());"
+  "control-plane call through the breaker|$PL/CircuitBreakerPipeline.cs|? key.Name + BypassSuffix : key.Name;|? key.Name : key.Name;"
+  "undeclared host gets the pipeline|$PL/CircuitBreakerPipeline.cs|        if (!registry.Guards(key.Service))\n        {\n            return Unguarded;|        if (!registry.Guards(key.Service) && false)\n        {\n            return Unguarded;"
+  "probe left uncompleted when the classifier throws|$PL/CircuitBreakerStrategy.cs|        try\n        {\n            callOutcome = classify(outcome, context);\n        }\n        finally\n        {|        callOutcome = classify(outcome, context);\n        {"
+  "lease and permit left when the verdict throws|$PL/CircuitBreakerAttempt.cs|        try\n        {\n            // 4. The verdict: success, failure, or cancelled by the caller, decided from the outcome alone.\n            verdict = lease is { IsRefused: true } ? CallOutcome.Rejected : HttpOutcomeClassifier.Classify(outcome, context.CancellationToken);\n        }\n        finally\n        {|        {\n            // 4. The verdict: success, failure, or cancelled by the caller, decided from the outcome alone.\n            verdict = lease is { IsRefused: true } ? CallOutcome.Rejected : HttpOutcomeClassifier.Classify(outcome, context.CancellationToken);\n        }\n        {"
+  "reset keeps the probe slots|$SM/CircuitBreaker.cs|                ClearTripCounts_NeedsLock();\n                _probes.ReleaseAll();|                ClearTripCounts_NeedsLock();"
   "reset from Closed keeps the period|$SM/CircuitBreaker.cs|            else if (to == CircuitState.Closed)\n|            else if (to == CircuitState.Closed && _epoch < 0)\n"
   "permit completed twice accepted|$SM/CircuitBreaker.cs|if (!CanComplete_NeedsLock(permit))|if (!CanComplete_NeedsLock(permit) && _epoch < 0)"
-  "permit of another breaker accepted|$SM/CircuitBreaker.cs|if (!ReferenceEquals(permit.Issuer, this))|if (!ReferenceEquals(permit.Issuer, this) && _epoch < 0)"
+  "permit of another breaker accepted|$SM/CircuitPermit.cs|if (!ReferenceEquals(Issuer, breaker))|if (!ReferenceEquals(Issuer, breaker) && Epoch < 0)"
   "any exception cancelled when the caller cancelled|$SM/OutcomeClassifier.cs|exception is OperationCanceledException && callerToken.IsCancellationRequested|callerToken.IsCancellationRequested"
-  "attempt timeout under Polly's 10 ms accepted|ServiceDefaults/CircuitBreaking/Configuration/CircuitBreakerOptionsValidator.cs|MinAttemptTimeout = TimeSpan.FromMilliseconds(10);|MinAttemptTimeout = TimeSpan.FromMilliseconds(1);"
-  "unknown exception escapes the dashboard section|Gateway/Downstream/DownstreamClient.cs|catch (Exception exception) when (!cancellationToken.IsCancellationRequested)|catch (Exception exception) when (!cancellationToken.IsCancellationRequested && CircuitBreakerPipelineExtensions.FailureOf(exception) != CallFailure.Unexpected)"
+  "attempt timeout under Polly's 10 ms accepted|ServiceDefaults/Configuration/CircuitBreakerOptions.cs|private const string PollyMin = \"00:00:00.010\";|private const string PollyMin = \"00:00:00.001\";"
+  "slow-call duration at the attempt timeout accepted|ServiceDefaults/Configuration/CircuitBreakerOptionsValidator.cs|slowCall < options.AttemptTimeout,|slowCall <= options.AttemptTimeout * 2,"
+  "unknown exception escapes the dashboard section|Gateway/Downstream/DownstreamClient.cs|catch (Exception exception) when (!cancellationToken.IsCancellationRequested)|catch (Exception exception) when (!cancellationToken.IsCancellationRequested && CircuitBreakingExtensions.FailureOf(exception) != CallFailure.Unexpected)"
   "payment answer parsed again|Gateway/Downstream/ServiceAnswer.cs|if (content is UsableJsonContent usable)|if (content is UsableJsonContent usable && usable.Value is null)"
-  "breaker options not validated on start|ServiceDefaults/CircuitBreaking/CircuitBreakingExtensions.cs|            builder.Services.AddOptions<CircuitBreakerOptions>(name).ValidateOnStart();|            builder.Services.AddOptions<CircuitBreakerOptions>(name);"
-  "control-plane call counted by the breaker strategy|ServiceDefaults/CircuitBreaking/Http/CircuitBreakerPipelineBuilderExtensions.cs|return CircuitBreakerRoute.IsBypassed(request) ? null : registry.Get(CircuitBreakerRoute.For(request));|return registry.Get(CircuitBreakerRoute.For(request));"
-  "ejection ignores the cap|$EP/EndpointRecords.cs|return _endpoints.Count(e => e.EjectedUntil is not null) < allowed;|return _endpoints.Count(e => e.EjectedUntil is not null) < _endpoints.Length;"
-  "a retry goes to the same endpoint|$EP/EndpointRecords.cs|if (avoid is not null && candidates.Length > 1|if (avoid is null && candidates.Length > 1"
-  "an ejected endpoint's failures count toward the service|$EP/EndpointRecords.cs|answers for it already.\n            return CallOutcome.EndpointFailure;|answers for it already.\n            return CallOutcome.Failure;"
-  "a failure that may still eject its endpoint counts toward the service|$EP/EndpointRecords.cs|            Eject_NeedsLock(endpoint, _clock.Now());\n        }\n\n        return CallOutcome.EndpointFailure;|            Eject_NeedsLock(endpoint, _clock.Now());\n        }\n\n        return CallOutcome.Failure;"
-  "choice of two ignores calls in flight|$EP/EndpointRecords.cs|return candidates[second].InFlight < candidates[first].InFlight ? candidates[second] : candidates[first];|return candidates[first];"
-  "reset leaves endpoints ejected|$SM/CircuitBreaker.cs|        MoveByHand(CircuitState.Closed, reason);\n        _endpoints.Reset();|        MoveByHand(CircuitState.Closed, reason);"
+  "payment sent to any instance|Gateway/Downstream/PaymentServiceClient.cs|        ServiceInstances.PinToOwnerOf(request, userId);\n|"
+  "breaker options not validated on start|$PL/CircuitBreakingExtensions.cs|            builder.Services.AddOptions<CircuitBreakerOptions>(name).ValidateOnStart();|            builder.Services.AddOptions<CircuitBreakerOptions>(name);"
+  "control-plane call counted by the breaker strategy|$PL/BreakerStrategyExtensions.cs|return CircuitBreakerRoute.IsBypassed(request) \x7c\x7c !registry.OptionsFor(key).Enabled ? null : registry.Guard(key).Breaker;|return registry.Guard(key).Breaker;"
+  "return timer does not look again|$SM/DueTimer.cs|        read();\n        Rearm();|        read();"
+  "ejection ignores the cap|$EP/EndpointRecords.cs|private int EjectionsAllowed => Math.Min(_endpoints.Length * _options.MaxEjectionPercent / 100, _endpoints.Length - 1);|private int EjectionsAllowed => _endpoints.Length;"
+  "a retry goes to the same endpoint|$EP/EndpointChoice.cs|if (avoid is not null && endpoints[i].Address == avoid)|if (avoid is null && endpoints[i].Address == avoid)"
+  "an ejected endpoint's failures count toward the service|$EP/EndpointRecords.cs|return new(failed ? CallOutcome.Excused : outcome, Slow: false);|return new(outcome, Slow: false);"
+  "a failure that may still eject its endpoint counts toward the service|$EP/EndpointRecords.cs|failed && (ejected \x7c\x7c AnswersFor_NeedsLock(_options.EjectionConsecutiveFailures, static e => e.ConsecutiveFailures)) ? CallOutcome.Excused : outcome,|failed && ejected ? CallOutcome.Excused : outcome,"
+  "every endpoint failing still answers for it|$EP/EndpointRecords.cs| && _endpoints.Any(e => e.EjectedUntil is null && streak(e) == 0);|;"
+  "choice of two ignores calls in flight|$EP/EndpointChoice.cs|Math.Max(Estimate(endpoints, endpoint, now), LeastLatencyMs) * (endpoint.InFlight + 1);|Math.Max(Estimate(endpoints, endpoint, now), LeastLatencyMs);"
+  "choice of two ignores latency|$EP/EndpointChoice.cs|Math.Max(Estimate(endpoints, endpoint, now), LeastLatencyMs) * (endpoint.InFlight + 1);|LeastLatencyMs * (endpoint.InFlight + 1);"
+  "a failure charged no penalty|$EP/EndpointRecords.cs|endpoint.Latency.Observe(failed ? _options.AttemptTimeout : duration, now, _options.LatencyDecay);|endpoint.Latency.Observe(duration, now, _options.LatencyDecay);"
+  "latency estimate never decays|$EP/LatencyEstimate.cs|now <= _at ? _milliseconds : _milliseconds * Math.Exp(-(now - _at).Ticks / (double)decay.Ticks);|_milliseconds;"
+  "a slower call does not raise the estimate|$EP/LatencyEstimate.cs|_milliseconds = Math.Max(duration.TotalMilliseconds, HasValue ? At(now, decay) : 0);|_milliseconds = HasValue ? At(now, decay) : duration.TotalMilliseconds;"
+  "an endpoint nothing completed on looks the fastest|$EP/EndpointChoice.cs|return known > 0 ? sum / known : 0;|return 0;"
+  "slow calls never eject|$EP/EndpointRecords.cs|ejected = ejected \x7c\x7c (slow && EjectIfDue_NeedsLock(|ejected = ejected \x7c\x7c (false && EjectIfDue_NeedsLock("
+  "an endpoint's slowness reaches the service's rule|$EP/EndpointRecords.cs|Slow: slow && !(ejected \x7c\x7c AnswersFor_NeedsLock(SlowEjectionThreshold, static e => e.ConsecutiveSlowCalls)));|Slow: slow);"
+  "refused ejections not counted|$EP/EndpointRecords.cs|_ejectionsRefused += streak == threshold && _endpoints.Length > 1 ? 1 : 0;|_ejectionsRefused += 0;"
+  "stale ejection counts|$EP/EndpointRecords.cs|            var now = _clock.Now();\n            ReturnDue_NeedsLock(now);\n            endpoint.InFlight--;|            var now = _clock.Now();\n            endpoint.InFlight--;"
+  "a shrunk list keeps its ejections|$EP/EndpointRecords.cs|while (Ejected_NeedsLock() > Math.Max(EjectionsAllowed, 0))|while (Ejected_NeedsLock() > _endpoints.Length)"
+  "a removed endpoint's result changes its record|$EP/EndpointRecords.cs|        if (endpoint.Removed)\n        {\n            return new(outcome, slow);\n        }\n|"
+  "a key's call goes to the lighter instance|$EP/EndpointRecords.cs|var chosen = ownerKey is null ? _choice.Lighter(_endpoints, avoid, now) : EndpointChoice.Owner(_endpoints, ownerKey);|var chosen = _choice.Lighter(_endpoints, avoid, now);"
+  "a key's owner out of rotation called anyway|$EP/EndpointRecords.cs|if (ownerKey is not null && chosen.EjectedUntil is { } until)|if (ownerKey is not null && chosen.EjectedUntil is { } until && until < TimeSpan.Zero)"
+  "a pod named by its place in the list|ServiceDefaults/Http/ServiceInstances.cs|return label is not null && label.StartsWith(service + \"-\", StringComparison.OrdinalIgnoreCase)|return label is not null && label.Length < 0"
+  "reset leaves endpoints ejected|$PL/ServiceGuard.cs|        Breaker.Reset();\n        Endpoints.Reset();|        Breaker.Reset();"
+  "a failed endpoint wins a tie|$EP/EndpointChoice.cs| \x7c\x7c (loadB == loadA && b.ConsecutiveFailures < a.ConsecutiveFailures)|"
+  "DNS list changes unheard|ServiceDefaults/Discovery/DnsSrvEndpointProvider.cs|        changed.Cancel();\n|\n|FullyQualifiedName~PodsFoundByDns"
+  "DNS empty answer replaces the list|ServiceDefaults/Discovery/DnsSrvEndpointProvider.cs|        if (pods.Count == 0)\n        {|        if (pods.Count == 0 && false)\n        {|FullyQualifiedName~PodsFoundByDns"
+  "pods listed in the cluster's gateway|deploy/kubernetes/gateway.yaml|            - name: ServiceDiscovery__Dns__Enabled|            - name: services__payment-service__http__0\n              value: http://payment-service-0.payment-service:8080\n            - name: ServiceDiscovery__Dns__Enabled|FullyQualifiedName~KubernetesDeploymentTests"
+  "configuration provider left out|ServiceDefaults/Discovery/DnsDiscoveryExtensions.cs|        services.AddConfigurationServiceEndpointProvider();\n        if|        if"
+  "DNS asked before configuration|ServiceDefaults/Discovery/DnsDiscoveryExtensions.cs|            services.AddSingleton<IServiceEndpointProviderFactory, DnsSrvEndpointProviderFactory>();|            services.AddSingleton<IServiceEndpointProviderFactory, DnsSrvEndpointProviderFactory>();\n            services.AddConfigurationServiceEndpointProvider();"
 )
+
 
 echo "Copying the repository to $SCRATCH and building the unit tests once..."
 tar --exclude='./.git' --exclude='*/bin' --exclude='*/obj' --exclude='./TestResults' --exclude='./Tests/artifacts' -cf - . | tar -xf - -C "$SCRATCH"
 # A mutant may leave a field unused or code unreachable: warnings are not errors here.
-BUILD=(dotnet build Tests/UnitTests -nologo -v q -clp:ErrorsOnly -p:TreatWarningsAsErrors=false -p:EnforceCodeStyleInBuild=false)
-(cd "$SCRATCH" && "${BUILD[@]}" >/dev/null) || { echo "The unmutated copy does not build."; exit 1; }
+BUILD=(dotnet build -nologo -v q -clp:ErrorsOnly -p:TreatWarningsAsErrors=false -p:EnforceCodeStyleInBuild=false)
+(cd "$SCRATCH" && "${BUILD[@]}" Tests/UnitTests >/dev/null) || { echo "The unmutated copy does not build."; exit 1; }
 
 results=()
 survivors=0
 for mutation in "${MUTATIONS[@]}"; do
-  IFS='|' read -r name file find replace <<<"$mutation"
+  IFS='|' read -r name file find replace filter <<<"$mutation"
   find=$(printf '%b' "$find"); replace=$(printf '%b' "$replace")
   [[ -n "$ONLY" ]] && ! [[ "$name" =~ $ONLY ]] && continue
   target="$SCRATCH/$file"
@@ -96,12 +125,14 @@ for mutation in "${MUTATIONS[@]}"; do
   fi
 
   printf '%-40s ' "$name"
-  if ! (cd "$SCRATCH" && "${BUILD[@]}" >/dev/null 2>&1); then
+  project=Tests/UnitTests; selection=()
+  [ -n "$filter" ] && { project=Tests/IntegrationTests; selection=(--filter "$filter"); }
+  if ! (cd "$SCRATCH" && "${BUILD[@]}" "$project" >/dev/null 2>&1); then
     verdict="NOT COMPILED"; caught=""
     survivors=$((survivors + 1))
   else
     log="$SCRATCH/test.log"
-    (cd "$SCRATCH" && timeout 10m dotnet test Tests/UnitTests --no-build --blame-hang --blame-hang-timeout 2m --blame-hang-dump-type none >"$log" 2>&1)
+    (cd "$SCRATCH" && timeout 10m dotnet test "$project" --no-build "${selection[@]}" --blame-hang --blame-hang-timeout 2m --blame-hang-dump-type none >"$log" 2>&1)
     exit_code=$?
     caught=$(grep -oE '^\s+Failed [A-Za-z0-9_.]+' "$log" | sed 's/.*\.//' | sort -u | head -n 3 | paste -sd ',' | sed 's/,/, /g')
     total_failed=$(grep -oE 'Failed:\s+[0-9]+' "$log" | grep -oE '[0-9]+' | head -n 1)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Copies the figures the tests, benchmarks and scripts measured into the README (and Benchmarks/README.md), each
+# Copies the figures the tests, benchmarks and scripts measured into docs/results.md (and Benchmarks/README.md), each
 # between its markers, with the date and the commit they were measured at. Nothing is typed by hand:
 #
 #   bash .ci/run                    # or dotnet test: writes Tests/artifacts/*.md
@@ -29,21 +29,25 @@ replace() {
   echo "updated $name from $source"
 }
 
-replace README.md fault-matrix Tests/artifacts/fault-matrix.md '`FaultMatrixTests`'
-replace README.md soak Tests/artifacts/soak.md '`ChaosSoakTests`'
-replace README.md payment-writes Tests/artifacts/payment-writes.md '`PaymentWritesUnderFaultsTests`'
-replace README.md huge-body-memory Tests/artifacts/huge-body-memory.md '`HugeBodyMemoryTests`'
-replace README.md first-five-minutes Tests/artifacts/first-five-minutes.md '`scripts/first-five-minutes.sh`'
-replace README.md load Tests/artifacts/load.md '`scripts/load.sh`'
-replace README.md load-instances Tests/artifacts/load-instances.md '`scripts/load-instances.sh`'
-replace README.md edges Tests/artifacts/edges.md '`scripts/edges.sh`'
-replace README.md mutations Tests/artifacts/mutations.md '`scripts/mutate.sh`'
-replace README.md mutations-selected Tests/artifacts/mutations-selected.md '`scripts/mutate.sh`'
-replace README.md ci-times Tests/artifacts/ci-times.md '`.ci/run`'
+RESULTS=docs/results.md
+replace $RESULTS fault-matrix Tests/artifacts/fault-matrix.md '`FaultMatrixTests`'
+replace $RESULTS soak Tests/artifacts/soak.md '`ChaosSoakTests`'
+replace $RESULTS payment-writes Tests/artifacts/payment-writes.md '`PaymentWritesUnderFaultsTests`'
+replace $RESULTS payment-writes-instances Tests/artifacts/payment-writes-instances.md '`PaymentWritesUnderFaultsWithInstancesTests`'
+replace $RESULTS huge-body-memory Tests/artifacts/huge-body-memory.md '`HugeBodyMemoryTests`'
+replace $RESULTS dashboard-open-row Tests/artifacts/dashboard-open-row.md '`DashboardBrowserTests`'
+replace $RESULTS dns-discovery Tests/artifacts/dns-discovery.md '`PodsFoundByDnsTests`'
+replace README.md dns-discovery Tests/artifacts/dns-discovery.md '`PodsFoundByDnsTests`'
+replace $RESULTS first-five-minutes Tests/artifacts/first-five-minutes.md '`scripts/first-five-minutes.sh`'
+replace $RESULTS load Tests/artifacts/load.md '`scripts/load.sh`'
+replace $RESULTS load-instances Tests/artifacts/load-instances.md '`scripts/load-instances.sh`'
+replace $RESULTS edges Tests/artifacts/edges.md '`scripts/edges.sh`'
+replace $RESULTS mutations Tests/artifacts/mutations.md '`scripts/mutate.sh`'
+replace $RESULTS ci-times Tests/artifacts/ci-times.md '`.ci/run`'
 
 # The browser test's screenshots of the Resources page, as the README shows them.
 mkdir -p docs
-for shot in dashboard-resources-breaker-open dashboard-resources-breaker-closed dashboard-resources-instance-ejected; do
+for shot in dashboard-resources-breaker-open dashboard-resources-breaker-closed dashboard-resources-instance-ejected dashboard-explain; do
   [ -f "Tests/artifacts/$shot.png" ] && cp "Tests/artifacts/$shot.png" "docs/$shot.png" && echo "copied $shot.png"
 done
 
@@ -87,5 +91,5 @@ for class in ClosedCall Contention Rejection HttpClientPipeline; do
   touch -r "$report" "$ratios"
   rm -f "$table" "$summary"
 done
-[ -s "$ratios" ] && replace README.md benchmark-ratios "$ratios" 'BenchmarkDotNet (`Benchmarks/`)'
+[ -s "$ratios" ] && replace $RESULTS benchmark-ratios "$ratios" 'BenchmarkDotNet (`Benchmarks/`)'
 rm -f "$ratios"

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace CircuitDemo.UnitTests.CircuitBreaking;
 
-/// <summary>The slow-call rule (contract section 4, "Slow calls"), on a fake clock: a brownout opens the circuit.</summary>
+/// <summary>The slow-call rule (docs/contract.md, "4. The breaker"), on a fake clock: a brownout opens the circuit.</summary>
 public class SlowCallRuleTests
 {
     private static readonly TimeSpan SlowCall = TimeSpan.FromSeconds(1.25);

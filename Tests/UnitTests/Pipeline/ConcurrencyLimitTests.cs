@@ -3,7 +3,7 @@ using System.Net;
 namespace CircuitDemo.UnitTests.Pipeline;
 
 /// <summary>
-/// <c>MaxConcurrentCalls</c> (contract section 4, "Concurrency limit"), through the whole client pipeline: Polly's
+/// <c>MaxConcurrentCalls</c> (docs/contract.md, "4. The breaker"), through the whole client pipeline: Polly's
 /// concurrency limiter in front of the breaker.
 /// </summary>
 public class ConcurrencyLimitTests
