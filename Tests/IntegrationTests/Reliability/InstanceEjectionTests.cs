@@ -3,10 +3,10 @@ using CircuitDemo.Contracts;
 namespace CircuitDemo.IntegrationTests.Reliability;
 
 /// <summary>
-/// One bad instance of three, through the real AppHost with <c>Stubs:Instances</c> = 3: the gateway ejects that
-/// instance, the dashboard stays live from the other two, and the service's breaker stays Closed; every instance bad
-/// opens it; an ejected instance is back once its ejection time is over. Faults on payment-service-2, the second of
-/// payment-service's endpoints.
+/// One bad instance of three, through the real AppHost with <c>Stubs:payment-service:Instances</c> = 3: the gateway
+/// ejects that instance (failing, or merely slow), the dashboard stays live from the other two, and the service's
+/// breaker stays Closed; every instance bad (or slow) opens it; an ejected instance is back after a reset. Faults on
+/// payment-service-2, the second of payment-service's endpoints.
 /// </summary>
 [Collection(ThreeInstanceSystem.Name)]
 public sealed class InstanceEjectionTests(ThreeInstanceApp system) : IAsyncLifetime
@@ -50,6 +50,7 @@ public sealed class InstanceEjectionTests(ThreeInstanceApp system) : IAsyncLifet
     [Fact]
     public async Task EveryInstanceFailing_OpensTheServiceBreaker()
     {
+        var before = (await system.BreakerAsync(ServiceNames.Payment)).ChangesSoFar;
         foreach (var instance in system.InstancesOf(ServiceNames.Payment))
         {
             await system.SetFailureModeAsync(instance, Mode("error"));
@@ -62,12 +63,58 @@ public sealed class InstanceEjectionTests(ThreeInstanceApp system) : IAsyncLifet
                 await system.DashboardAsync("42");
                 return await system.BreakerAsync(ServiceNames.Payment);
             },
-            breaker => breaker.State == CircuitState.Open,
+            breaker => breaker.ChangesAfter(before).Any(c => c.To == CircuitState.Open),
             "payment-service's breaker to open with every instance failing",
             TestTimeouts.Step);
 
+        // The opening itself (by the time it is read, a probe may already have failed and opened it again).
+        var opening = opened.ChangesAfter(before).First(c => c.To == CircuitState.Open);
+        Assert.Equal(CircuitState.Closed, opening.From);
+        Assert.Contains("consecutive", opening.Reason, StringComparison.Ordinal);
         Assert.InRange(opened.Endpoints.Count(e => e.State == EndpointState.Ejected), 0, 1);
-        Assert.Contains("consecutive", opened.StateChanges[^1].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OneInstanceSlow_IsEjectedForItsSlowCalls_EverySectionLive_AndTheServiceBreakerStaysClosed()
+    {
+        // Slow but in time: over the slow-call duration, well under the attempt timeout, so every answer is live.
+        var before = await system.BreakerAsync(ServiceNames.Payment);
+        await system.SetFailureModeAsync(BadInstance, SlowInTime(before.Options));
+
+        // Its slow calls raise its estimate (it gets few calls) and, three in a row, eject it; none reaches the
+        // service's slow-call window while the other two answer in time.
+        var badAddress = await EndpointAddressAsync(BadInstance);
+        await WaitUntilEjectedAsync(badAddress, [FallbackReasons.Live]);
+
+        var breaker = await system.BreakerAsync(ServiceNames.Payment);
+        Assert.Equal(CircuitState.Closed, breaker.State);
+        Assert.Empty(breaker.ChangesAfter(before.ChangesSoFar));
+        Assert.Contains("consecutive calls slower than", breaker.Endpoints.Single(e => e.Address == badAddress).EjectionReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EveryInstanceSlow_OpensTheServiceBreaker_ByItsSlowCallRule()
+    {
+        var before = await system.BreakerAsync(ServiceNames.Payment);
+        foreach (var instance in system.InstancesOf(ServiceNames.Payment))
+        {
+            await system.SetFailureModeAsync(instance, SlowInTime(before.Options));
+        }
+
+        // Once no further instance may be ejected, every slow call is the service's: a window's worth at once fills it.
+        var open = await Eventually.UntilAsync(
+            async () =>
+            {
+                await Task.WhenAll(Enumerable.Range(0, before.Options.SlowCallWindow).Select(i => system.DashboardAsync($"slow-{i}")));
+                return await system.BreakerAsync(ServiceNames.Payment);
+            },
+            breaker => breaker.ChangesAfter(before.ChangesSoFar).Any(c => c.To == CircuitState.Open),
+            "payment-service's breaker to open with every instance slow",
+            TestTimeouts.Step);
+
+        var opening = open.ChangesAfter(before.ChangesSoFar).First(c => c.To == CircuitState.Open);
+        Assert.Contains("calls slower than", opening.Reason, StringComparison.Ordinal);
+        Assert.InRange(open.Endpoints.Count(e => e.State == EndpointState.Ejected), 0, 1);
     }
 
     [Fact]
@@ -154,6 +201,11 @@ public sealed class InstanceEjectionTests(ThreeInstanceApp system) : IAsyncLifet
             breaker => breaker.Endpoints.Single(e => e.Address == address).State == EndpointState.Ejected,
             $"{address} to be ejected",
             TestTimeouts.Step);
+
+    // Slow by construction (the service waits past the slow-call duration before it answers), and a tenth of the way
+    // from there to the attempt timeout, so that a loaded machine has the rest to deliver the answer in time.
+    private static FailureMode SlowInTime(CircuitBreakerOptions options) =>
+        new(FailureKind.Slow, DelayMs: (int)(options.SlowCallDuration!.Value + ((options.AttemptTimeout - options.SlowCallDuration.Value) / 10)).TotalMilliseconds);
 
     private static FailureMode Mode(string fault) => fault switch
     {
