@@ -10,11 +10,11 @@ var builder = DistributedApplication.CreateBuilder(args).WithShortTelemetryExpor
 // Generated on each run unless configured (Parameters__admin-key); the dashboard shows it under Parameters.
 var adminKey = builder.AddParameter("admin-key", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true);
 
-// Stubs__Instances=3 runs three of each stub service, each its own row; the gateway gets them all as the service's endpoints.
-var instances = builder.StubInstanceCount();
-var userService = builder.AddStubInstances<Projects.UserService>(ServiceNames.User, instances, adminKey);
-var orderService = builder.AddStubInstances<Projects.OrderService>(ServiceNames.Order, instances, adminKey);
-var paymentService = builder.AddStubInstances<Projects.PaymentService>(ServiceNames.Payment, instances, adminKey);
+// Stubs__Instances=3 runs three of each stub service (Stubs__payment-service__Instances=3, of one), each its own row;
+// the gateway gets them all as the service's endpoints.
+var userService = builder.AddStubInstances<Projects.UserService>(ServiceNames.User, adminKey);
+var orderService = builder.AddStubInstances<Projects.OrderService>(ServiceNames.Order, adminKey);
+var paymentService = builder.AddStubInstances<Projects.PaymentService>(ServiceNames.Payment, adminKey);
 
 var gateway = builder.AddProject<Projects.Gateway>(ServiceNames.Gateway)
     .WithStubInstances(userService).WithStubInstances(orderService).WithStubInstances(paymentService)

@@ -18,6 +18,9 @@ public static class Settings
     /// <summary>The AppHost's count of instances of every stub service (default 1).</summary>
     public const string StubInstances = "Stubs:Instances";
 
+    /// <summary>One service's instance count, over <see cref="StubInstances"/>: <c>Stubs:payment-service:Instances</c>.</summary>
+    public static string StubInstancesOf(string service) => $"Stubs:{service}:Instances";
+
     /// <summary>The most instances of a stub the AppHost runs: their demo ports, 10 apart, stay below the next service's range.</summary>
     public const int MaxStubInstances = 9;
 

@@ -10,15 +10,16 @@ internal sealed record StubInstances(string Service, IReadOnlyList<IResourceBuil
 internal static class StubServiceExtensions
 {
     /// <summary>
-    /// Adds <paramref name="count"/> instances of a stub service (<c>Stubs:Instances</c>), each a resource and a row of
+    /// Adds the instances of a stub service (<see cref="StubInstanceCount"/>), each a resource and a row of
     /// its own (<see cref="ServiceNames.Instance"/>): the first keeps the service's name and demo port, instance i runs on
     /// the demo port + 10 x (i - 1). Separate resources rather than Aspire's replicas, which sit behind one proxied
     /// endpoint that no client can tell apart.
     /// </summary>
     public static StubInstances AddStubInstances<TProject>(
-        this IDistributedApplicationBuilder builder, string service, int count, IResourceBuilder<ParameterResource> adminKey)
+        this IDistributedApplicationBuilder builder, string service, IResourceBuilder<ParameterResource> adminKey)
         where TProject : IProjectMetadata, new()
     {
+        var count = builder.StubInstanceCount(service);
         var first = builder.AddStubService<TProject>(service, adminKey);
         var demoPort = first.Resource.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "http").Port;
         var instances = new List<IResourceBuilder<ProjectResource>> { first };
@@ -31,10 +32,14 @@ internal static class StubServiceExtensions
         return new StubInstances(service, instances);
     }
 
-    /// <summary>The instance count of <c>Stubs:Instances</c>; a value out of range stops the AppHost with a message naming it.</summary>
-    public static int StubInstanceCount(this IDistributedApplicationBuilder builder)
+    /// <summary>
+    /// The instance count of <paramref name="service"/>: <c>Stubs:{service}:Instances</c>, else <c>Stubs:Instances</c>
+    /// (every stub), else 1. A value out of range stops the AppHost with a message naming the setting.
+    /// </summary>
+    public static int StubInstanceCount(this IDistributedApplicationBuilder builder, string service)
     {
-        var value = builder.Configuration[Settings.StubInstances];
+        var key = builder.Configuration[Settings.StubInstancesOf(service)] is null ? Settings.StubInstances : Settings.StubInstancesOf(service);
+        var value = builder.Configuration[key];
         if (value is null)
         {
             return 1;
@@ -42,7 +47,7 @@ internal static class StubServiceExtensions
 
         return int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count) && count is >= 1 and <= Settings.MaxStubInstances
             ? count
-            : throw new InvalidOperationException($"{Settings.StubInstances} must be a whole number between 1 and {Settings.MaxStubInstances} (was '{value}').");
+            : throw new InvalidOperationException($"{key} must be a whole number between 1 and {Settings.MaxStubInstances} (was '{value}').");
     }
 
     /// <summary>

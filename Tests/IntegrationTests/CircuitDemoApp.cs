@@ -51,15 +51,15 @@ public class CircuitDemoApp : IAsyncLifetime
     {
     }
 
-    protected CircuitDemoApp(bool dashboard, TimeSpan openDuration, int instances = 1)
+    protected CircuitDemoApp(bool dashboard, TimeSpan openDuration, int paymentInstances = 1)
     {
         _dashboard = dashboard;
         OpenDuration = openDuration;
-        Instances = instances;
+        PaymentInstances = paymentInstances;
     }
 
-    /// <summary>How many instances of each stub service run here (<c>Stubs:Instances</c>).</summary>
-    public int Instances { get; }
+    /// <summary>How many instances of payment-service run here (<c>Stubs:payment-service:Instances</c>); one of each other stub.</summary>
+    public int PaymentInstances { get; }
 
     /// <summary>
     /// An ejected endpoint's time out here: longer than any test, so that no ejection runs out while a test looks at it
@@ -76,7 +76,8 @@ public class CircuitDemoApp : IAsyncLifetime
     public static readonly TimeSpan LatencyDecay = TimeSpan.FromMilliseconds(200);
 
     /// <summary>The resource names of every instance of <paramref name="service"/>, in order.</summary>
-    public IReadOnlyList<string> InstancesOf(string service) => [.. Enumerable.Range(1, Instances).Select(i => ServiceNames.Instance(service, i))];
+    public IReadOnlyList<string> InstancesOf(string service) =>
+        [.. Enumerable.Range(1, service == ServiceNames.Payment ? PaymentInstances : 1).Select(i => ServiceNames.Instance(service, i))];
 
     /// <summary>Every stub resource: each instance of each service.</summary>
     public IEnumerable<string> StubResources => ServiceNames.Stubs.SelectMany(InstancesOf);
@@ -88,7 +89,7 @@ public class CircuitDemoApp : IAsyncLifetime
     [
         $"Parameters:admin-key={AdminKey}",
         $"Parameters:traffic-rate={TrafficRate}",
-        $"{Settings.StubInstances}={Instances}",
+        $"{Settings.StubInstancesOf(ServiceNames.Payment)}={PaymentInstances}",
         $"CircuitBreaker:Defaults:BaseEjectionTime={BaseEjectionTime}",
         $"CircuitBreaker:Defaults:MaxEjectionTime={BaseEjectionTime * 2}",
         $"CircuitBreaker:Defaults:LatencyDecay={LatencyDecay}",
@@ -123,9 +124,11 @@ public class CircuitDemoApp : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        // Three systems starting at once on two cores became ready together, each after about three times as long as
-        // one alone, and no test could begin before then. One at a time, the first is ready soonest and its tests run
-        // while the next one starts (the longest-running first: LongestRunningFirst).
+        // Systems starting at once on two cores became ready together, each after about three times as long as one
+        // alone, and no test could begin before then. One at a time, the first is ready soonest and its tests run while
+        // the next one starts (in the order SystemStartOrder gives). "Started" is the processes launched: waiting for
+        // their health checks and warming up is mostly waiting, which the next system's start may use.
+        using var cancellation = new CancellationTokenSource(TestTimeouts.Startup);
         if (!await OneStartAtATime.WaitAsync(3 * TestTimeouts.Startup))
         {
             throw new TimeoutException("The other running systems did not finish starting.");
@@ -133,21 +136,28 @@ public class CircuitDemoApp : IAsyncLifetime
 
         try
         {
-            await StartAsync();
+            await LaunchAsync(cancellation.Token);
         }
         finally
         {
             OneStartAtATime.Release();
         }
+
+        foreach (var resource in StubResources.Append(ServiceNames.Gateway))
+        {
+            await _app!.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellation.Token).WaitAsync(TestTimeouts.Startup);
+        }
+
+        Gateway = CreateClient(ServiceNames.Gateway);
+        await WarmUpAsync();
     }
 
-    private async Task StartAsync()
+    private async Task LaunchAsync(CancellationToken cancellationToken)
     {
-        using var cancellation = new CancellationTokenSource(TestTimeouts.Startup);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [.. Arguments],
             (options, _) => options.DisableDashboard = !_dashboard,
-            cancellation.Token);
+            cancellationToken);
 
         // Every log line of the AppHost and, forwarded by it, of every resource, for tests that read them.
         // The console (and so the test log) gets only warnings: a soak makes hundreds of thousands of lines. Failed
@@ -157,15 +167,8 @@ public class CircuitDemoApp : IAsyncLifetime
             .AddFakeLogging()
             .AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>((category, level) =>
                 level >= LogLevel.Warning && category?.StartsWith("Microsoft.Extensions.Diagnostics.HealthChecks", StringComparison.Ordinal) != true));
-        _app = await builder.BuildAsync(cancellation.Token).WaitAsync(TestTimeouts.Startup);
-        await _app.StartAsync(cancellation.Token).WaitAsync(TestTimeouts.Startup);
-        foreach (var resource in StubResources.Append(ServiceNames.Gateway))
-        {
-            await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellation.Token).WaitAsync(TestTimeouts.Startup);
-        }
-
-        Gateway = CreateClient(ServiceNames.Gateway);
-        await WarmUpAsync();
+        _app = await builder.BuildAsync(cancellationToken).WaitAsync(TestTimeouts.Startup);
+        await _app.StartAsync(cancellationToken).WaitAsync(TestTimeouts.Startup);
     }
 
     // Healthy means /health answers; the first business calls still compile their code paths in four processes, and
@@ -367,19 +370,17 @@ public class CircuitDemoApp : IAsyncLifetime
 }
 
 /// <summary>
-/// The same system without the dashboard, for tests that never look at it: no dashboard to start, and no telemetry
-/// for every service to export and the dashboard to take in, which under the soak's traffic is a processor's worth.
-/// </summary>
-public sealed class HeadlessCircuitDemoApp() : CircuitDemoApp(dashboard: false, TimeSpan.FromSeconds(1));
-
-/// <summary>
-/// The system the fault matrix runs on: no dashboard, and an open duration of half a second, which each of the 36
-/// cases waits out once (their time to close). The payments under faults run here too.
+/// The system the fault matrix runs on: an open duration of half a second, which each of the 36 cases waits out once
+/// (their time to close). The payments under faults, the brownout and the chaos soak run here too. No dashboard: no
+/// telemetry for every service to export and the dashboard to take in, which under the soak's traffic is a processor's
+/// worth.
 /// </summary>
 public sealed class FaultMatrixApp() : CircuitDemoApp(dashboard: false, TimeSpan.FromMilliseconds(500));
 
 /// <summary>
-/// The system with three instances of every stub service (<c>Stubs:Instances</c> = 3), for one bad instance among
-/// healthy ones: ejection, and the service's breaker that opens only when every instance fails; with the dashboard, for its rows.
+/// The system with three instances of payment-service (<c>Stubs:payment-service:Instances</c> = 3), for one bad
+/// instance among healthy ones: ejection, the service's breaker that opens only when every instance fails or is slow,
+/// payments owned by one instance; with the dashboard, for its rows. The other stubs run once: their instances would
+/// add processes to start, not cases.
 /// </summary>
-public sealed class ThreeInstanceApp() : CircuitDemoApp(dashboard: true, TimeSpan.FromMilliseconds(500), instances: 3);
+public sealed class ThreeInstanceApp() : CircuitDemoApp(dashboard: true, TimeSpan.FromMilliseconds(500), paymentInstances: 3);

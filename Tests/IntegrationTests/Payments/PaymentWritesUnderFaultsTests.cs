@@ -65,7 +65,7 @@ internal static class PaymentWritesUnderFaults
         var stored = (await PaymentLedgers.StoredAsync(system, userIds, deadline.Token)).Where(id => !history.Contains(id)).ToList();
         var answers = string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key} × {s.Value}"));
         output.WriteLine($"Answers: {answers}; attempts per payment: max {attempts.Max()}, mean {attempts.Average():0.00}");
-        TestReport.Text(report, $"- Writes, {system.Instances} instance(s) of payment-service, {users} user(s): {Payments} payments with every instance 30 % flaky (a failed write is applied and its answer lost): answers {answers}; at most {attempts.Max()} attempts for one payment; exactly {stored.Count} payments stored across the instances, {stored.Distinct().Count()} distinct.\n");
+        TestReport.Text(report, $"- Writes, {system.PaymentInstances} instance(s) of payment-service, {users} user(s): {Payments} payments with every instance 30 % flaky (a failed write is applied and its answer lost): answers {answers}; at most {attempts.Max()} attempts for one payment; exactly {stored.Count} payments stored across the instances, {stored.Distinct().Count()} distinct.\n");
         Assert.Equal(Payments, confirmed.Count);
         Assert.Equal(Payments, stored.Count);
         Assert.Equal(Payments, stored.Distinct().Count());

@@ -6,18 +6,19 @@ using Xunit.Abstractions;
 namespace CircuitDemo.IntegrationTests.Reliability;
 
 /// <summary>
-/// 32 clients on <c>/user-dashboard</c> while a chaos loop breaks a random service in a random way every two seconds.
-/// Its length is a setting: <c>SOAK_SECONDS</c>, 60 by default and always in CI. Loopback only, bounded in time.
+/// 32 clients on <c>/user-dashboard</c> while a chaos loop breaks a random service in a random way every 1.5 seconds.
+/// Its length is a setting: <c>SOAK_SECONDS</c>, 45 by default and always in CI (thirty changes of chaos, one every
+/// one and a half seconds). Loopback only, bounded in time.
 /// Each client sends a request every <see cref="ClientInterval"/> (at once when an answer took longer): a steady
-/// load with 32 calls in flight whenever the chaos makes a service slow, on its own running system, that leaves the
-/// processor to the tests running beside it. How the system does flat out is what <c>scripts/load.sh</c> measures.
+/// load with 32 calls in flight whenever the chaos makes a service slow, on the fault matrix's system (after a reset),
+/// that leaves the processor to the tests running beside it. How the system does flat out is what <c>scripts/load.sh</c> measures.
 /// </summary>
-[Collection(SoakSystem.Name)]
-public sealed class ChaosSoakTests(HeadlessCircuitDemoApp system, ITestOutputHelper output) : IAsyncLifetime
+[Collection(FaultMatrixSystem.Name)]
+public sealed class ChaosSoakTests(FaultMatrixApp system, ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Clients = 32;
     private static readonly TimeSpan ClientInterval = TimeSpan.FromMilliseconds(200);
-    private static readonly TimeSpan ChaosInterval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan ChaosInterval = TimeSpan.FromSeconds(1.5);
 
     /// <summary>A read with its retry ends within two attempt timeouts + 1 s; a loaded machine adds queueing on top.</summary>
     private static readonly TimeSpan LatencyBound = (2 * CircuitDemoApp.AttemptTimeout) + TimeSpan.FromSeconds(1);
@@ -39,8 +40,10 @@ public sealed class ChaosSoakTests(HeadlessCircuitDemoApp system, ITestOutputHel
         new(FailureKind.Busy, StatusCode: 429, RetryAfterSeconds: 30),
     ];
 
+    private const int DefaultSeconds = 45;
+
     private static TimeSpan SoakDuration =>
-        TimeSpan.FromSeconds(int.TryParse(Environment.GetEnvironmentVariable("SOAK_SECONDS"), out var seconds) && seconds > 0 && !InCi ? seconds : 60);
+        TimeSpan.FromSeconds(int.TryParse(Environment.GetEnvironmentVariable("SOAK_SECONDS"), out var seconds) && seconds > 0 && !InCi ? seconds : DefaultSeconds);
 
     private static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
@@ -121,7 +124,7 @@ public sealed class ChaosSoakTests(HeadlessCircuitDemoApp system, ITestOutputHel
             output.WriteLine($"  {b.Name}: total {b.TotalRequests} = {b.SuccessfulRequests} ok + {b.FailedRequests} failed + {b.RejectedRequests} rejected + {b.CancelledRequests} cancelled");
         }
 
-        if (InCi || duration >= TimeSpan.FromSeconds(60))
+        if (InCi || duration >= TimeSpan.FromSeconds(DefaultSeconds))
         {
             TestReport.Text("soak", summary);
         }
