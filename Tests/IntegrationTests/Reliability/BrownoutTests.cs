@@ -25,8 +25,10 @@ public sealed class BrownoutTests(FaultMatrixApp system) : IAsyncLifetime
         var slowCall = before.Options.SlowCallDuration ?? throw new InvalidOperationException($"{service} has no slow-call rule.");
         var window = before.Options.SlowCallWindow;
 
-        // Between the slow-call duration and the attempt timeout: every answer arrives, late.
-        var delay = slowCall + ((before.Options.AttemptTimeout - slowCall) / 3);
+        // Just over the slow-call duration, so that every answer is slow by construction (the service waits that long
+        // before it answers), and as far under the attempt timeout as that allows: nine tenths of the gap are left
+        // for a loaded machine to deliver twenty answers at once before any could time out.
+        var delay = slowCall + ((before.Options.AttemptTimeout - slowCall) / 10);
         await system.SetFailureModeAsync(service, new FailureMode(FailureKind.Slow, DelayMs: (int)delay.TotalMilliseconds));
 
         // A window's worth of calls at once fills it with slow ones; more follow until the breaker has opened.

@@ -67,7 +67,8 @@ public class CircuitBreakerOptionsTests
     [InlineData("1.00:00:00")]
     public async Task AttemptTimeout_AtEitherEndOfTheAcceptedRange_BuildsPollysPipeline(string attemptTimeout)
     {
-        using var pipeline = new ClientPipeline(configuration: new() { ["CircuitBreaker:Services:user-service:AttemptTimeout"] = attemptTimeout });
+        // On a fake clock that never moves, so that 10 ms cannot run out before the stub answers on a loaded machine.
+        using var pipeline = new ClientPipeline(new Microsoft.Extensions.Time.Testing.FakeTimeProvider(), configuration: new() { ["CircuitBreaker:Services:user-service:AttemptTimeout"] = attemptTimeout });
 
         var response = await pipeline.Client.GetAsync("http://user-service/users/1");
 

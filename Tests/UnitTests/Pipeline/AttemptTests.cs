@@ -23,6 +23,9 @@ public sealed class AttemptTests : IDisposable
         ["services:payment-service:http:1"] = "http://localhost:3013",
         ["services:payment-service:http:2"] = "http://localhost:3023",
         ["CircuitBreaker:Services:user-service:FailureThreshold"] = "2",
+        // No attempt here may end by its timeout: a hung call stays in flight until the test cancels it, however slowly
+        // the machine runs the calls around it.
+        ["CircuitBreaker:Services:user-service:AttemptTimeout"] = "01:00:00",
         ["CircuitBreaker:Services:payment-service:Write:FailureThreshold"] = "10",
     });
 

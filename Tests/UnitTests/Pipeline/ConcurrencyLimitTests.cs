@@ -14,14 +14,25 @@ public class ConcurrencyLimitTests
     [Fact]
     public async Task OverTheLimit_RejectedAtOnce_CountedAsRejections_NeverFailuresOrRetries_AndNoPermitLeaks()
     {
-        using var pipeline = new ClientPipeline(configuration: new() { ["CircuitBreaker:Services:user-service:MaxConcurrentCalls"] = $"{Limit}" });
+        // The calls let through wait at the gate until the test opens it, however slowly the machine runs: no attempt
+        // timeout can end them first.
+        using var pipeline = new ClientPipeline(configuration: new()
+        {
+            ["CircuitBreaker:Services:user-service:MaxConcurrentCalls"] = $"{Limit}",
+            ["CircuitBreaker:Services:user-service:AttemptTimeout"] = "01:00:00",
+        });
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var allEntered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var entered = 0;
         for (var i = 0; i < Callers; i++)
         {
             pipeline.Answer(async (_, _) =>
             {
-                Interlocked.Increment(ref entered);
+                if (Interlocked.Increment(ref entered) == Limit)
+                {
+                    allEntered.SetResult();
+                }
+
                 await gate.Task;
                 return ClientPipeline.Json("""{"id":"1","name":"Ada","email":"ada@example.com"}""");
             });
@@ -39,6 +50,10 @@ public class ConcurrencyLimitTests
         // Every caller over the limit is turned away without waiting for the ones let through.
         var rejected = await WhenExactly(calls, Callers - Limit);
         Assert.All(rejected, call => Assert.Equal(CallFailure.Overloaded, CircuitBreakingExtensions.FailureOf(call.Exception!.InnerException!)));
+
+        // The ones let through reach the service (they may still be on their way when the last rejection returns), and
+        // no other call ever does: every other caller has been turned away.
+        await allEntered.Task.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(Limit, Volatile.Read(ref entered));
         var during = pipeline.Status("user-service");
         Assert.Equal((Callers, Callers - Limit, 0L, Limit), (during.TotalRequests, during.RejectedRequests, during.FailedRequests, during.InFlightRequests));
@@ -67,6 +82,7 @@ public class ConcurrencyLimitTests
             ["CircuitBreaker:Services:user-service:FailureThreshold"] = "1",
             ["CircuitBreaker:Services:user-service:OpenDuration"] = "00:00:00.001",
             ["CircuitBreaker:Services:user-service:HalfOpenMaxProbes"] = "2",
+            ["CircuitBreaker:Services:user-service:AttemptTimeout"] = "01:00:00", // the probe waits at the gate
         });
         pipeline.Answer(HttpStatusCode.InternalServerError);
         pipeline.Answer(HttpStatusCode.InternalServerError); // the read's one retry
