@@ -99,6 +99,7 @@ MUTATIONS=(
   "DNS empty answer replaces the list|ServiceDefaults/Discovery/DnsSrvEndpointProvider.cs|        if (pods.Count == 0)\n        {|        if (pods.Count == 0 && false)\n        {|FullyQualifiedName~PodsFoundByDns"
   "pods listed in the cluster's gateway|deploy/kubernetes/gateway.yaml|            - name: ServiceDiscovery__Dns__Enabled|            - name: services__payment-service__http__0\n              value: http://payment-service-0.payment-service:8080\n            - name: ServiceDiscovery__Dns__Enabled|FullyQualifiedName~KubernetesDeploymentTests"
   "configuration provider left out|ServiceDefaults/Discovery/DnsDiscoveryExtensions.cs|        services.AddConfigurationServiceEndpointProvider();\n        if|        if"
+  "one service's instance count ignored|AppHost/Stubs/StubServiceExtensions.cs|var key = builder.Configuration[Settings.StubInstancesOf(service)] is null ? Settings.StubInstances : Settings.StubInstancesOf(service);|var key = Settings.StubInstances;|FullyQualifiedName~StubInstancesTests"
   "DNS asked before configuration|ServiceDefaults/Discovery/DnsDiscoveryExtensions.cs|            services.AddSingleton<IServiceEndpointProviderFactory, DnsSrvEndpointProviderFactory>();|            services.AddSingleton<IServiceEndpointProviderFactory, DnsSrvEndpointProviderFactory>();\n            services.AddConfigurationServiceEndpointProvider();"
 )
 

@@ -7,7 +7,7 @@ namespace CircuitDemo.ServiceDefaults.Discovery;
 /// Finding a service's instances through DNS SRV records, as on Kubernetes, where a headless Service lists its pods:
 /// bound from <c>ServiceDiscovery:Dns</c> and checked at start.
 /// </summary>
-public sealed class DnsDiscoveryOptions : IValidatableObject
+internal sealed class DnsDiscoveryOptions : IValidatableObject
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "ServiceDiscovery:Dns";
