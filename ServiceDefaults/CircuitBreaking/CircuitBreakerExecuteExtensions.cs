@@ -15,19 +15,41 @@ internal static class CircuitBreakerExecuteExtensions
 
         // A rejection is handed back as a faulted ValueTask, not thrown here: it is thrown once, where it is awaited,
         // instead of being thrown, caught by an async state machine and thrown again.
-        return permit.IsAdmitted
-            ? ExecuteAdmittedAsync(breaker, permit, operation, state, cancellationToken)
-            : ValueTask.FromException<TResult>(new CircuitBreakerRejectedException(breaker.Name, permit.State, permit.RetryAfter));
-    }
+        if (!permit.IsAdmitted)
+        {
+            return ValueTask.FromException<TResult>(new CircuitBreakerRejectedException(breaker.Name, permit.State, permit.RetryAfter));
+        }
 
-    private static async ValueTask<TResult> ExecuteAdmittedAsync<TState, TResult>(
-        CircuitBreaker breaker, CircuitPermit permit, Func<TState, CancellationToken, ValueTask<TResult>> operation, TState state, CancellationToken cancellationToken)
-    {
-        var outcome = CallOutcome.Failure;
         var started = breaker.StartTiming();
+        ValueTask<TResult> pending;
         try
         {
-            var result = await operation(state, cancellationToken).ConfigureAwait(false);
+            pending = operation(state, cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            breaker.Complete(permit, OutcomeClassifier.Classify(exception, cancellationToken), breaker.IsSlow(started));
+            return ValueTask.FromException<TResult>(exception);
+        }
+
+        // An operation that finished at once is completed here, without an async state machine.
+        if (pending.IsCompletedSuccessfully)
+        {
+            var result = pending.Result;
+            breaker.Complete(permit, CallOutcome.Success, breaker.IsSlow(started));
+            return new ValueTask<TResult>(result);
+        }
+
+        return CompleteWhenDoneAsync(breaker, permit, pending, started, cancellationToken);
+    }
+
+    private static async ValueTask<TResult> CompleteWhenDoneAsync<TResult>(
+        CircuitBreaker breaker, CircuitPermit permit, ValueTask<TResult> pending, long started, CancellationToken cancellationToken)
+    {
+        var outcome = CallOutcome.Failure;
+        try
+        {
+            var result = await pending.ConfigureAwait(false);
             outcome = CallOutcome.Success;
             return result;
         }

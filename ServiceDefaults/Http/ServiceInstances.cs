@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Runtime.CompilerServices;
 using CircuitDemo.Contracts;
 using Microsoft.Extensions.ServiceDiscovery;
 
@@ -17,10 +16,7 @@ public sealed class ServiceInstances(ServiceEndpointResolver resolver)
     private static readonly HttpRequestOptionsKey<Uri> PinnedKey = new("CircuitDemo.Instance.Pinned");
     private static readonly HttpRequestOptionsKey<string> OwnerKey = new("CircuitDemo.Instance.OwnerKey");
 
-    // Service discovery hands out the same source until its endpoints change: each is turned into instances once, so
-    // that the same list is the same object and the endpoint records see at once that nothing changed.
-    private readonly ConditionalWeakTable<ServiceEndpointSource, ServiceInstance[]> _instances = [];
-    private readonly ConcurrentDictionary<(string Scheme, string Host, int Port), string> _serviceNames = new();
+    private readonly ConcurrentDictionary<(string Scheme, string Host, int Port), Service> _services = new();
 
     /// <summary>
     /// Every instance of the service <paramref name="serviceUri"/> names (its scheme and host, such as
@@ -29,13 +25,12 @@ public sealed class ServiceInstances(ServiceEndpointResolver resolver)
     /// <exception cref="HttpRequestException">Service discovery resolved no endpoint at all.</exception>
     public async ValueTask<IReadOnlyList<ServiceInstance>> ResolveAsync(Uri serviceUri, CancellationToken cancellationToken)
     {
-        var name = _serviceNames.GetOrAdd((serviceUri.Scheme, serviceUri.Host, serviceUri.Port), static key =>
-            key.Port is -1 or 80 or 443 ? $"{key.Scheme}://{key.Host}" : $"{key.Scheme}://{key.Host}:{key.Port}");
-        var source = await resolver.GetEndpointsAsync(name, cancellationToken).ConfigureAwait(false);
-        var instances = _instances.GetValue(source, s => [.. s.Endpoints.Select((e, i) => new ServiceInstance(NameOf(serviceUri.Host, e, i), AddressOf(e.EndPoint, serviceUri.Scheme)))]);
+        var service = _services.GetOrAdd((serviceUri.Scheme, serviceUri.Host, serviceUri.Port), static key => new Service(key.Scheme, key.Host, key.Port));
+        var source = await resolver.GetEndpointsAsync(service.Name, cancellationToken).ConfigureAwait(false);
+        var instances = service.InstancesOf(source);
         return instances.Length > 0
             ? instances
-            : throw new HttpRequestException(HttpRequestError.NameResolutionError, $"Service discovery resolved no endpoint for {name}.");
+            : throw new HttpRequestException(HttpRequestError.NameResolutionError, $"Service discovery resolved no endpoint for {service.Name}.");
     }
 
     /// <summary>Every instance of <paramref name="service"/> (its name, as in <c>payment-service</c>).</summary>
@@ -61,9 +56,15 @@ public sealed class ServiceInstances(ServiceEndpointResolver resolver)
     /// <summary>The key whose owner <paramref name="request"/> must go to, if any.</summary>
     internal static string? OwnerKeyOf(HttpRequestMessage request) => request.Options.TryGetValue(OwnerKey, out var key) ? key : null;
 
-    /// <summary><paramref name="uri"/> sent to <paramref name="address"/> instead of the service's name.</summary>
-    internal static Uri Rewrite(Uri uri, Uri address) =>
-        new UriBuilder(uri) { Scheme = address.Scheme, Host = address.Host, Port = address.Port }.Uri;
+    /// <summary>
+    /// <paramref name="uri"/> sent to <paramref name="address"/> (an instance's origin, as <see cref="ResolveAsync(Uri, CancellationToken)"/>
+    /// gives it: scheme, host and port) instead of the service's name: one string and one parse, every call.
+    /// </summary>
+    internal static Uri Rewrite(Uri uri, Uri address)
+    {
+        var origin = address.AbsoluteUri.AsSpan().TrimEnd('/');
+        return new Uri(string.Concat(origin, uri.PathAndQuery, uri.Fragment));
+    }
 
     // An instance's name: the host name a DNS provider gave (a pod's, such as payment-service-0.payment-service.ns...),
     // or the configured host's, by their first label when it names an instance of the service (payment-service-0);
@@ -86,4 +87,29 @@ public sealed class ServiceInstances(ServiceEndpointResolver resolver)
         IPEndPoint ip => new UriBuilder(scheme, ip.Address.ToString(), ip.Port).Uri,
         _ => throw new InvalidOperationException($"Service discovery resolved an endpoint of type {endpoint.GetType()}, which has no address."),
     };
+
+    // One service as service discovery names it. Service discovery hands out the same source until the service's
+    // endpoints change: each source is turned into instances once, so that the same list is the same object and the
+    // endpoint records see at once that nothing changed.
+    private sealed class Service(string scheme, string host, int port)
+    {
+        private Resolved? _last;
+
+        public string Name { get; } = port is -1 or 80 or 443 ? $"{scheme}://{host}" : $"{scheme}://{host}:{port}";
+
+        public ServiceInstance[] InstancesOf(ServiceEndpointSource source)
+        {
+            var last = Volatile.Read(ref _last);
+            if (last is not null && ReferenceEquals(last.Source, source))
+            {
+                return last.Instances;
+            }
+
+            var resolved = new Resolved(source, [.. source.Endpoints.Select((e, i) => new ServiceInstance(NameOf(host, e, i), AddressOf(e.EndPoint, scheme)))]);
+            var winner = Interlocked.CompareExchange(ref _last, resolved, last);
+            return winner is not null && !ReferenceEquals(winner, last) && ReferenceEquals(winner.Source, source) ? winner.Instances : resolved.Instances;
+        }
+
+        private sealed record Resolved(ServiceEndpointSource Source, ServiceInstance[] Instances);
+    }
 }

@@ -64,4 +64,17 @@ public sealed class ServiceInstancesTests
         services.AddSingleton<ServiceInstances>();
         return services.BuildServiceProvider();
     }
+
+    [Theory]
+    [InlineData("http://payment-service/payments/user/42", "http://127.0.0.1:3013/", "http://127.0.0.1:3013/payments/user/42")]
+    [InlineData("http://payment-service/users/a%2Fb?x=1&y=%20#top", "http://localhost:3001/", "http://localhost:3001/users/a%2Fb?x=1&y=%20#top")]
+    [InlineData("https://payment-service:8443/", "http://[::1]:5000/", "http://[::1]:5000/")]
+    [InlineData("http://payment-service/p", "http://payment-service-0.payment-service.default.svc.cluster.local:8080/", "http://payment-service-0.payment-service.default.svc.cluster.local:8080/p")]
+    public void Rewrite_SendsTheRequestToTheInstance_KeepingItsPathQueryAndFragment(string uri, string address, string expected)
+    {
+        var rewritten = ServiceInstances.Rewrite(new Uri(uri), new Uri(address));
+
+        Assert.Equal(expected, rewritten.OriginalString);
+        Assert.Equal(new Uri(expected), rewritten);
+    }
 }
