@@ -51,12 +51,16 @@ public class CircuitDemoApp : IAsyncLifetime
     {
     }
 
-    protected CircuitDemoApp(bool dashboard, TimeSpan openDuration, int paymentInstances = 1)
+    protected CircuitDemoApp(bool dashboard, TimeSpan openDuration, int paymentInstances = 1, TimeSpan? paymentAttemptTimeout = null)
     {
         _dashboard = dashboard;
         OpenDuration = openDuration;
         PaymentInstances = paymentInstances;
+        PaymentAttemptTimeout = paymentAttemptTimeout ?? AttemptTimeout;
     }
+
+    /// <summary>payment-service's read attempt timeout here (its slow-call duration stays <see cref="SlowCallDuration"/>).</summary>
+    public TimeSpan PaymentAttemptTimeout { get; }
 
     /// <summary>How many instances of payment-service run here (<c>Stubs:payment-service:Instances</c>); one of each other stub.</summary>
     public int PaymentInstances { get; }
@@ -96,7 +100,7 @@ public class CircuitDemoApp : IAsyncLifetime
         .. ServiceNames.Stubs.SelectMany(service => new[]
         {
             $"CircuitBreaker:Services:{service}:OpenDuration={OpenDuration}",
-            $"CircuitBreaker:Services:{service}:AttemptTimeout={AttemptTimeout}",
+            $"CircuitBreaker:Services:{service}:AttemptTimeout={(service == ServiceNames.Payment ? PaymentAttemptTimeout : AttemptTimeout)}",
             $"CircuitBreaker:Services:{service}:SlowCallDuration={SlowCallDuration}",
         }),
 
@@ -381,6 +385,9 @@ public sealed class FaultMatrixApp() : CircuitDemoApp(dashboard: false, TimeSpan
 /// The system with three instances of payment-service (<c>Stubs:payment-service:Instances</c> = 3), for one bad
 /// instance among healthy ones: ejection, the service's breaker that opens only when every instance fails or is slow,
 /// payments owned by one instance; with the dashboard, for its rows. The other stubs run once: their instances would
-/// add processes to start, not cases.
+/// add processes to start, not cases. payment-service's attempt timeout is two seconds here, four times its slow-call
+/// duration: a slow instance's answers (just over the slow-call duration) stay slow, not timed out, on a machine busy
+/// with the other systems' tests (at one second, a loaded run once timed two of them out, and the breaker opened for
+/// its consecutive failures instead of its slow calls).
 /// </summary>
-public sealed class ThreeInstanceApp() : CircuitDemoApp(dashboard: true, TimeSpan.FromMilliseconds(500), paymentInstances: 3);
+public sealed class ThreeInstanceApp() : CircuitDemoApp(dashboard: true, TimeSpan.FromMilliseconds(500), paymentInstances: 3, paymentAttemptTimeout: TimeSpan.FromSeconds(2));
