@@ -41,6 +41,7 @@ MUTATIONS=(
   "display time read afresh for each change|$SM/BreakerClock.cs|return _anchorWallClock + (instant - _anchorInstant);|return wallClock - (before - instant);"
   "descheduled reading taken for a step|$SM/BreakerClock.cs|if (after - before < StepToFollow / 2 && drift.Duration() > StepToFollow)|if (after >= before && drift.Duration() > StepToFollow)"
   "subscriber exception not caught|$SM/ChangeNotifier.cs|            catch (Exception exception)\n            {\n                // A throwing subscriber|            catch (Exception exception) when (exception is null)\n            {\n                // A throwing subscriber"
+  "queued change never delivered|$SM/ChangeNotifier.cs|        Interlocked.Increment(ref _queued);\n|"
   "events delivered out of order|$SM/ChangeNotifier.cs|if (Interlocked.CompareExchange(ref _delivering, 1, 0) != 0)|if (Interlocked.Exchange(ref _delivering, 1) is < 0)"
   "stale result changes state|$SM/CircuitBreaker.cs|permit.Epoch != _epoch|permit.Epoch < 0"
   "probe slots forgotten on each change|$SM/CircuitBreaker.cs|        _probeSuccesses = 0;\n        _history.Add(change);|        _probeSuccesses = 0;\n        _probes.ReleaseAll();\n        _history.Add(change);"

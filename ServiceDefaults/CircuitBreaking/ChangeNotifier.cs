@@ -14,6 +14,7 @@ internal sealed class ChangeNotifier<TSender, TChange>(TSender sender, Action<TS
     private readonly ConcurrentQueue<TChange> _pending = new();
     private readonly Lock _subscribeLock = new();
     private Action<TSender, TChange>[] _subscribers = [];
+    private int _queued; // how many changes the queue holds: one read tells an idle sender there is nothing to deliver
     private int _delivering;
 
     public void Subscribe(Action<TSender, TChange>? subscriber)
@@ -40,15 +41,19 @@ internal sealed class ChangeNotifier<TSender, TChange>(TSender sender, Action<TS
     }
 
     /// <summary>Queues a change; called under the lock it was made under, so the queue's order is the order of the changes.</summary>
-    public void Enqueue_NeedsLock(TChange change) => _pending.Enqueue(change);
+    public void Enqueue_NeedsLock(TChange change)
+    {
+        _pending.Enqueue(change);
+        Interlocked.Increment(ref _queued);
+    }
 
     /// <summary>
     /// Delivers what is queued, unless another thread is delivering already (it then delivers these too). Called after
-    /// every operation of the sender: with nothing queued it costs one look at the queue.
+    /// every operation of the sender: with nothing queued it costs one read of a counter.
     /// </summary>
     public void Deliver()
     {
-        while (!_pending.IsEmpty)
+        while (Volatile.Read(ref _queued) > 0)
         {
             if (Interlocked.CompareExchange(ref _delivering, 1, 0) != 0)
             {
@@ -59,6 +64,7 @@ internal sealed class ChangeNotifier<TSender, TChange>(TSender sender, Action<TS
             {
                 while (_pending.TryDequeue(out var change))
                 {
+                    Interlocked.Decrement(ref _queued);
                     Raise(change);
                 }
             }
