@@ -37,7 +37,8 @@ started=$(date +%s.%N)
 gateway CircuitBreaker__Services__user-service__AttemptTimeout=00:00:00.005
 code=0; wait "$GATEWAY_PID" || code=$?
 took=$(echo "$(date +%s.%N) - $started" | bc)
-message=$(grep -o "Circuit breaker 'user-service': AttemptTimeout[^.]*\.[^.]*\." "$LOGS/gateway.log" | head -n 1 || true)
+# The options framework's validation at start: the first failure it lists, which must name the option.
+message=$(grep -o "OptionsValidationException: [^;]*user-service\.AttemptTimeout[^;]*" "$LOGS/gateway.log" | head -n 1 | sed 's/^OptionsValidationException: //' || true)
 row "gateway with \`CircuitBreaker__Services__user-service__AttemptTimeout=00:00:00.005\`" \
   "exited with code $code after $(printf '%.1f' "$took") s: \`${message:-no message naming the option}\`"
 
