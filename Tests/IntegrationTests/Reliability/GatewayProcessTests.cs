@@ -72,6 +72,33 @@ public sealed class GatewayProcessTests
     }
 
     [Fact]
+    public async Task SimulateFailure_OneInstanceOfTwoUnreachable_Is502_SayingWhichInstanceTookTheModeAndWhichDidNot()
+    {
+        await using var reachable = await ServiceProcess.StartAliveAsync(new Projects.PaymentService(), new Dictionary<string, string>());
+        var environment = Services(Nowhere());
+        environment[$"services__{ServiceNames.Payment}__http__0"] = reachable.Url.ToString();
+        environment[$"services__{ServiceNames.Payment}__http__1"] = Nowhere().ToString();
+        await using var gateway = await ServiceProcess.StartAliveAsync(environment);
+        using var client = gateway.Client();
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/simulate-failure/payment") { Content = JsonContent.Create(new { mode = "error" }) };
+        request.Headers.Add(HeaderNames.AdminKey, ServiceProcess.AdminKey);
+        var answer = await client.SendAsync(request);
+        var body = await answer.Content.ReadAsStringAsync();
+        await ProblemAssert.IsAsync(answer, 502);
+
+        using var problem = JsonDocument.Parse(body);
+        var (first, second) = (ServiceNames.Instance(ServiceNames.Payment, 1), ServiceNames.Instance(ServiceNames.Payment, 2));
+        Assert.Equal([first], problem.RootElement.GetProperty("changed").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal([second], problem.RootElement.GetProperty("unchanged").EnumerateArray().Select(e => e.GetString()));
+        Assert.StartsWith($"Set on {first}; not on {second} (", problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        // What the answer says is what happened: the reachable instance took the mode.
+        using var stub = reachable.Client();
+        Assert.Equal(FailureKind.Error, (await stub.GetFromJsonAsync<FailureMode>(Paths.FailureMode, StrictJson.Options))!.Mode);
+    }
+
+    [Fact]
     public async Task Streams_BeyondTheCap_Are429_AndAClosedStreamFreesItsPlace()
     {
         await using var gateway = await ServiceProcess.StartAliveAsync(Services(Nowhere(), ("CircuitBreakerStream__MaxStreams", "2")));
