@@ -55,12 +55,16 @@ public sealed class DueTimerTests
         guard.Endpoints.Changed += (_, change) => changes.Add(change);
         guard.CallOn(Three, B, CallOutcome.Failure);
 
+        // A millisecond at a time around the due time, so that the timer fires when it is 5 ms early, finds nothing
+        // due, and must look again (a coarser step would carry the clock past the due time before the timer fires).
+        clock.Advance(Options.BaseEjectionTime - TimeSpan.FromMilliseconds(20));
         for (var step = 0; step < 40 && changes.Count < 2; step++)
         {
-            clock.Advance(TimeSpan.FromSeconds(1));
+            clock.Advance(TimeSpan.FromMilliseconds(1));
         }
 
         Assert.Equal([EndpointState.Ejected, EndpointState.Active], changes.Select(c => c.State));
+        Assert.Equal(TestBreakers.Start + Options.BaseEjectionTime, changes[^1].Timestamp);
     }
 
     [Fact]

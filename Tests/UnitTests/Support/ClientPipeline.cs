@@ -18,7 +18,7 @@ internal sealed class ClientPipeline : IDisposable
     private readonly System.Collections.Concurrent.ConcurrentQueue<Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>> _script = new();
     private readonly TaskCompletionSource _stubEntered = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public ClientPipeline(TimeProvider? time = null, Dictionary<string, string?>? configuration = null, Action<Microsoft.Extensions.Logging.ILoggingBuilder>? logging = null)
+    public ClientPipeline(TimeProvider? time = null, Dictionary<string, string?>? configuration = null, Action<Microsoft.Extensions.Logging.ILoggingBuilder>? logging = null, bool httpLogging = true)
     {
         var values = new Dictionary<string, string?>
         {
@@ -44,7 +44,13 @@ internal sealed class ClientPipeline : IDisposable
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
         services.AddSingleton(time ?? TimeProvider.System);
         services.AddServiceDiscovery();
-        services.AddHttpClient(ClientName).AddCircuitBreakerPipeline().ConfigurePrimaryHttpMessageHandler(() => Stub);
+        var client = services.AddHttpClient(ClientName).AddCircuitBreakerPipeline().ConfigurePrimaryHttpMessageHandler(() => Stub);
+        if (!httpLogging)
+        {
+            // Without the client factory's logging handlers, whatever the stub answers reaches the pipeline as it is.
+            client.RemoveAllLoggers();
+        }
+
         _services = services.BuildServiceProvider();
 
         // Service discovery resolves a service the first time on another thread; from then on it answers at once. Done
