@@ -212,8 +212,10 @@ public sealed class EjectionTests
     public void StaleEjection_WhoseTimeIsOverUnread_NoLongerFillsTheCap()
     {
         // Three endpoints: the cap is one. B is out; A's call is in flight when B's time is over, and nothing has read
-        // the records since: A's failure must find B back, so that A may be ejected still, and the breaker hears nothing.
-        var (guard, clock) = GuardCalls.Create(Options with { FailureThreshold = 1 });
+        // the records since, not even the due timer (its thread has not run yet): A's failure must find B back, so that
+        // A may be ejected still, and the breaker hears nothing.
+        var clock = new TimersNotRunYet(TestBreakers.Start);
+        var guard = new ServiceGuard("payment-service", Options with { FailureThreshold = 1 }, clock, onSubscriberError: null);
         EjectB(guard, clock);
         var permit = guard.Breaker.TryAcquire();
         var onA = guard.Endpoints.LeaseOn(Three, A);
@@ -315,5 +317,12 @@ public sealed class EjectionTests
 
         Assert.Equal(EndpointState.Ejected, guard.Status(B).State);
         return clock.GetUtcNow();
+    }
+
+    /// <summary>A clock whose timers never run, as when the thread pool is too busy to run them yet.</summary>
+    private sealed class TimersNotRunYet(DateTimeOffset start) : FakeTimeProvider(start)
+    {
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            base.CreateTimer(static _ => { }, null, dueTime, period);
     }
 }
