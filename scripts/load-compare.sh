@@ -13,8 +13,8 @@ ROUNDS=3
 ADMIN_KEY="load-compare-$$"
 BASE_PORT=3300
 
-command -v wrk >/dev/null || { echo "Installing wrk (Debian package)..."; apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 source scripts/processes.sh
+need_wrk
 
 echo "Building this commit and $BEFORE (Release)..."
 OLD="$LOGS/before"

@@ -26,9 +26,9 @@ ADMIN_KEY="load-test-$$"
 BASE_PORT=3200
 PAYMENT_PORTS=($((BASE_PORT + 3)) $((BASE_PORT + 13)) $((BASE_PORT + 23)))
 
-command -v wrk >/dev/null || { echo "Installing wrk (Debian package)..."; apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 
 source scripts/processes.sh
+need_wrk
 
 if [ "${LOAD_SKIP_BUILD:-}" != 1 ]; then
   echo "Building (Release)..."

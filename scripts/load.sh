@@ -24,9 +24,9 @@ WARMUP=3
 ADMIN_KEY="load-test-$$"
 BASE_PORT=3100
 
-command -v wrk >/dev/null || { echo "Installing wrk (Debian package)..."; apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 
 source scripts/processes.sh
+need_wrk
 
 echo "Building (Release)..."
 dotnet build CircuitDemo.sln -c Release -nologo -v q -clp:ErrorsOnly >/dev/null

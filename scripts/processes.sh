@@ -22,3 +22,8 @@ start() { # name port [extra env...]
   for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$port/alive" >/dev/null && return 0; sleep 0.2; done
   echo "$name did not start; its log:"; cat "$LOGS/$name.$port.log"; exit 1
 }
+
+# wrk, the load generator of the load scripts: Debian's package, installed when missing.
+need_wrk() {
+  command -v wrk >/dev/null || { echo "Installing wrk (Debian package)..."; apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+}
