@@ -1,6 +1,7 @@
 using CircuitDemo.AppHost;
 using CircuitDemo.AppHost.BreakerRows;
 using CircuitDemo.AppHost.Gateway;
+using CircuitDemo.AppHost.Ledger;
 using CircuitDemo.AppHost.Stubs;
 using CircuitDemo.Contracts;
 using Microsoft.Extensions.Configuration;
@@ -15,6 +16,14 @@ var adminKey = builder.AddParameter("admin-key", new GenerateParameterDefault { 
 var userService = builder.AddStubInstances<Projects.UserService>(ServiceNames.User, adminKey);
 var orderService = builder.AddStubInstances<Projects.OrderService>(ServiceNames.Order, adminKey);
 var paymentService = builder.AddStubInstances<Projects.PaymentService>(ServiceNames.Payment, adminKey);
+
+// One ledger for every payment-service instance: a SQLite file under AppHost/.data by default (Ledger__Path names
+// another), or PostgreSQL with ConnectionStrings__ledger; a row of its own on the dashboard shows it.
+var ledger = builder.AddLedger();
+foreach (var instance in paymentService.Instances)
+{
+    instance.WithLedger(ledger);
+}
 
 var gateway = builder.AddProject<Projects.Gateway>(ServiceNames.Gateway)
     .WithStubInstances(userService).WithStubInstances(orderService).WithStubInstances(paymentService)

@@ -11,4 +11,10 @@ public static class HeaderNames
 
     /// <summary>Set to <c>true</c> on an answer that replays the payment first created for its idempotency key.</summary>
     public const string IdempotentReplayed = "Idempotent-Replayed";
+
+    /// <summary>
+    /// The caller's id for one payment request, the same on each of its attempts: the gateway's retry of a write that lost
+    /// its answer sends it again, and payment-service answers 201, not a replay, when the payment was made by that id.
+    /// </summary>
+    public const string RequestId = "X-Request-Id";
 }

@@ -15,6 +15,9 @@ public static class Paths
     /// <summary>A stub's count of business requests.</summary>
     public const string Stats = "/stats";
 
+    /// <summary>payment-service's ledger at a glance: which store, where, how many payments (what the dashboard shows).</summary>
+    public const string Ledger = "/ledger";
+
     /// <summary>The gateway's breakers: GET for their status; <c>/{name}/isolate</c> and <c>/{name}/reset</c> (admin key).</summary>
     public const string CircuitBreakers = "/circuit-breakers";
 

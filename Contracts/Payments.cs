@@ -8,3 +8,6 @@ public sealed record Payment(string Id, decimal Amount, string Currency, string 
 
 /// <summary>The body of <c>POST /payments/user/{userId}</c>, at the gateway and at payment-service.</summary>
 public sealed record PaymentRequest(decimal? Amount, string? Currency);
+
+/// <summary>payment-service's <c>GET /ledger</c>: which store the ledger is in, where, and how many payments it holds.</summary>
+public sealed record LedgerView(string Store, string Location, long Payments);

@@ -24,6 +24,15 @@ public static class Settings
     /// <summary>The most instances of a stub the AppHost runs: their demo ports, 10 apart, stay below the next service's range.</summary>
     public const int MaxStubInstances = 9;
 
+    /// <summary>
+    /// payment-service's ledger on PostgreSQL: a connection string (<c>ConnectionStrings__ledger</c>). Unset, the ledger
+    /// is the SQLite file at <see cref="LedgerPath"/>.
+    /// </summary>
+    public const string LedgerConnectionString = "ConnectionStrings:ledger";
+
+    /// <summary>The SQLite file of payment-service's ledger, which every instance of one system opens.</summary>
+    public const string LedgerPath = "Ledger:Path";
+
     /// <summary>A configuration key as an environment variable (<c>Admin:Key</c> is <c>Admin__Key</c>).</summary>
     public static string EnvironmentVariable(string configurationKey) => configurationKey.Replace(":", "__", StringComparison.Ordinal);
 }

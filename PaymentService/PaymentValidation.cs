@@ -8,12 +8,20 @@ public static class PaymentValidation
     /// <summary>The longest idempotency key accepted.</summary>
     public const int MaxIdempotencyKeyLength = 128;
 
+    /// <summary>The longest request id accepted (the ledger's column).</summary>
+    public const int MaxRequestIdLength = 64;
+
     /// <summary>Null when valid; otherwise why not.</summary>
-    public static string? Check(string? idempotencyKey, PaymentRequest? request)
+    public static string? Check(string? idempotencyKey, string? requestId, PaymentRequest? request)
     {
         if (string.IsNullOrWhiteSpace(idempotencyKey) || idempotencyKey.Length > MaxIdempotencyKeyLength || idempotencyKey.Any(char.IsControl))
         {
             return $"An Idempotency-Key header of 1 to {MaxIdempotencyKeyLength} printable characters is required, so that a repeated request never pays twice.";
+        }
+
+        if (requestId is not null && (requestId.Length is 0 or > MaxRequestIdLength || requestId.Any(c => !char.IsAsciiLetterOrDigit(c) && c != '-')))
+        {
+            return $"An {HeaderNames.RequestId} header, when sent, is 1 to {MaxRequestIdLength} letters, digits and '-'.";
         }
 
         if (request?.Amount is not (> 0 and <= 1_000_000))

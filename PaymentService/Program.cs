@@ -1,9 +1,11 @@
 using CircuitDemo.PaymentService;
+using CircuitDemo.PaymentService.Ledger;
 using CircuitDemo.ServiceDefaults.FailureInjection;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.Services.AddFailureInjection();
+builder.Services.AddSingleton(_ => LedgerStores.FromConfiguration(builder.Configuration, builder.Environment.ContentRootPath));
 builder.Services.AddSingleton<PaymentLedger>();
 
 var app = builder.Build();
@@ -11,4 +13,5 @@ app.UseServiceDefaults();
 app.MapDefaultEndpoints();
 app.MapFailureModeEndpoints();
 app.MapPaymentApi();
+await app.OpenLedgerAsync();
 app.Run();

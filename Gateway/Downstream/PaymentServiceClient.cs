@@ -12,16 +12,17 @@ public sealed class PaymentServiceClient(HttpClient http, ILogger<PaymentService
         GetSectionAsync<UserPayments, PaymentsView>(Paths.ForUser(Paths.UserPayments, userId), payments => new(payments.UserId, payments.Payments), Fallbacks.Payments, cancellationToken);
 
     /// <summary>
-    /// POSTs a payment once (writes are never retried) with the caller's idempotency key, to the one instance that owns
-    /// the user's payments (so that the same key, retried, reaches the ledger that has seen it), and returns
-    /// payment-service's answer as it gave it. Breaker rejections (the owner out of rotation included), timeouts,
-    /// transport failures and unusable answers surface as exceptions.
+    /// POSTs a payment with the caller's idempotency key to any instance in rotation (every instance shares one ledger),
+    /// and returns payment-service's answer as it gave it. An attempt that got no usable answer is tried once more on
+    /// another instance by the write pipeline, with the same key and the same <see cref="HeaderNames.RequestId"/>, so
+    /// the caller gets the answer one attempt would have given (201 for a payment this call made). Breaker rejections,
+    /// timeouts, transport failures and unusable answers surface as exceptions.
     /// </summary>
     public async Task<ServiceAnswer> CreatePaymentAsync(string userId, string idempotencyKey, PaymentRequest payment, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, Paths.ForUser(Paths.UserPayments, userId)) { Content = JsonContent.Create(payment) };
         request.Headers.Add(HeaderNames.IdempotencyKey, idempotencyKey);
-        ServiceInstances.PinToOwnerOf(request, userId);
+        request.Headers.Add(HeaderNames.RequestId, Guid.NewGuid().ToString("N"));
         request.ExpectJson<Payment>();
         using var response = await Http.SendAsync(request, cancellationToken);
         return await ServiceAnswer.ReadAsync(response, cancellationToken);

@@ -12,8 +12,9 @@ using Microsoft.AspNetCore.Mvc;
 namespace CircuitDemo.Gateway.Payments;
 
 /// <summary>
-/// <c>POST /payments/user/{userId}</c>: one attempt through payment-service's write breaker, never retried by the
-/// gateway. The caller may retry with the same <c>Idempotency-Key</c>; payment-service makes that safe.
+/// <c>POST /payments/user/{userId}</c>: through payment-service's write breaker, to any instance; an attempt that got
+/// no usable answer is tried once more on another instance with the same key. The caller may retry with the same
+/// <c>Idempotency-Key</c> too: payment-service's one ledger makes that safe.
 /// </summary>
 public static class PaymentsApi
 {

@@ -1,15 +1,11 @@
-using System.IO.Hashing;
-using System.Text;
-
 namespace CircuitDemo.ServiceDefaults.Endpoints;
 
 /// <summary>
 /// Which endpoint a call goes to. A read: of two endpoints in rotation picked at random, the one with the lower load, its
 /// latency estimate times its calls in flight plus one (the power of two choices with a peak EWMA, as Finagle's and
 /// Linkerd's balancers do): a slow instance gets few calls, and a hung one none once it holds more calls than the others.
-/// A call that must always reach the same instance (a payment, by its key): the key's owner, by rendezvous hashing of the
-/// key with each instance's name, so that every gateway replica picks the same one and a change of the list moves only
-/// the keys of the instances that came or went. Not thread-safe; the records' lock guards it.
+/// Writes are chosen the same way: every payment instance shares one ledger, so any of them can take any payment.
+/// Not thread-safe; the records' lock guards it.
 /// </summary>
 internal sealed class EndpointChoice(Random random, TimeSpan latencyDecay)
 {
@@ -75,31 +71,6 @@ internal sealed class EndpointChoice(Random random, TimeSpan latencyDecay)
         }
 
         return known > 0 ? sum / known : 0;
-    }
-
-    /// <summary>The owner of <paramref name="key"/>: the endpoint whose name scores highest with it, in rotation or not.</summary>
-    public static EndpointRecords.Endpoint Owner(EndpointRecords.Endpoint[] endpoints, string key)
-    {
-        var owner = endpoints[0];
-        var best = Score(owner.Name, key);
-        for (var i = 1; i < endpoints.Length; i++)
-        {
-            var score = Score(endpoints[i].Name, key);
-            if (score > best)
-            {
-                (owner, best) = (endpoints[i], score);
-            }
-        }
-
-        return owner;
-    }
-
-    /// <summary>The rendezvous score of an instance for a key: the same in every process and on every run.</summary>
-    public static ulong Score(string instance, string key)
-    {
-        var text = instance + "\n" + key;
-        Span<byte> utf8 = stackalloc byte[Encoding.UTF8.GetMaxByteCount(text.Length)];
-        return XxHash3.HashToUInt64(utf8[..Encoding.UTF8.GetBytes(text, utf8)]);
     }
 
     // The endpoints in rotation, less the one to avoid when it is not the only one.

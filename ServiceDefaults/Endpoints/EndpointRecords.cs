@@ -8,7 +8,7 @@ namespace CircuitDemo.ServiceDefaults.Endpoints;
 /// <summary>
 /// A breaker's record of each endpoint of its service (each instance service discovery resolved), kept beside the
 /// breaker, never inside it. It chooses each call's endpoint (<see cref="EndpointChoice"/>: the lighter of two in
-/// rotation by latency estimate times calls in flight, or the owner of a key), ejects an endpoint whose failures or slow
+/// rotation by latency estimate times calls in flight), ejects an endpoint whose failures or slow
 /// calls run on (as Envoy's outlier detection does, capped by <see cref="CircuitBreakerOptions.MaxEjectionPercent"/> and
 /// never the last one), brings it back when its time is over, and says how the service's breaker counts each call: a
 /// failure or a slow call its endpoint answers for is left out of the service's trip rules.
@@ -60,11 +60,10 @@ internal sealed class EndpointRecords
 
     /// <summary>
     /// The endpoint of one attempt among <paramref name="instances"/> (service discovery's list, which replaces the one
-    /// known before when it changed), counted in flight until it is settled. With <paramref name="ownerKey"/>, the key's
-    /// owner and no other: refused while the owner is out of rotation. Otherwise the lighter of two in rotation, away from
+    /// known before when it changed), counted in flight until it is settled: the lighter of two in rotation, away from
     /// <paramref name="avoid"/> (the endpoint a retried attempt failed on) while anywhere else is in rotation.
     /// </summary>
-    public EndpointLease Lease(IReadOnlyList<ServiceInstance> instances, Uri? avoid = null, string? ownerKey = null)
+    public EndpointLease Lease(IReadOnlyList<ServiceInstance> instances, Uri? avoid = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(instances.Count);
         EndpointLease lease;
@@ -73,17 +72,26 @@ internal sealed class EndpointRecords
             var now = _clock.Now();
             Track_NeedsLock(instances, now);
             ReturnDue_NeedsLock(now);
-            var chosen = ownerKey is null ? _choice.Lighter(_endpoints, avoid, now) : EndpointChoice.Owner(_endpoints, ownerKey);
-            if (ownerKey is not null && chosen.EjectedUntil is { } until)
-            {
-                lease = EndpointLease.Refused(chosen, until - now);
-            }
-            else
-            {
-                chosen.InFlight++;
-                chosen.Total++;
-                lease = new EndpointLease(this, chosen);
-            }
+            lease = Lease_NeedsLock(_choice.Lighter(_endpoints, avoid, now));
+        }
+
+        _notifier.Deliver();
+        return lease;
+    }
+
+    /// <summary>
+    /// A lease of the instance at <paramref name="address"/>, whatever the choice would be: the seam through which the
+    /// tests of ejection, return and verdicts send a call where they need it, apart from the tests of the choice.
+    /// </summary>
+    internal EndpointLease LeaseExactly(IReadOnlyList<ServiceInstance> instances, Uri address)
+    {
+        EndpointLease lease;
+        lock (_lock)
+        {
+            var now = _clock.Now();
+            Track_NeedsLock(instances, now);
+            ReturnDue_NeedsLock(now);
+            lease = Lease_NeedsLock(_endpoints.Single(endpoint => endpoint.Address == address));
         }
 
         _notifier.Deliver();
@@ -109,6 +117,13 @@ internal sealed class EndpointRecords
 
         _notifier.Deliver();
         return verdict;
+    }
+
+    private EndpointLease Lease_NeedsLock(Endpoint chosen)
+    {
+        chosen.InFlight++;
+        chosen.Total++;
+        return new EndpointLease(this, chosen);
     }
 
     /// <summary>Brings every endpoint back and forgets every streak and the growth of every ejection time.</summary>

@@ -8,13 +8,11 @@ namespace CircuitDemo.ServiceDefaults.Http;
 /// <summary>
 /// The instances of a service, as Microsoft.Extensions.ServiceDiscovery resolves them (from configuration,
 /// <c>services__{service}__http__{i}</c>, in order; or from DNS on a cluster), each with its name: what the pipeline
-/// chooses each attempt's endpoint among, and what a caller addresses one instance by (<see cref="Pin"/>) or sends
-/// every call of one key to (<see cref="PinToOwnerOf"/>).
+/// chooses each attempt's endpoint among, and what a caller addresses one instance by (<see cref="Pin"/>).
 /// </summary>
 public sealed class ServiceInstances(ServiceEndpointResolver resolver)
 {
     private static readonly HttpRequestOptionsKey<Uri> PinnedKey = new("CircuitDemo.Instance.Pinned");
-    private static readonly HttpRequestOptionsKey<string> OwnerKey = new("CircuitDemo.Instance.OwnerKey");
 
     private readonly ConcurrentDictionary<(string Scheme, string Host, int Port), Service> _services = new();
 
@@ -43,18 +41,8 @@ public sealed class ServiceInstances(ServiceEndpointResolver resolver)
     /// </summary>
     public static void Pin(HttpRequestMessage request, Uri address) => request.Options.Set(PinnedKey, address);
 
-    /// <summary>
-    /// Sends <paramref name="request"/>, and every other request with the same <paramref name="key"/>, to one instance of
-    /// its service, the key's owner, and never to another: while the owner is out of rotation the request is refused
-    /// (with the time until it is back). A payment's key, so that a retried payment reaches the ledger that has seen it.
-    /// </summary>
-    public static void PinToOwnerOf(HttpRequestMessage request, string key) => request.Options.Set(OwnerKey, key);
-
     /// <summary>The instance <paramref name="request"/> is pinned to, if any.</summary>
     internal static Uri? PinnedOf(HttpRequestMessage request) => request.Options.TryGetValue(PinnedKey, out var address) ? address : null;
-
-    /// <summary>The key whose owner <paramref name="request"/> must go to, if any.</summary>
-    internal static string? OwnerKeyOf(HttpRequestMessage request) => request.Options.TryGetValue(OwnerKey, out var key) ? key : null;
 
     /// <summary>
     /// <paramref name="uri"/> sent to <paramref name="address"/> (an instance's origin, as <see cref="ResolveAsync(Uri, CancellationToken)"/>

@@ -17,7 +17,7 @@ internal sealed class CircuitBreakerAttempt(ServiceGuard guard, ServiceInstances
     : ResilienceStrategy<HttpResponseMessage>
 {
     /// <summary>The endpoint of the call's previous attempt: a retry goes elsewhere.</summary>
-    private static readonly ResiliencePropertyKey<Uri?> PreviousEndpoint = new("CircuitDemo.PreviousEndpoint");
+    internal static readonly ResiliencePropertyKey<Uri?> PreviousEndpoint = new("CircuitDemo.PreviousEndpoint");
 
     protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
         Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback, ResilienceContext context, TState state)
@@ -42,18 +42,15 @@ internal sealed class CircuitBreakerAttempt(ServiceGuard guard, ServiceInstances
         Outcome<HttpResponseMessage> outcome;
         try
         {
-            // 2. An endpoint of the service: the owner of the request's key, refused while it is out of rotation; or
-            // the lighter of two in rotation, away from the one the previous attempt went to.
+            // 2. An endpoint of the service: the lighter of two in rotation, away from the one the previous attempt went to.
             var resolved = await instances.ResolveAsync(service, context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
-            lease = guard.Endpoints.Lease(resolved, context.Properties.GetValue(PreviousEndpoint, null), ServiceInstances.OwnerKeyOf(request));
+            lease = guard.Endpoints.Lease(resolved, context.Properties.GetValue(PreviousEndpoint, null));
             context.Properties.Set(PreviousEndpoint, lease.Address);
 
             // 3. The request, sent to that endpoint; the attempt timeout and the whole-body read run inside the callback.
             request.RequestUri = ServiceInstances.Rewrite(service, lease.Address);
             started = time.GetTimestamp();
-            outcome = lease.IsRefused
-                ? Outcome.FromException<HttpResponseMessage>(new CircuitBreakerRejectedException(guard.Name, permit.State, lease.RetryAfter, $"{lease.Name}, the one instance this call may go to, is out of rotation"))
-                : await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+            outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
         }
         catch (Exception exception)
         {
@@ -68,7 +65,7 @@ internal sealed class CircuitBreakerAttempt(ServiceGuard guard, ServiceInstances
         try
         {
             // 4. The verdict: success, failure, or cancelled by the caller, decided from the outcome alone.
-            verdict = lease is { IsRefused: true } ? CallOutcome.Rejected : HttpOutcomeClassifier.Classify(outcome, context.CancellationToken);
+            verdict = HttpOutcomeClassifier.Classify(outcome, context.CancellationToken);
         }
         finally
         {

@@ -20,6 +20,7 @@ namespace CircuitDemo.ServiceDefaults.Pipeline;
 internal static class CircuitBreakerPipeline
 {
     public const string RetryStrategyName = "read-retry";
+    public const string WriteRetryStrategyName = "write-retry";
     public const string TimeoutStrategyName = "attempt-timeout";
     public const string LimiterStrategyName = "concurrency-limit";
 
@@ -41,7 +42,8 @@ internal static class CircuitBreakerPipeline
     }
 
     /// <summary>
-    /// From outside in: Polly's retry, once, for a read that failed fast; Polly's concurrency limiter, when the breaker
+    /// From outside in: Polly's retry, once, for a read that failed fast or a write that got no usable answer (to another
+    /// instance, with the same idempotency key); Polly's concurrency limiter, when the breaker
     /// has <c>MaxConcurrentCalls</c>; the attempt through the breaker of the key's service and kind
     /// (<see cref="CircuitBreakerAttempt"/>), or straight to an instance when the call bypasses it or the breaker is off
     /// (<see cref="DirectAttempt"/>); Polly's attempt timeout; and the whole-body read (<see cref="WholeResponseStrategy"/>),
@@ -63,10 +65,7 @@ internal static class CircuitBreakerPipeline
         var options = registry.OptionsFor(breakerKey);
         var guard = bypassed || !options.Enabled ? null : registry.Guard(breakerKey);
 
-        if (!breakerKey.IsWrite)
-        {
-            pipeline.AddRetry(ReadRetry);
-        }
+        pipeline.AddRetry(breakerKey.IsWrite ? WriteRetry : ReadRetry);
 
         var telemetry = services.GetRequiredService<CircuitBreakerTelemetry>();
         if (guard is null)
@@ -102,8 +101,7 @@ internal static class CircuitBreakerPipeline
     }
 
     // A read is retried once when it failed fast (HttpOutcomeClassifier.IsRetriable: a failure by the verdict the
-    // breaker records, not a rejection or a timeout), never a write: a write's pipeline has no retry, it might have
-    // been applied. It waits 50 ms, give or take a quarter so that many callers do not retry in step, and never a
+    // breaker records, not a rejection or a timeout). It waits 50 ms, give or take a quarter so that many callers do not retry in step, and never a
     // Retry-After: a dependency's "come back in 120 s" must not hold a read past its attempt timeouts.
     private static readonly HttpRetryStrategyOptions ReadRetry = new()
     {
@@ -114,6 +112,21 @@ internal static class CircuitBreakerPipeline
         UseJitter = true,
         ShouldRetryAfterHeader = false,
         ShouldHandle = static args => ValueTask.FromResult(HttpOutcomeClassifier.IsRetriable(args.Outcome, args.Context.CancellationToken)),
+    };
+
+    // A write with an Idempotency-Key is retried once when it got no usable answer (HttpOutcomeClassifier.IsRetriableWrite:
+    // a 5xx, no connection, a timeout, a cut answer; never a 4xx or a rejection; never a write without a key). It may have been applied: the retry carries the
+    // same request, so the same Idempotency-Key (and the same X-Request-Id, by which payment-service tells the call that
+    // made a payment from a later one), and goes to another instance, which reads the same ledger.
+    private static readonly HttpRetryStrategyOptions WriteRetry = new()
+    {
+        Name = WriteRetryStrategyName,
+        MaxRetryAttempts = 1,
+        Delay = RetryDelay,
+        BackoffType = DelayBackoffType.Constant,
+        UseJitter = true,
+        ShouldRetryAfterHeader = false,
+        ShouldHandle = static args => ValueTask.FromResult(HttpOutcomeClassifier.IsRetriableWrite(args.Context.GetRequestMessage(), args.Outcome, args.Context.CancellationToken)),
     };
 
     private sealed class AttemptOptions : ResilienceStrategyOptions

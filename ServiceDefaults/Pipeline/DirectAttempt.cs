@@ -6,7 +6,8 @@ namespace CircuitDemo.ServiceDefaults.Pipeline;
 /// <summary>
 /// An attempt that no breaker guards (a control-plane call, a breaker switched off, a host the process declared no
 /// breaker for): sent to the instance it is pinned to, or else to any instance of its service, as service discovery
-/// resolves them. No permit, no endpoint record, no verdict.
+/// resolves them, another than the one its previous attempt went to (a retried write). No permit, no endpoint record,
+/// no verdict.
 /// </summary>
 internal sealed class DirectAttempt(ServiceInstances instances) : ResilienceStrategy<HttpResponseMessage>
 {
@@ -21,7 +22,8 @@ internal sealed class DirectAttempt(ServiceInstances instances) : ResilienceStra
             if (address is null)
             {
                 var resolved = await instances.ResolveAsync(service, context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
-                address = resolved[resolved.Count == 1 ? 0 : Random.Shared.Next(resolved.Count)].Address;
+                address = AnyBut(resolved, context.Properties.GetValue(CircuitBreakerAttempt.PreviousEndpoint, null));
+                context.Properties.Set(CircuitBreakerAttempt.PreviousEndpoint, address);
             }
 
             request.RequestUri = ServiceInstances.Rewrite(service, address);
@@ -35,5 +37,18 @@ internal sealed class DirectAttempt(ServiceInstances instances) : ResilienceStra
         {
             request.RequestUri = service;
         }
+    }
+
+    // Any instance, at random; another than the previous attempt's while there is another.
+    private static Uri AnyBut(IReadOnlyList<ServiceInstance> resolved, Uri? previous)
+    {
+        if (resolved.Count == 1)
+        {
+            return resolved[0].Address;
+        }
+
+        IReadOnlyList<ServiceInstance> others = previous is null ? resolved : [.. resolved.Where(instance => instance.Address != previous)];
+        var candidates = others.Count > 0 ? others : resolved;
+        return candidates[Random.Shared.Next(candidates.Count)].Address;
     }
 }

@@ -46,6 +46,20 @@ internal static class HttpOutcomeClassifier
         Classify(outcome, callerToken) == CallOutcome.Failure
         && (outcome.Exception is null || FailureOf(outcome.Exception) is not (CallFailure.Rejected or CallFailure.Overloaded or CallFailure.TimedOut));
 
+    /// <summary>
+    /// True when a write that ended in <paramref name="outcome"/> is worth one more attempt, on another instance: it
+    /// carries an <c>Idempotency-Key</c> (so the service makes a repeat safe: payment-service's shared ledger takes a key
+    /// once), and it got no usable answer, so it may or may not have been applied: a 5xx, no connection, an attempt
+    /// timeout, an answer cut off or unusable. Never a 4xx (the request itself is at fault, or the service asked the
+    /// caller to slow down), never the breaker's rejection or the limiter's, never a write without a key.
+    /// </summary>
+    public static bool IsRetriableWrite(HttpRequestMessage? request, Polly.Outcome<HttpResponseMessage> outcome, CancellationToken callerToken) =>
+        request?.Headers.Contains(Contracts.HeaderNames.IdempotencyKey) == true
+        && Classify(outcome, callerToken) == CallOutcome.Failure
+        && (outcome.Exception is { } exception
+            ? FailureOf(exception) is CallFailure.TimedOut or CallFailure.Unreachable or CallFailure.BadAnswer
+            : (int)outcome.Result!.StatusCode >= 500);
+
     /// <summary>True for the status codes that count as failures: the service, not the request, is at fault.</summary>
     public static bool IsFailureStatus(HttpStatusCode statusCode) =>
         (int)statusCode >= 500 || statusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;

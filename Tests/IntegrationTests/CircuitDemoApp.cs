@@ -86,12 +86,16 @@ public class CircuitDemoApp : IAsyncLifetime
     /// <summary>Every stub resource: each instance of each service.</summary>
     public IEnumerable<string> StubResources => ServiceNames.Stubs.SelectMany(InstancesOf);
 
+    /// <summary>This system's ledger: a SQLite file of its own, so that systems running side by side never share one.</summary>
+    public string LedgerPath { get; } = TestLedgers.NewSqlitePath();
+
     /// <summary>Every stub service's open duration here: short, so a trip and its recovery take seconds.</summary>
     public TimeSpan OpenDuration { get; }
 
     private IEnumerable<string> Arguments =>
     [
         $"Parameters:admin-key={AdminKey}",
+        $"{Settings.LedgerPath}={LedgerPath}",
         $"Parameters:traffic-rate={TrafficRate}",
         $"{Settings.StubInstancesOf(ServiceNames.Payment)}={PaymentInstances}",
         $"CircuitBreaker:Defaults:BaseEjectionTime={BaseEjectionTime}",
@@ -198,6 +202,8 @@ public class CircuitDemoApp : IAsyncLifetime
             await _app.StopAsync().WaitAsync(TestTimeouts.Shutdown);
             await _app.DisposeAsync().AsTask().WaitAsync(TestTimeouts.Shutdown);
         }
+
+        TestLedgers.Delete(LedgerPath);
     }
 
     /// <summary>An HttpClient to a resource, with a bounded timeout: a wait on a dead endpoint fails in seconds.</summary>

@@ -18,10 +18,13 @@ internal sealed class ServiceProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> _output = new();
     private int _disposed;
 
-    private ServiceProcess(Process process, Uri url)
+    private readonly string _ownLedger;
+
+    private ServiceProcess(Process process, Uri url, string ownLedger)
     {
         _process = process;
         Url = url;
+        _ownLedger = ownLedger;
     }
 
     public Uri Url { get; }
@@ -52,13 +55,17 @@ internal sealed class ServiceProcess : IAsyncDisposable
         start.Environment[Settings.AdminKeyVariable] = AdminKey;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+
+        // A payment-service started without a ledger of the test's gets one of its own, never the project folder's.
+        var ownLedger = TestLedgers.NewSqlitePath();
+        start.Environment[Settings.EnvironmentVariable(Settings.LedgerPath)] = ownLedger;
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
         }
 
         var process = new Process { StartInfo = start };
-        var started = new ServiceProcess(process, url);
+        var started = new ServiceProcess(process, url, ownLedger);
         process.OutputDataReceived += (_, line) => started.Keep(line.Data);
         process.ErrorDataReceived += (_, line) => started.Keep(line.Data);
         process.Start();
@@ -132,6 +139,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        TestLedgers.Delete(_ownLedger);
     }
 
 

@@ -15,6 +15,7 @@ public class StandaloneServices : IAsyncLifetime
     private readonly ConcurrentQueue<string> _output = new();
     private readonly string _adminKey;
     private readonly string _logLevel;
+    private readonly string _ledgerPath = TestLedgers.NewSqlitePath();
 
     public StandaloneServices()
         : this(adminKey: "", logLevel: "Warning")
@@ -54,6 +55,8 @@ public class StandaloneServices : IAsyncLifetime
             await process.WaitForExitAsync().WaitAsync(TestTimeouts.Shutdown);
             process.Dispose();
         }
+
+        TestLedgers.Delete(_ledgerPath);
     }
 
     private static IEnumerable<(string Name, IProjectMetadata Project)> Projects() =>
@@ -81,6 +84,7 @@ public class StandaloneServices : IAsyncLifetime
         start.Environment[Settings.AdminKeyVariable] = _adminKey;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["Logging__LogLevel__Default"] = _logLevel;
+        start.Environment[Settings.EnvironmentVariable(Settings.LedgerPath)] = _ledgerPath;
         if (_logLevel == "Trace")
         {
             // Every category at every level, the HttpClient's request headers included.

@@ -4,7 +4,7 @@ namespace CircuitDemo.UnitTests.Endpoints;
 
 /// <summary>
 /// Where each call goes: the lighter of two endpoints in rotation by latency estimate times calls in flight, a retry
-/// elsewhere, a failure charged as the attempt timeout; and a key's calls to its owner alone.
+/// elsewhere, a failure charged as the attempt timeout.
 /// </summary>
 public sealed class ChoiceTests
 {
@@ -150,54 +150,5 @@ public sealed class ChoiceTests
         var retry = guard.Endpoints.Lease([A, B], avoid: A.Address);
 
         Assert.Equal(A.Address, retry.Address);
-    }
-
-    [Fact]
-    public void Owner_TheSameKeyAlwaysGoesToTheSameInstance_HoweverBusyOrSlow()
-    {
-        var (guard, clock) = GuardCalls.Create(Options);
-        var owners = Enumerable.Range(0, 30).Select(i => $"user-{i}").ToDictionary(key => key, key => guard.Endpoints.Lease(Three, ownerKey: key).Name);
-        guard.CallOn(Three, B, CallOutcome.Success, clock, TimeSpan.FromMilliseconds(900));
-
-        foreach (var (key, owner) in owners)
-        {
-            for (var i = 0; i < 3; i++)
-            {
-                Assert.Equal(owner, guard.Endpoints.Lease(Three, avoid: B.Address, ownerKey: key).Name);
-            }
-        }
-
-        Assert.Equal(3, owners.Values.Distinct().Count());
-    }
-
-    [Fact]
-    public void Owner_OutOfRotation_IsRefusedWithTheTimeUntilItIsBack_AndNoOtherInstanceIsTried()
-    {
-        var (guard, clock) = GuardCalls.Create(Options with { BaseEjectionTime = TimeSpan.FromSeconds(30) });
-        for (var i = 0; i < Options.EjectionConsecutiveFailures; i++)
-        {
-            guard.CallOn(Three, B, CallOutcome.Failure);
-        }
-
-        clock.Advance(TimeSpan.FromSeconds(10));
-        var refused = guard.Endpoints.LeaseOn(Three, B);
-
-        Assert.True(refused.IsRefused);
-        Assert.Equal(B.Address, refused.Address);
-        Assert.Equal(TimeSpan.FromSeconds(20), refused.RetryAfter);
-        Assert.Equal(0, guard.Endpoints.Snapshot().Sum(e => e.InFlight));
-        Assert.Equal(CallOutcome.Rejected, refused.Settle(CallOutcome.Rejected, TimeSpan.Zero).Outcome);
-    }
-
-    [Fact]
-    public void Owner_AnInstanceAdded_TakesKeysOnlyFromTheOthers_AndRemovedItGivesThemBack()
-    {
-        var keys = Enumerable.Range(0, 2000).Select(i => $"user-{i}").ToList();
-        var three = keys.ToDictionary(key => key, key => Three.MaxBy(i => EndpointChoice.Score(i.Name, key))!);
-        var four = keys.ToDictionary(key => key, key => First(4).MaxBy(i => EndpointChoice.Score(i.Name, key))!);
-
-        // Rendezvous hashing: a key either keeps its owner or moves to the new instance; about a quarter move.
-        Assert.All(keys, key => Assert.True(four[key] == three[key] || four[key] == D, $"{key} moved from {three[key].Name} to {four[key].Name}"));
-        Assert.InRange(keys.Count(key => four[key] == D), 400, 600);
     }
 }

@@ -32,20 +32,22 @@ public class DownstreamClientTests
     }
 
     [Fact]
-    public async Task CreatePayment_GoesToTheInstanceThatOwnsTheUsersPayments()
+    public async Task CreatePayment_SendsTheKey_AndARequestIdOfItsOwn_ToNoInstanceInParticular()
     {
-        string? ownerKey = null;
+        var sent = new List<(string Key, string RequestId, bool Pinned)>();
         var handler = new StubHandler((request, _) =>
         {
-            ownerKey = ServiceInstances.OwnerKeyOf(request);
+            sent.Add((request.Headers.GetValues(HeaderNames.IdempotencyKey).Single(), request.Headers.GetValues(HeaderNames.RequestId).Single(), ServiceInstances.PinnedOf(request) is not null));
             return Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.Created));
         });
         using var http = new HttpClient(handler) { BaseAddress = new Uri("http://payment-service") };
         var payments = new PaymentServiceClient(http, NullLogger<PaymentServiceClient>.Instance);
 
         await payments.CreatePaymentAsync("user-7", "key-1", new CircuitDemo.Contracts.PaymentRequest(12.5m, "EUR"), CancellationToken.None);
+        await payments.CreatePaymentAsync("user-7", "key-1", new CircuitDemo.Contracts.PaymentRequest(12.5m, "EUR"), CancellationToken.None);
 
-        Assert.Equal("user-7", ownerKey);
+        Assert.All(sent, s => Assert.Equal(("key-1", false), (s.Key, s.Pinned)));
+        Assert.NotEqual(sent[0].RequestId, sent[1].RequestId);
     }
 
     [Fact]

@@ -35,14 +35,15 @@ public sealed class EndpointTelemetryTests : IDisposable
     {
         var meters = _pipeline.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
         using var ejections = new MetricCollector<long>(meters, CircuitBreakerTelemetry.MeterName, Telemetry.EjectionsInstrument);
-        using var ejected = new MetricCollector<int>(meters, CircuitBreakerTelemetry.MeterName, Telemetry.EjectedInstrument);
+        using var gauge = new MetricCollector<int>(meters, CircuitBreakerTelemetry.MeterName, Telemetry.EjectedInstrument);
 
-        var owner = await FailPaymentsOfAsync("user-7", times: 3);
+        var ejected = await FailWritesUntilAsync(status => status.Endpoints.Any(e => e.State == EndpointState.Ejected));
+        var owner = Assert.Single(ejected.Endpoints, e => e.State == EndpointState.Ejected).Address;
 
         var counted = Assert.Single(ejections.GetMeasurementSnapshot());
         Assert.Equal(("payment-service:write", "localhost", new Uri(owner).Port), ((string)counted.Tags["circuit_breaker.name"]!, (string)counted.Tags["server.address"]!, (int)counted.Tags["server.port"]!));
-        ejected.RecordObservableInstruments();
-        Assert.Equal(1, ejected.GetMeasurementSnapshot().Single(m => (string)m.Tags["circuit_breaker.name"]! == "payment-service:write").Value);
+        gauge.RecordObservableInstruments();
+        Assert.Equal(1, gauge.GetMeasurementSnapshot().Single(m => (string)m.Tags["circuit_breaker.name"]! == "payment-service:write").Value);
         var line = Assert.Single(_logs.GetSnapshot(), r => r.Level == LogLevel.Warning && r.Message.Contains("ejected endpoint", StringComparison.Ordinal));
         Assert.Contains("payment-service:write", line.Message);
         Assert.Contains(owner, line.Message);
@@ -53,34 +54,33 @@ public sealed class EndpointTelemetryTests : IDisposable
     public async Task EjectionTheCapRefuses_IsCountedOnItsOwnCounter()
     {
         using var overflow = new MetricCollector<long>(_pipeline.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), CircuitBreakerTelemetry.MeterName, Telemetry.EjectionsOverflowInstrument);
-        var first = await FailPaymentsOfAsync("user-7", times: 3);
 
-        // Another user's instance, failing as often: one of three may be out, so its ejection is refused.
-        var other = Enumerable.Range(0, 100).Select(i => $"user-{i}").First(user => OwnerOf(user) != first);
-        await FailPaymentsOfAsync(other, times: 3);
+        // Every instance failing alike: the first to reach its threshold is out, the next is kept in by the cap (one of three).
+        var status = await FailWritesUntilAsync(status => status.EjectionsRefused > 0);
 
         overflow.RecordObservableInstruments();
-        Assert.Equal(1, overflow.GetMeasurementSnapshot().Single(m => (string)m.Tags["circuit_breaker.name"]! == "payment-service:write").Value);
-        Assert.Equal(1L, _pipeline.Status("payment-service:write").EjectionsRefused);
+        Assert.Equal(status.EjectionsRefused, overflow.GetMeasurementSnapshot().Single(m => (string)m.Tags["circuit_breaker.name"]! == "payment-service:write").Value);
+        Assert.Equal(1, status.Endpoints.Count(e => e.State == EndpointState.Ejected));
     }
 
     public void Dispose() => _pipeline.Dispose();
 
-    // Payments of one user all go to its instance: failing them fails that instance alone. Returns its address.
-    private async Task<string> FailPaymentsOfAsync(string userId, int times)
+    // Every payment fails (both attempts, on two instances) until the write breaker's status says enough; bounded.
+    private async Task<CircuitBreakerStatus> FailWritesUntilAsync(Func<CircuitBreakerStatus, bool> enough)
     {
-        for (var i = 0; i < times; i++)
+        for (var i = 0; i < 50; i++)
         {
             _pipeline.Answer(HttpStatusCode.InternalServerError);
-            using var request = new HttpRequestMessage(HttpMethod.Post, $"http://payment-service/payments/user/{userId}");
-            ServiceInstances.PinToOwnerOf(request, userId);
+            _pipeline.Answer(HttpStatusCode.InternalServerError);
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"http://payment-service/payments/user/user-{i}");
+            request.Headers.Add(HeaderNames.IdempotencyKey, $"key-{i}");
             await _pipeline.Client.SendAsync(request);
+            if (_pipeline.Status("payment-service:write") is var status && enough(status))
+            {
+                return status;
+            }
         }
 
-        return OwnerOf(userId);
+        throw new InvalidOperationException("50 failed payments did not get there.");
     }
-
-    private static string OwnerOf(string userId) =>
-        new[] { ("payment-service", "http://localhost:3003"), ("payment-service-2", "http://localhost:3013"), ("payment-service-3", "http://localhost:3023") }
-            .MaxBy(i => EndpointChoice.Score(i.Item1, userId)).Item2;
 }

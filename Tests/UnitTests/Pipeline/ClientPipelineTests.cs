@@ -18,7 +18,7 @@ public sealed class ClientPipelineTests : IDisposable
 
     [Theory]
     [InlineData("user-service", "read-retry,attempt,attempt-timeout,whole-response")]
-    [InlineData("payment-service:write", "attempt,attempt-timeout,whole-response")]
+    [InlineData("payment-service:write", "write-retry,attempt,attempt-timeout,whole-response")]
     [InlineData("user-service/control-plane", "read-retry,attempt,attempt-timeout,whole-response")]
     [InlineData("unguarded", "attempt")]
     public void EachKeysPipeline_HasItsStrategiesInOrder_TheWholeBodyReadOnceInsideTheTimeout(string key, string strategies)
@@ -72,7 +72,35 @@ public sealed class ClientPipelineTests : IDisposable
     }
 
     [Fact]
-    public async Task Write_Fails_IsNeverRetried()
+    public async Task Write_FailsTwice_IsRetriedOnlyOnce_AndBothAttemptsCount()
+    {
+        _pipeline.Answer(HttpStatusCode.InternalServerError);
+        _pipeline.Answer(HttpStatusCode.BadGateway);
+
+        var response = await _pipeline.Client.SendAsync(Payment("key-1"));
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal(2, _pipeline.Stub.Calls);
+        Assert.Equal(2, _pipeline.Status("payment-service:write").FailedRequests);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.BadRequest)]
+    [InlineData(HttpStatusCode.UnprocessableEntity)]
+    [InlineData(HttpStatusCode.TooManyRequests)]
+    [InlineData(HttpStatusCode.RequestTimeout)]
+    public async Task Write_Answered4xx_IsNeverRetried(HttpStatusCode status)
+    {
+        _pipeline.Answer(status);
+
+        var response = await _pipeline.Client.SendAsync(Payment("key-1"));
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal(1, _pipeline.Stub.Calls);
+    }
+
+    [Fact]
+    public async Task Write_WithoutAnIdempotencyKey_IsNeverRetried()
     {
         _pipeline.Answer(HttpStatusCode.InternalServerError);
 
@@ -81,6 +109,39 @@ public sealed class ClientPipelineTests : IDisposable
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         Assert.Equal(1, _pipeline.Stub.Calls);
         Assert.Equal(1, _pipeline.Status("payment-service:write").FailedRequests);
+    }
+
+    private static HttpRequestMessage Payment(string key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "http://payment-service/payments/user/1");
+        request.Headers.Add(HeaderNames.IdempotencyKey, key);
+        return request;
+    }
+
+    [Fact]
+    public async Task Write_WithoutAnAnswer_IsRetriedOnce_WithTheSameKeyAndRequestId()
+    {
+        var sent = new List<(string Key, string RequestId)>();
+        (string, string) Headers(HttpRequestMessage request) =>
+            (request.Headers.GetValues(HeaderNames.IdempotencyKey).Single(), request.Headers.GetValues(HeaderNames.RequestId).Single());
+        _pipeline.Answer((request, _) =>
+        {
+            sent.Add(Headers(request));
+            return Task.FromException<HttpResponseMessage>(new HttpRequestException("Connection refused"));
+        });
+        _pipeline.Answer((request, _) =>
+        {
+            sent.Add(Headers(request));
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.Created));
+        });
+        using var payment = new HttpRequestMessage(HttpMethod.Post, "http://payment-service/payments/user/1");
+        payment.Headers.Add(HeaderNames.IdempotencyKey, "key-1");
+        payment.Headers.Add(HeaderNames.RequestId, "call-1");
+
+        var response = await _pipeline.Client.SendAsync(payment);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal([("key-1", "call-1"), ("key-1", "call-1")], sent);
     }
 
     [Fact]

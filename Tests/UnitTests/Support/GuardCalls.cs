@@ -12,13 +12,13 @@ internal static class GuardCalls
     }
 
     /// <summary>
-    /// One call: the breaker's permit, an endpoint (the owner of <paramref name="ownerKey"/>, or the lighter of two), the
+    /// One call: the breaker's permit, an endpoint (<paramref name="target"/>, or the lighter of two), the
     /// outcome that endpoint gives after <paramref name="duration"/> on the clock, settled, the permit completed. Returns
     /// the endpoint, or null when the breaker rejected the call.
     /// </summary>
     public static ServiceInstance? Call(
         this ServiceGuard guard, IReadOnlyList<ServiceInstance> instances, Func<ServiceInstance, CallOutcome> outcomeOf,
-        FakeTimeProvider? clock = null, TimeSpan duration = default, string? ownerKey = null, Uri? avoid = null)
+        FakeTimeProvider? clock = null, TimeSpan duration = default, ServiceInstance? target = null, Uri? avoid = null)
     {
         var permit = guard.Breaker.TryAcquire();
         if (!permit.IsAdmitted)
@@ -26,25 +26,21 @@ internal static class GuardCalls
             return null;
         }
 
-        var lease = guard.Endpoints.Lease(instances, avoid, ownerKey);
+        var lease = target is null ? guard.Endpoints.Lease(instances, avoid) : guard.Endpoints.LeaseExactly(instances, target.Address);
         var instance = instances.First(i => i.Address == lease.Address);
         clock?.Advance(duration);
-        var counted = lease.Settle(lease.IsRefused ? CallOutcome.Rejected : outcomeOf(instance), duration);
+        var counted = lease.Settle(outcomeOf(instance), duration);
         guard.Breaker.Complete(permit, counted.Outcome, counted.Slow);
         return instance;
     }
 
-    /// <summary>A call sent to <paramref name="target"/> whatever the choice would be (through a key it owns).</summary>
+    /// <summary>A call sent to <paramref name="target"/> whatever the choice would be.</summary>
     public static void CallOn(this ServiceGuard guard, IReadOnlyList<ServiceInstance> instances, ServiceInstance target, CallOutcome outcome, FakeTimeProvider? clock = null, TimeSpan duration = default) =>
-        Assert.Equal(target, guard.Call(instances, _ => outcome, clock, duration, ownerKey: KeyOwnedBy(instances, target)));
+        Assert.Equal(target, guard.Call(instances, _ => outcome, clock, duration, target));
 
     /// <summary>A lease of <paramref name="target"/>, not yet settled.</summary>
     public static EndpointLease LeaseOn(this EndpointRecords records, IReadOnlyList<ServiceInstance> instances, ServiceInstance target) =>
-        records.Lease(instances, ownerKey: KeyOwnedBy(instances, target));
-
-    /// <summary>A key whose owner, among <paramref name="instances"/>, is <paramref name="target"/>: rendezvous hashing's highest score.</summary>
-    public static string KeyOwnedBy(IReadOnlyList<ServiceInstance> instances, ServiceInstance target) =>
-        Enumerable.Range(0, 10_000).Select(i => $"key-{i}").First(key => instances.MaxBy(i => EndpointChoice.Score(i.Name, key)) == target);
+        records.LeaseExactly(instances, target.Address);
 
     public static EndpointStatus Status(this ServiceGuard guard, ServiceInstance instance) =>
         guard.Endpoints.Snapshot().Single(e => e.Name == instance.Name);
