@@ -60,7 +60,7 @@ internal sealed class LedgerWatcher(WatchedLedger ledger, IEnumerable<LedgerRead
                 using var response = await Http.GetAsync($"{endpoint.Url}{Paths.Ledger}", stoppingToken);
                 if (response.IsSuccessStatusCode && await response.Content.ReadFromJsonAsync<LedgerView>(stoppingToken) is { } view)
                 {
-                    return ($"{view.Payments} payments", KnownResourceStateStyles.Success, view);
+                    return (view.Payments == 1 ? "1 payment" : $"{view.Payments} payments", KnownResourceStateStyles.Success, view);
                 }
 
                 unavailable = true; // the instance answers, its store does not
