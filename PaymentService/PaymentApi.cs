@@ -96,7 +96,7 @@ public static class PaymentApi
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status503ServiceUnavailable,
                 title: "Ledger unavailable",
-                detail: "The payment ledger cannot be used right now; nothing was stored. Retry with the same Idempotency-Key.");
+                detail: "The payment ledger cannot be used right now. Retry with the same Idempotency-Key: the ledger takes a key once, however often it is sent.");
         }
     }
 }

@@ -94,14 +94,19 @@ public sealed class PodsFoundByDnsTests
     }
 
     // The payment-service breaker's endpoints are exactly the pods': their names (from the SRV targets) and their ports.
-    private static async Task<TimeSpan> UntilListedAsync(HttpClient gateway, IEnumerable<TestDnsServer.Pod> pods, TimeSpan within)
+    internal static async Task<TimeSpan> UntilListedAsync(HttpClient gateway, IEnumerable<TestDnsServer.Pod> pods, TimeSpan within)
     {
         var expected = string.Join(", ", pods.Select(p => $"{p.Name.Split('.')[0]} at {p.Address.Port}").Order());
         var watch = Stopwatch.StartNew();
         await Eventually.UntilAsync(
-            async () => string.Join(", ", (await gateway.GetFromJsonAsync<BreakersView>(Paths.CircuitBreakers))!.Breakers
+            async () =>
+            {
+                // A call of its own: the records take the resolved list when a call is made (a test without traffic has none).
+                (await gateway.GetAsync($"{Paths.UserDashboard}/listing")).Dispose();
+                return string.Join(", ", (await gateway.GetFromJsonAsync<BreakersView>(Paths.CircuitBreakers))!.Breakers
                 .SingleOrDefault(b => b.Name == ServiceNames.Payment)?.Endpoints
-                .Select(e => $"{e.Name} at {new Uri(e.Address).Port}").Order() ?? Enumerable.Empty<string>()),
+                .Select(e => $"{e.Name} at {new Uri(e.Address).Port}").Order() ?? Enumerable.Empty<string>());
+            },
             listed => listed == expected,
             $"the gateway to list {expected}",
             within);

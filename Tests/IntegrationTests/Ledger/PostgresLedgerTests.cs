@@ -79,6 +79,52 @@ public sealed class PostgresLedgerTests(PostgresServer server) : IAsyncLifetime
     }
 }
 
+/// <summary>
+/// PaymentService processes on one PostgreSQL database: the same key sent to two processes at once pays once; the server
+/// stopped under load answers 503 with Retry-After and writes nothing, then takes payments again once it runs.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresProcessTests(PostgresServer server)
+{
+    [PostgresFact]
+    public async Task TwoProcessesOnOneDatabase_TheSameKeyAtOnce_MakeOnePayment()
+    {
+        var processes = await LedgerProcesses.StartAsync(2, LedgerProcesses.Postgres(server.ConnectionString));
+        try
+        {
+            var answers = await LedgerProcesses.SameKeyAtOnceAsync(processes, "raced", "one-key");
+
+            Assert.Single(answers, a => a == HttpStatusCode.Created);
+            Assert.All(answers, a => Assert.True(a is HttpStatusCode.Created or HttpStatusCode.OK, $"{a}"));
+        }
+        finally
+        {
+            foreach (var process in processes)
+            {
+                await process.DisposeAsync();
+            }
+        }
+    }
+
+    [PostgresFact]
+    public async Task ServerStoppedUnderLoad_Answers503WithRetryAfter_WritesNothing_ThenTakesPaymentsAgain()
+    {
+        await using var process = (await LedgerProcesses.StartAsync(1, LedgerProcesses.Postgres(server.ConnectionString)))[0];
+
+        var answers = await LedgerProcesses.PayWhileAsync(process, "stopped-under-load", async () =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1)); // payments before the stop
+            await server.StopAsync();
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            await server.StartAsync();
+        });
+
+        Assert.Contains(HttpStatusCode.ServiceUnavailable, answers.Values);
+        Assert.Contains(HttpStatusCode.Created, answers.Values);
+        await LedgerProcesses.AssertOnePaymentPerKeyAsync(process, "stopped-under-load", answers);
+    }
+}
+
 /// <summary>The tests that share one PostgreSQL server, one at a time (one of them stops it).</summary>
 [CollectionDefinition(Name)]
 public sealed class PostgresCollection : ICollectionFixture<PostgresServer>

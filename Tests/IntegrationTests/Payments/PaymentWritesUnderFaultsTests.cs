@@ -5,8 +5,8 @@ namespace CircuitDemo.IntegrationTests.Payments;
 
 /// <summary>
 /// 200 payments through the gateway while payment-service is flaky (a failed write is applied, then its answer lost). A
-/// client that retries each failure with the same idempotency key ends with exactly 200 payments, counted on every
-/// instance: with one instance, and with three, where each user's payments belong to one of them.
+/// client that retries each failure with the same idempotency key ends with exactly 200 payments in the one ledger, as
+/// every instance lists them: with one instance, and with three.
 /// </summary>
 internal static class PaymentWritesUnderFaults
 {
@@ -65,7 +65,7 @@ internal static class PaymentWritesUnderFaults
         var stored = (await PaymentLedgers.StoredAsync(system, userIds, deadline.Token)).Where(id => !history.Contains(id)).ToList();
         var answers = string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key} × {s.Value}"));
         output.WriteLine($"Answers: {answers}; attempts per payment: max {attempts.Max()}, mean {attempts.Average():0.00}");
-        TestReport.Text(report, $"- Writes, {system.PaymentInstances} instance(s) of payment-service, {users} user(s): {Payments} payments with every instance 30 % flaky (a failed write is applied and its answer lost): answers {answers}; at most {attempts.Max()} attempts for one payment; exactly {stored.Count} payments stored across the instances, {stored.Distinct().Count()} distinct.\n");
+        TestReport.Text(report, $"- Writes, {system.PaymentInstances} instance(s) of payment-service, {users} user(s): {Payments} payments with every instance 30 % flaky (a failed write is applied and its answer lost): answers {answers}; at most {attempts.Max()} attempts for one payment; exactly {stored.Count} payments in the ledger, {stored.Distinct().Count()} distinct, every instance listing them all.\n");
         Assert.Equal(Payments, confirmed.Count);
         Assert.Equal(Payments, stored.Count);
         Assert.Equal(Payments, stored.Distinct().Count());
@@ -74,33 +74,35 @@ internal static class PaymentWritesUnderFaults
     }
 }
 
-/// <summary>The payments of every instance's ledger, read from each instance directly.</summary>
+/// <summary>The payments in the ledger, read from each instance of payment-service directly.</summary>
 internal static class PaymentLedgers
 {
-    /// <summary>The ids of every payment of these users, on every instance of payment-service (history included).</summary>
+    /// <summary>
+    /// The ids of every payment of these users (history included), as the ledger lists them; every instance must list
+    /// the same, newest first: they share one ledger.
+    /// </summary>
     public static async Task<List<string>> StoredAsync(CircuitDemoApp system, IEnumerable<string> userIds, CancellationToken cancellationToken = default)
     {
         var ids = new List<string>();
-        foreach (var instance in system.InstancesOf(ServiceNames.Payment))
+        foreach (var user in userIds)
         {
-            using var client = system.CreateClient(instance);
-            foreach (var user in userIds)
-            {
-                ids.AddRange((await client.GetFromJsonAsync<UserPayments>(Paths.ForUser(Paths.UserPayments, user), cancellationToken))!.Payments.Select(p => p.Id));
-            }
+            var byInstance = await ByInstanceAsync(system, user, cancellationToken);
+            var first = byInstance.Values.First().Select(p => p.Id).ToList();
+            Assert.All(byInstance, listed => Assert.Equal(first, listed.Value.Select(p => p.Id)));
+            ids.AddRange(first);
         }
 
         return ids;
     }
 
-    /// <summary>Each instance's payments of one user, by instance.</summary>
-    public static async Task<Dictionary<string, IReadOnlyList<Payment>>> ByInstanceAsync(CircuitDemoApp system, string userId)
+    /// <summary>Each instance's list of one user's payments (up to 500), by instance.</summary>
+    public static async Task<Dictionary<string, IReadOnlyList<Payment>>> ByInstanceAsync(CircuitDemoApp system, string userId, CancellationToken cancellationToken = default)
     {
         var byInstance = new Dictionary<string, IReadOnlyList<Payment>>();
         foreach (var instance in system.InstancesOf(ServiceNames.Payment))
         {
             using var client = system.CreateClient(instance);
-            byInstance[instance] = (await client.GetFromJsonAsync<UserPayments>(Paths.ForUser(Paths.UserPayments, userId)))!.Payments;
+            byInstance[instance] = (await client.GetFromJsonAsync<UserPayments>(Paths.ForUser(Paths.UserPayments, userId) + "?limit=500", cancellationToken))!.Payments;
         }
 
         return byInstance;
@@ -120,7 +122,7 @@ public sealed class PaymentWritesUnderFaultsTests(FaultMatrixApp system, ITestOu
         PaymentWritesUnderFaults.RunAsync(system, users: 1, "payment-writes", output);
 }
 
-/// <summary>The payments under faults on a system with three instances of payment-service, the users' payments spread over them.</summary>
+/// <summary>The payments under faults on a system with three instances of payment-service sharing one ledger.</summary>
 [Collection(ThreeInstanceSystem.Name)]
 public sealed class PaymentWritesUnderFaultsWithInstancesTests(ThreeInstanceApp system, ITestOutputHelper output) : IAsyncLifetime
 {

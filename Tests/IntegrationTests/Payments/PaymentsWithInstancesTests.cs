@@ -1,10 +1,10 @@
 namespace CircuitDemo.IntegrationTests.Payments;
 
 /// <summary>
-/// Payments with three instances of payment-service, each with a ledger of its own: every payment of a user goes to the
-/// one instance that owns the user (rendezvous hashing of the user id with the instances' names), so the same
-/// idempotency key reaches the ledger that has seen it, whatever happened to the answer before. While that instance is
-/// out of rotation, its users' payments are refused with 503 and Retry-After, never sent to another instance.
+/// Payments with three instances of payment-service sharing one ledger: any instance takes any payment, the same
+/// idempotency key pays once whichever instance each attempt reaches, a payment that lost its answer on one instance is
+/// tried again on another with the same key (the caller gets 201), every instance lists every payment, and nothing is
+/// lost when every instance restarts.
 /// </summary>
 [Collection(ThreeInstanceSystem.Name)]
 public sealed class PaymentsWithInstancesTests(ThreeInstanceApp system) : IAsyncLifetime
@@ -14,7 +14,7 @@ public sealed class PaymentsWithInstancesTests(ThreeInstanceApp system) : IAsync
     public Task DisposeAsync() => system.ResetAsync();
 
     [Fact]
-    public async Task FiveKeys_EachPostedSixTimes_MakeFivePayments_AcrossEveryInstance()
+    public async Task FiveKeys_EachPostedSixTimes_MakeFivePayments_ListedByEveryInstance()
     {
         var users = Enumerable.Range(0, 5).Select(i => $"six-{Guid.NewGuid():N}"[..16] + i).ToList();
         var history = await PaymentLedgers.StoredAsync(system, users);
@@ -32,6 +32,74 @@ public sealed class PaymentsWithInstancesTests(ThreeInstanceApp system) : IAsync
         }
 
         Assert.Equal(5, (await PaymentLedgers.StoredAsync(system, users)).Except(history).Count());
+    }
+
+    [Theory]
+    [InlineData("hang")]
+    [InlineData("error")]
+    [InlineData("down")]
+    public async Task OneInstanceOfThreeHungErroringOrDown_EveryFreshKeyPaymentIsTaken(string fault)
+    {
+        var user = $"one-bad-{fault}-{Guid.NewGuid():N}"[..24];
+        await system.SetFailureModeAsync(ServiceNames.Instance(ServiceNames.Payment, 2), fault switch
+        {
+            "hang" => new FailureMode(FailureKind.Hang),
+            "error" => new FailureMode(FailureKind.Error, StatusCode: 500),
+            _ => new FailureMode(FailureKind.Down),
+        });
+
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 8; i++)
+        {
+            answers.Add((await PayAsync(user, Guid.NewGuid().ToString())).StatusCode);
+        }
+
+        Assert.All(answers, answer => Assert.Equal(HttpStatusCode.Created, answer));
+    }
+
+    [Theory]
+    [InlineData("flaky")]
+    [InlineData("cut")]
+    public async Task AnswerLostOnOneInstance_TheGatewayTriesAnother_TheCallerGets201_AndOnePaymentIsStored(string fault)
+    {
+        var user = $"lost-{fault}-{Guid.NewGuid():N}"[..24];
+        var history = await PaymentLedgers.StoredAsync(system, [user]);
+        var lossy = ServiceNames.Instance(ServiceNames.Payment, 2);
+        var servedBefore = await system.BusinessRequestsAsync(lossy);
+
+        // Every write that reaches this instance is applied, and its answer lost on the way back.
+        await system.SetFailureModeAsync(lossy, fault == "flaky" ? new FailureMode(FailureKind.Flaky, FailureRate: 1) : new FailureMode(FailureKind.Cut));
+        var paid = new List<string>();
+        for (var i = 0; i < 12; i++)
+        {
+            var answer = await PayAsync(user, Guid.NewGuid().ToString());
+            Assert.Equal(HttpStatusCode.Created, answer.StatusCode);
+            paid.Add((await answer.Content.ReadFromJsonAsync<Payment>())!.Id);
+        }
+
+        Assert.True(await system.BusinessRequestsAsync(lossy) > servedBefore, $"No payment reached {lossy}: nothing was lost.");
+        Assert.Equal(paid.Order(), (await PaymentLedgers.StoredAsync(system, [user])).Except(history).Order());
+    }
+
+    [Fact]
+    public async Task EveryInstanceRestarted_NothingIsLost()
+    {
+        var user = $"restart-{Guid.NewGuid():N}"[..20];
+        var paid = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            paid.Add((await (await PayAsync(user, Guid.NewGuid().ToString())).Content.ReadFromJsonAsync<Payment>())!.Id);
+        }
+
+        foreach (var instance in system.InstancesOf(ServiceNames.Payment))
+        {
+            await system.ExecuteAsync(instance, KnownResourceCommands.StopCommand);
+            await system.App.ResourceNotifications.WaitForResourceAsync(instance, e => e.Snapshot.State?.Text != KnownResourceStates.Running).WaitAsync(TestTimeouts.Step);
+            await system.EnsureRunningAsync(instance);
+        }
+
+        paid.Reverse();
+        Assert.Equal(paid, (await PaymentLedgers.StoredAsync(system, [user])).Take(3));
     }
 
     private async Task<HttpResponseMessage> PayAsync(string user, string key)
