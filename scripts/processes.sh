@@ -12,11 +12,16 @@ trap 'stop_all; rm -rf "$LOGS"' EXIT
 
 # Starts a project's Release build on a loopback port, with the admin key and any extra environment, and waits for its
 # /alive (ADMIN_KEY must be set): for the load scripts, which run the projects directly.
+# Every PaymentService a script starts shares one ledger, a SQLite file in LOGS (so it goes with them).
 start() { # name port [extra env...]
-  local name=$1 port=$2; shift 2
-  local dir="$PWD/$name/bin/Release/net10.0"
+  start_from "$PWD" "$@"
+}
+
+start_from() { # checkout name port [extra env...]: the same, from another checkout's Release build
+  local root=$1 name=$2 port=$3; shift 3
+  local dir="$root/$name/bin/Release/net10.0"
   # --contentRoot: the project's own appsettings.json (the gateway's holds the breaker settings), whatever the cwd.
-  env ASPNETCORE_ENVIRONMENT=Production Admin__Key="$ADMIN_KEY" Logging__LogLevel__Default=Warning "$@" \
+  env ASPNETCORE_ENVIRONMENT=Production Admin__Key="$ADMIN_KEY" Logging__LogLevel__Default=Warning Ledger__Path="$LOGS/ledger.db" "$@" \
     dotnet "$dir/$name.dll" --contentRoot "$dir" --urls "http://127.0.0.1:$port" >"$LOGS/$name.$port.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$port/alive" >/dev/null && return 0; sleep 0.2; done

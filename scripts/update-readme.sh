@@ -5,6 +5,7 @@
 #   bash .ci/run                    # or dotnet test: writes Tests/artifacts/*.md
 #   scripts/load.sh                 # Tests/artifacts/load.md (and, through load-instances.sh, load-instances.md)
 #   scripts/load-compare.sh COMMIT  # Tests/artifacts/load-compare.md
+#   scripts/load-ledger.sh COMMIT   # Tests/artifacts/ledger-load.md
 #   scripts/edges.sh                # Tests/artifacts/edges.md
 #   scripts/first-five-minutes.sh   # Tests/artifacts/first-five-minutes.md (on a fresh clone)
 #   dotnet run -c Release --project Benchmarks -- --filter '*'   # BenchmarkDotNet.Artifacts/results/
@@ -38,6 +39,9 @@ replace $RESULTS payment-writes-instances Tests/artifacts/payment-writes-instanc
 replace $RESULTS huge-body-memory Tests/artifacts/huge-body-memory.md '`HugeBodyMemoryTests`'
 replace $RESULTS dashboard-open-row Tests/artifacts/dashboard-open-row.md '`DashboardBrowserTests`'
 replace $RESULTS dns-discovery Tests/artifacts/dns-discovery.md '`PodsFoundByDnsTests`'
+replace $RESULTS ledger-scale-out Tests/artifacts/ledger-scale-out.md '`LedgerThroughScaleOutTests`'
+replace README.md ledger-scale-out Tests/artifacts/ledger-scale-out.md '`LedgerThroughScaleOutTests`'
+replace $RESULTS ledger-load Tests/artifacts/ledger-load.md '`scripts/load-ledger.sh`'
 replace README.md dns-discovery Tests/artifacts/dns-discovery.md '`PodsFoundByDnsTests`'
 replace $RESULTS first-five-minutes Tests/artifacts/first-five-minutes.md '`scripts/first-five-minutes.sh`'
 replace $RESULTS load Tests/artifacts/load.md '`scripts/load.sh`'

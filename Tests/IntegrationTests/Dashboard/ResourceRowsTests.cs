@@ -15,6 +15,30 @@ public sealed class ResourceRowsTests(CircuitDemoApp system) : IAsyncLifetime
     public Task DisposeAsync() => system.ResetAsync();
 
     [Fact]
+    public async Task LedgerRow_ShowsTheStoreItsFile_AndHowManyPaymentsItHolds()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, Paths.ForUser(Paths.UserPayments, "ledger-row"))
+        {
+            Content = JsonContent.Create(new { amount = 1m, currency = "EUR" }),
+        };
+        request.Headers.Add(HeaderNames.IdempotencyKey, Guid.NewGuid().ToString());
+        (await system.Gateway.SendAsync(request)).EnsureSuccessStatusCode();
+        using var payments = system.CreateClient(ServiceNames.Payment);
+        var ledger = (await payments.GetFromJsonAsync<LedgerView>(Paths.Ledger))!;
+
+        // The row is read every two seconds; other tests of this system pay too, so at least as many as just counted.
+        var row = await system.App.ResourceNotifications.WaitForResourceAsync(
+                "payments-ledger",
+                e => e.Snapshot.State?.Text is { } state && state.EndsWith(" payments", StringComparison.Ordinal) && long.Parse(state.Split(' ')[0]) >= ledger.Payments)
+            .WaitAsync(TestTimeouts.Step);
+
+        Assert.Equal(("SQLite", system.LedgerPath), (ledger.Store, ledger.Location));
+        Assert.Equal(KnownResourceStateStyles.Success, row.Snapshot.State?.Style);
+        Assert.Equal("SQLite", Property(row.Snapshot, "Store"));
+        Assert.Equal(system.LedgerPath, Property(row.Snapshot, "Location"));
+    }
+
+    [Fact]
     public async Task BreakerRow_ReadsEachStateWithinASecondOfTheTransition_WithItsProperties()
     {
         var wallClock = new WallClockWatch();

@@ -13,6 +13,7 @@ public sealed class KubernetesDeploymentTests(AppHostManifest manifest) : IClass
 {
     private const string Base = "deploy/kubernetes";
     private const string Dashboard = "aspire-dashboard";
+    private const string Ledger = "ledger";
 
     public static TheoryData<string> Kustomizations => [Base, "deploy/overlays/demo"];
 
@@ -29,14 +30,18 @@ public sealed class KubernetesDeploymentTests(AppHostManifest manifest) : IClass
             var environment = objects.EnvironmentOf(container);
             // The stubs' addresses the AppHost gives the gateway are found by DNS on the cluster instead.
             var byDns = environment.GetValueOrDefault("ServiceDiscovery__Dns__Enabled") == "true";
-            var missing = AppHostManifest.EnvironmentOf(project).Where(variable => !environment.ContainsKey(variable) && !(byDns && IsServiceAddress(variable))).ToList();
+            // The SQLite file the AppHost gives payment-service's instances is PostgreSQL on the cluster.
+            var onPostgres = environment.ContainsKey(LedgerConnection);
+            var missing = AppHostManifest.EnvironmentOf(project)
+                .Where(variable => !environment.ContainsKey(variable) && !(byDns && IsServiceAddress(variable)) && !(onPostgres && variable == LedgerFile))
+                .ToList();
             Assert.True(missing.Count == 0, $"{kustomization}: {name} lacks {string.Join(", ", missing)}, which the AppHost sets.");
             Assert.Equal(ServiceNames.Stubs.Contains(name) ? "StatefulSet" : "Deployment", workload.Kind);
         }
 
-        // Nothing runs that the AppHost does not have, but the dashboard it brings itself.
+        // Nothing runs that the AppHost does not have, but the dashboard it brings itself and the ledger's database.
         var workloads = objects.OfType<V1Deployment>().Select(d => d.Metadata.Name).Concat(objects.OfType<V1StatefulSet>().Select(s => s.Metadata.Name));
-        Assert.All(workloads, w => Assert.True(manifest.Projects.ContainsKey(w) || w == Dashboard, $"{kustomization}: {w} is not a project of the AppHost."));
+        Assert.All(workloads, w => Assert.True(manifest.Projects.ContainsKey(w) || w is Dashboard or Ledger, $"{kustomization}: {w} is not a project of the AppHost."));
     }
 
     [KubectlTheory]
@@ -52,7 +57,7 @@ public sealed class KubernetesDeploymentTests(AppHostManifest manifest) : IClass
         Assert.Equal("00:00:10", environment.GetValueOrDefault("ServiceDiscovery__Dns__RefreshPeriod"));
         Assert.DoesNotContain(environment.Keys, IsServiceAddress);
 
-        foreach (var set in objects.OfType<V1StatefulSet>())
+        foreach (var set in objects.OfType<V1StatefulSet>().Where(s => ServiceNames.Stubs.Contains(s.Metadata.Name)))
         {
             // A headless Service of the StatefulSet's serviceName, with a port named http: its SRV records
             // (_http._tcp.{service}) name each pod, ready or not, and give the port.
@@ -66,6 +71,33 @@ public sealed class KubernetesDeploymentTests(AppHostManifest manifest) : IClass
         }
     }
 
+    [KubectlTheory]
+    [MemberData(nameof(Kustomizations))]
+    public async Task TheLedger_IsPostgresWithAVolume_ItsPasswordFromASecret_AndEveryPaymentPodReadsItsConnectionStringFromThatSecret(string kustomization)
+    {
+        var objects = await Kustomize.RenderAsync(kustomization);
+
+        var ledger = Assert.Single(objects.OfType<V1StatefulSet>(), s => s.Metadata.Name == Ledger);
+        var database = Assert.Single(ledger.Spec.Template.Spec.Containers);
+        Assert.StartsWith("postgres:", database.Image, StringComparison.Ordinal);
+        var data = Assert.Single(ledger.Spec.VolumeClaimTemplates);
+        Assert.Contains(database.VolumeMounts, m => m.Name == data.Metadata.Name);
+        var password = Assert.Single(database.Env, v => v.Name == "POSTGRES_PASSWORD").ValueFrom?.SecretKeyRef;
+        Assert.NotNull(password);
+        Assert.NotNull(database.ReadinessProbe?.Exec);
+        Assert.Contains(objects.OfType<V1Service>(), s => s.Metadata.Name == Ledger && s.Spec.Ports.Any(p => p.Port == 5432));
+
+        var payment = objects.WorkloadOf(ServiceNames.Payment)!.Value.Pod.Containers.Single(c => c.Name == ServiceNames.Payment);
+        var connection = Assert.Single(payment.Env, v => v.Name == LedgerConnection);
+        Assert.Null(connection.Value);
+        Assert.Equal(password.Name, connection.ValueFrom?.SecretKeyRef?.Name);
+        Assert.DoesNotContain(payment.Env, v => v.Name == LedgerFile);
+    }
+
+    private static string LedgerConnection => Settings.EnvironmentVariable(Settings.LedgerConnectionString);
+
+    private static string LedgerFile => Settings.EnvironmentVariable(Settings.LedgerPath);
+
     // services__{service}__http__{i}: an address service discovery's configuration provider gives before DNS is asked.
     private static bool IsServiceAddress(string variable) =>
         variable.StartsWith("services__", StringComparison.Ordinal) && variable.Contains("__http__", StringComparison.Ordinal);
@@ -77,7 +109,7 @@ public sealed class KubernetesDeploymentTests(AppHostManifest manifest) : IClass
         var objects = await Kustomize.RenderAsync(kustomization);
         Assert.Empty(objects.OfType<V1Secret>()); // created beside the base, never committed in it
 
-        foreach (var name in manifest.Projects.Keys.Append(Dashboard))
+        foreach (var name in manifest.Projects.Keys.Append(Dashboard).Append(Ledger))
         {
             foreach (var container in objects.WorkloadOf(name)!.Value.Pod.Containers)
             {
