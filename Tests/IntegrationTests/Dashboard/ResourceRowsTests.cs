@@ -29,7 +29,7 @@ public sealed class ResourceRowsTests(CircuitDemoApp system) : IAsyncLifetime
         // The row is read every two seconds; other tests of this system pay too, so at least as many as just counted.
         var row = await system.App.ResourceNotifications.WaitForResourceAsync(
                 "payments-ledger",
-                e => e.Snapshot.State?.Text is { } state && state.EndsWith(" payments", StringComparison.Ordinal) && long.Parse(state.Split(' ')[0]) >= ledger.Payments)
+                e => System.Text.RegularExpressions.Regex.Match(e.Snapshot.State?.Text ?? "", @"^(\d+) payments?$") is { Success: true } shown && long.Parse(shown.Groups[1].Value) >= ledger.Payments)
             .WaitAsync(TestTimeouts.Step);
 
         Assert.Equal(("SQLite", system.LedgerPath), (ledger.Store, ledger.Location));
