@@ -5,7 +5,7 @@
 #
 #   scripts/mutate.sh                  # all mutations (about 30 s each on 2 cores)
 #   scripts/mutate.sh "probe cap"      # only those whose name matches the (extended) regular expression
-#   scripts/mutate.sh "eject|endpoint|choice|latency|owner"   # the endpoint mutations; their table goes to
+#   scripts/mutate.sh "eject|endpoint|choice|latency"   # the endpoint mutations; their table goes to
 #                                      # Tests/artifacts/mutations-selected.md (a whole run writes mutations.md)
 #
 # Needs only the .NET SDK and perl. Nothing in the repository is changed.

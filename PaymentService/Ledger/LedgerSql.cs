@@ -26,11 +26,15 @@ internal static class LedgerSql
         CREATE INDEX IF NOT EXISTS payments_by_user ON payments (user_id, created_at);
         """;
 
-    /// <summary>Takes the payment unless its key has one already; then <see cref="SelectByKey"/> reads whichever is stored.</summary>
+    /// <summary>
+    /// Takes the payment unless its key has one already, and returns its id when it did; when it did not (the key was
+    /// taken before), <see cref="SelectByKey"/> reads the payment stored for the key.
+    /// </summary>
     public const string Insert = """
         INSERT INTO payments (user_id, idempotency_key, id, amount, currency, status, created_at, request_id)
         VALUES (@user_id, @idempotency_key, @id, @amount, @currency, @status, @created_at, @request_id)
         ON CONFLICT (user_id, idempotency_key) DO NOTHING
+        RETURNING id
         """;
 
     public const string SelectByKey = """

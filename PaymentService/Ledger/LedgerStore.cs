@@ -12,13 +12,20 @@ public sealed class LedgerStore : IAsyncDisposable
 {
     private readonly DbDataSource _source;
     private readonly Func<DbConnection, CancellationToken, Task> _prepare;
+    private readonly string? _onOpen;
+    private readonly SemaphoreSlim? _oneWriter;
+    private readonly TimeSpan _writerWait;
     private readonly SemaphoreSlim _schemaLock = new(1);
     private volatile bool _schemaReady;
 
-    internal LedgerStore(DbDataSource source, string store, string location, Func<DbConnection, CancellationToken, Task>? prepare = null)
+    internal LedgerStore(
+        DbDataSource source, string store, string location, Func<DbConnection, CancellationToken, Task>? prepare = null, string? onOpen = null, TimeSpan? oneWriterAtATime = null)
     {
         _source = source;
         _prepare = prepare ?? ((_, _) => Task.CompletedTask);
+        _onOpen = onOpen;
+        _oneWriter = oneWriterAtATime is null ? null : new SemaphoreSlim(1);
+        _writerWait = oneWriterAtATime ?? Timeout.InfiniteTimeSpan;
         Store = store;
         Location = location;
     }
@@ -63,7 +70,7 @@ public sealed class LedgerStore : IAsyncDisposable
     /// key has a payment already, and returns the payment stored for the key: the candidate, or the first one.
     /// </summary>
     internal Task<StoredPayment> InsertOrReadAsync(string userId, string idempotencyKey, StoredPayment candidate, long createdAt, CancellationToken cancellationToken) =>
-        UseAsync(async connection =>
+        UseAsync(write: true, async connection =>
         {
             await using (var insert = Command(connection, LedgerSql.Insert))
             {
@@ -75,7 +82,10 @@ public sealed class LedgerStore : IAsyncDisposable
                 Add(insert, "@status", candidate.Payment.Status);
                 Add(insert, "@created_at", createdAt);
                 Add(insert, "@request_id", candidate.RequestId);
-                await insert.ExecuteNonQueryAsync(cancellationToken);
+                if (await insert.ExecuteScalarAsync(cancellationToken) is not null)
+                {
+                    return candidate;
+                }
             }
 
             await using var select = Command(connection, LedgerSql.SelectByKey);
@@ -87,7 +97,7 @@ public sealed class LedgerStore : IAsyncDisposable
 
     /// <summary>The payments made for <paramref name="userId"/>, newest first, at most <paramref name="limit"/>.</summary>
     internal Task<IReadOnlyList<StoredPayment>> ListAsync(string userId, int limit, CancellationToken cancellationToken) =>
-        UseAsync(async connection =>
+        UseAsync(write: false, async connection =>
         {
             await using var select = Command(connection, LedgerSql.SelectByUser);
             Add(select, "@user_id", userId);
@@ -97,7 +107,7 @@ public sealed class LedgerStore : IAsyncDisposable
 
     /// <summary>How many payments the ledger holds, every user's.</summary>
     public Task<long> CountAsync(CancellationToken cancellationToken) =>
-        UseAsync(async connection =>
+        UseAsync(write: false, async connection =>
         {
             await using var count = Command(connection, LedgerSql.Count);
             return Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
@@ -105,17 +115,40 @@ public sealed class LedgerStore : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _source.DisposeAsync();
 
-    private async Task<T> UseAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
+    // One use of the store: a connection from the pool (for a SQLite write, told to wait for another process's lock
+    // inside SQLite, in short sleeps, rather than in the provider's 150 ms ones), and for a SQLite write, this process's turn:
+    // the file takes one writer at a time, so this process's writers queue here, in order, and only the instances
+    // contend for the file. A wait past the busy timeout, or any failure of the store, is the store unavailable.
+    private async Task<T> UseAsync<T>(bool write, Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
     {
+        var turn = false;
         try
         {
             await EnsureSchemaAsync(cancellationToken);
+            if (write && _oneWriter is not null && !(turn = await _oneWriter.WaitAsync(_writerWait, cancellationToken)))
+            {
+                throw new TimeoutException($"Other payments of this instance held the ledger for {_writerWait.TotalSeconds:0.#} s.");
+            }
+
             await using var connection = await _source.OpenConnectionAsync(cancellationToken);
+            if (write && _onOpen is not null)
+            {
+                await using var setup = Command(connection, _onOpen);
+                await setup.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             return await work(connection);
         }
         catch (Exception exception) when (IsStoreFailure(exception) && !cancellationToken.IsCancellationRequested)
         {
             throw new LedgerUnavailableException($"The ledger ({Store}) cannot be used now: {exception.GetType().Name}: {exception.Message}", exception);
+        }
+        finally
+        {
+            if (turn)
+            {
+                _oneWriter!.Release();
+            }
         }
     }
 

@@ -45,13 +45,19 @@ public static class LedgerStores
             Pooling = true,
             DefaultTimeout = (int)Math.Ceiling(busyTimeout.TotalSeconds),
         }.ToString();
-        return new LedgerStore(SqliteFactory.Instance.CreateDataSource(connectionString), "SQLite", path, static async (connection, cancellationToken) =>
-        {
-            // Kept in the file: set once, every connection of every instance uses it.
-            await using var wal = connection.CreateCommand();
-            wal.CommandText = "PRAGMA journal_mode=WAL";
-            await wal.ExecuteNonQueryAsync(cancellationToken);
-        });
+        return new LedgerStore(
+            SqliteFactory.Instance.CreateDataSource(connectionString),
+            "SQLite",
+            path,
+            prepare: static async (connection, cancellationToken) =>
+            {
+                // Kept in the file: set once, every connection of every instance uses it.
+                await using var wal = connection.CreateCommand();
+                wal.CommandText = "PRAGMA journal_mode=WAL";
+                await wal.ExecuteNonQueryAsync(cancellationToken);
+            },
+            onOpen: FormattableString.Invariant($"PRAGMA busy_timeout = {(int)busyTimeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL"),
+            oneWriterAtATime: busyTimeout);
     }
 
     /// <summary>The PostgreSQL database <paramref name="connectionString"/> names.</summary>

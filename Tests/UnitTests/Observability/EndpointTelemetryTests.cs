@@ -38,15 +38,15 @@ public sealed class EndpointTelemetryTests : IDisposable
         using var gauge = new MetricCollector<int>(meters, CircuitBreakerTelemetry.MeterName, Telemetry.EjectedInstrument);
 
         var ejected = await FailWritesUntilAsync(status => status.Endpoints.Any(e => e.State == EndpointState.Ejected));
-        var owner = Assert.Single(ejected.Endpoints, e => e.State == EndpointState.Ejected).Address;
+        var ejectedAddress = Assert.Single(ejected.Endpoints, e => e.State == EndpointState.Ejected).Address;
 
         var counted = Assert.Single(ejections.GetMeasurementSnapshot());
-        Assert.Equal(("payment-service:write", "localhost", new Uri(owner).Port), ((string)counted.Tags["circuit_breaker.name"]!, (string)counted.Tags["server.address"]!, (int)counted.Tags["server.port"]!));
+        Assert.Equal(("payment-service:write", "localhost", new Uri(ejectedAddress).Port), ((string)counted.Tags["circuit_breaker.name"]!, (string)counted.Tags["server.address"]!, (int)counted.Tags["server.port"]!));
         gauge.RecordObservableInstruments();
         Assert.Equal(1, gauge.GetMeasurementSnapshot().Single(m => (string)m.Tags["circuit_breaker.name"]! == "payment-service:write").Value);
         var line = Assert.Single(_logs.GetSnapshot(), r => r.Level == LogLevel.Warning && r.Message.Contains("ejected endpoint", StringComparison.Ordinal));
         Assert.Contains("payment-service:write", line.Message);
-        Assert.Contains(owner, line.Message);
+        Assert.Contains(ejectedAddress, line.Message);
         Assert.Contains("3 consecutive failures", line.Message);
     }
 
