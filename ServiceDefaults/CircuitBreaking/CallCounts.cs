@@ -34,7 +34,7 @@ internal sealed class CallCounts
     {
         switch (outcome)
         {
-            case CallOutcome.Success:
+            case CallOutcome.Success or CallOutcome.ExcusedSlow:
                 Successful++;
                 break;
             case CallOutcome.Failure or CallOutcome.Excused:

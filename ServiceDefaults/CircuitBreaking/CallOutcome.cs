@@ -19,8 +19,12 @@ internal enum CallOutcome
     Excused,
 
     /// <summary>
-    /// Admitted, then not sent after all (the one instance it may go to is out of rotation): one of the rejected
-    /// requests in the totals, nothing else; a probe gives its slot back.
+    /// Answered, but slower than <c>SlowCallDuration</c>, and the instance it went to answers for the slowness (ejected
+    /// for it, or still can be): one of the successful requests in the totals, left out of every trip rule, neither a
+    /// good nor a bad probe (a probe gives its slot back), as an excused failure is.
     /// </summary>
+    ExcusedSlow,
+
+    /// <summary>Rejected: one of the rejected requests in the totals, nothing else; a probe gives its slot back.</summary>
     Rejected,
 }

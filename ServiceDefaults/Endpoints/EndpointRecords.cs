@@ -195,16 +195,27 @@ internal sealed class EndpointRecords
         if (endpoint.EjectedUntil is not null)
         {
             // A call that was in flight when its endpoint was ejected: that endpoint answers for it already.
-            return new(failed ? CallOutcome.Excused : outcome, Slow: false);
+            return new(failed ? CallOutcome.Excused : slow ? CallOutcome.ExcusedSlow : outcome, Slow: false);
         }
 
         endpoint.ConsecutiveFailures = failed ? endpoint.ConsecutiveFailures + 1 : 0;
         endpoint.ConsecutiveSlowCalls = slow ? endpoint.ConsecutiveSlowCalls + 1 : 0;
+        // One call is one ejection refused at most, even when it brings both streaks to their thresholds.
+        var refusedBefore = _ejectionsRefused;
         var ejected = failed && EjectIfDue_NeedsLock(endpoint, endpoint.ConsecutiveFailures, _options.EjectionConsecutiveFailures, now, $"{endpoint.ConsecutiveFailures} consecutive failures");
         ejected = ejected || (slow && EjectIfDue_NeedsLock(endpoint, endpoint.ConsecutiveSlowCalls, SlowEjectionThreshold, now, $"{endpoint.ConsecutiveSlowCalls} consecutive calls slower than {DurationText.Seconds(_options.SlowCallDuration!.Value)}"));
-        return new(
-            failed && (ejected || AnswersFor_NeedsLock(_options.EjectionConsecutiveFailures, static e => e.ConsecutiveFailures)) ? CallOutcome.Excused : outcome,
-            Slow: slow && !(ejected || AnswersFor_NeedsLock(SlowEjectionThreshold, static e => e.ConsecutiveSlowCalls)));
+        _ejectionsRefused = Math.Min(_ejectionsRefused, refusedBefore + 1);
+
+        // A slow call the endpoint answers for is neutral for the service, as a failure it answers for is: not a fast
+        // success (it would dilute the slow-call window, and as a probe it could close the circuit).
+        var slowExcused = slow && (ejected || AnswersFor_NeedsLock(SlowEjectionThreshold, static e => e.ConsecutiveSlowCalls));
+        if (failed)
+        {
+            var excused = ejected || AnswersFor_NeedsLock(_options.EjectionConsecutiveFailures, static e => e.ConsecutiveFailures);
+            return new(excused ? CallOutcome.Excused : outcome, Slow: slow && !slowExcused);
+        }
+
+        return slowExcused ? new(CallOutcome.ExcusedSlow, Slow: false) : new(outcome, slow);
     }
 
     // Slow calls eject only with the slow-call rule on: without SlowCallDuration no call is slow.

@@ -147,24 +147,16 @@ internal sealed class CircuitBreakerTelemetry
             return;
         }
 
-        var outcomeName = outcome switch
-        {
-            CallOutcome.Success => "success",
-            CallOutcome.Rejected => "rejected",
-            _ => "failure",
-        };
+        // An answer, however late and whoever answers for the lateness, is a success; its raw slowness is tagged.
+        var succeeded = outcome is CallOutcome.Success or CallOutcome.ExcusedSlow;
+        var outcomeName = succeeded ? "success" : "failure";
         activity?.SetTag(OutcomeTag, outcomeName);
-        if (outcome != CallOutcome.Success)
+        if (!succeeded)
         {
-            activity?.SetStatus(ActivityStatusCode.Error, $"The call through circuit breaker {name} {(outcome == CallOutcome.Rejected ? "was not sent: its instance is out of rotation" : "failed")}");
+            activity?.SetStatus(ActivityStatusCode.Error, $"The call through circuit breaker {name} failed");
         }
 
-        if (outcome == CallOutcome.Rejected)
-        {
-            activity?.SetTag(RejectedByTag, "endpoint");
-            _calls.Add(1, Tag(name), new(OutcomeTag, outcomeName), new(RejectedByTag, "endpoint"));
-        }
-        else if (!slowRule)
+        if (!slowRule)
         {
             _calls.Add(1, Tag(name), new(OutcomeTag, outcomeName));
         }

@@ -73,8 +73,9 @@ internal sealed class CircuitBreakerAttempt(ServiceGuard guard, ServiceInstances
             var duration = time.GetElapsedTime(started);
             var counted = lease?.Settle(verdict, duration) ?? new ServiceVerdict(verdict, Slow: false);
             guard.Breaker.Complete(permit, counted.Outcome, counted.Slow);
-            guard.Recent.Add(lease?.Name, counted.Outcome, guard.Options.SlowCallDuration is { } slowCall && duration > slowCall, duration);
-            telemetry.RecordOutcome(activity, guard.Name, counted.Outcome, counted.Slow, guard.Options.SlowCallDuration is not null);
+            var slow = guard.Options.SlowCallDuration is { } slowCall && duration > slowCall; // as it was, whoever answers for it
+            guard.Recent.Add(lease?.Name, counted.Outcome, slow, duration);
+            telemetry.RecordOutcome(activity, guard.Name, counted.Outcome, slow, guard.Options.SlowCallDuration is not null);
         }
 
         return outcome;

@@ -44,7 +44,7 @@ internal sealed class RecentCalls(TimeProvider time)
 
     private static string NameOf(CallOutcome outcome) => outcome switch
     {
-        CallOutcome.Success => CallRecord.Outcomes.Success,
+        CallOutcome.Success or CallOutcome.ExcusedSlow => CallRecord.Outcomes.Success,
         CallOutcome.Failure => CallRecord.Outcomes.Failure,
         CallOutcome.Excused => CallRecord.Outcomes.InstanceFailure,
         CallOutcome.Cancelled => CallRecord.Outcomes.Cancelled,

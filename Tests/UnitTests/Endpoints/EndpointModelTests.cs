@@ -177,28 +177,36 @@ public sealed class EndpointModelTests
 
         // A failure (or a slow call) is its endpoint's while the endpoint answers for it: it is out already, it has
         // just been ejected, or one more endpoint may be ejected and not every endpoint in rotation is on such a streak.
-        // An endpoint no longer listed answers for nothing.
+        // What the endpoint answers for is neutral for the service: a failure is excused; a slow answer is excused too
+        // (a success in the totals, in no trip rule), never a fast success. An endpoint no longer listed answers for nothing.
         private ServiceVerdict Judge(Model model, bool failed, bool slow)
         {
             ReturnDue();
-            var outcome = failed ? CallOutcome.Failure : CallOutcome.Success;
             if (model.Removed)
             {
-                return new(outcome, slow);
+                return new(failed ? CallOutcome.Failure : CallOutcome.Success, slow);
             }
 
             if (model.Until is not null)
             {
-                return new(failed ? CallOutcome.Excused : outcome, false);
+                return new(failed ? CallOutcome.Excused : slow ? CallOutcome.ExcusedSlow : CallOutcome.Success, false);
             }
 
             model.Failures = failed ? model.Failures + 1 : 0;
             model.SlowCalls = slow ? model.SlowCalls + 1 : 0;
-            var ejected = (failed && EjectAt(model, model.Failures, _options.EjectionConsecutiveFailures))
-                || (slow && EjectAt(model, model.SlowCalls, _options.EjectionConsecutiveSlowCalls));
-            var answersFailure = ejected || (_options.EjectionConsecutiveFailures > 0 && Ejected < Allowed && _tracked.Any(i => _models[i].Until is null && _models[i].Failures == 0));
-            var answersSlow = ejected || (_options.EjectionConsecutiveSlowCalls > 0 && Ejected < Allowed && _tracked.Any(i => _models[i].Until is null && _models[i].SlowCalls == 0));
-            return new(failed && answersFailure ? CallOutcome.Excused : outcome, slow && !answersSlow);
+            var byFailures = failed ? EjectAt(model, model.Failures, _options.EjectionConsecutiveFailures) : default;
+            var bySlowCalls = slow && !byFailures.Ejected ? EjectAt(model, model.SlowCalls, _options.EjectionConsecutiveSlowCalls) : default;
+            var ejected = byFailures.Ejected || bySlowCalls.Ejected;
+            _refused += byFailures.Refused || bySlowCalls.Refused ? 1 : 0; // one call, one refusal at most
+            var failureIsItsOwn = failed && (ejected || (_options.EjectionConsecutiveFailures > 0 && Ejected < Allowed && _tracked.Any(i => _models[i].Until is null && _models[i].Failures == 0)));
+            var slownessIsItsOwn = slow && (ejected || (_options.EjectionConsecutiveSlowCalls > 0 && Ejected < Allowed && _tracked.Any(i => _models[i].Until is null && _models[i].SlowCalls == 0)));
+            return (failed, failureIsItsOwn, slownessIsItsOwn) switch
+            {
+                (true, true, _) => new(CallOutcome.Excused, slow && !slownessIsItsOwn),
+                (true, false, _) => new(CallOutcome.Failure, slow && !slownessIsItsOwn),
+                (false, _, true) => new(CallOutcome.ExcusedSlow, false),
+                _ => new(CallOutcome.Success, slow),
+            };
         }
 
         // At most this share of the listed endpoints out, rounded down, and never the last one.
@@ -206,23 +214,23 @@ public sealed class EndpointModelTests
 
         private int Ejected => _tracked.Count(i => _models[i].Until is not null);
 
-        private bool EjectAt(Model model, int streak, int threshold)
+        // Ejected, or refused by the cap (a refusal counts when the streak reaches the threshold, not after).
+        private (bool Ejected, bool Refused) EjectAt(Model model, int streak, int threshold)
         {
             if (threshold == 0 || streak < threshold)
             {
-                return false;
+                return (false, false);
             }
 
             if (Ejected >= Allowed)
             {
-                _refused += streak == threshold && _tracked.Count > 1 ? 1 : 0;
-                return false;
+                return (false, streak == threshold && _tracked.Count > 1);
             }
 
             model.Ejections++;
             var time = _options.BaseEjectionTime * model.Ejections;
             model.Until = Now + (time < _options.MaxEjectionTime ? time : _options.MaxEjectionTime);
-            return true;
+            return (true, false);
         }
 
         // The list a lease was given is the records' from then on: a listed instance keeps its record, a new one starts

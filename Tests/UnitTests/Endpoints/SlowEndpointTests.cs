@@ -71,16 +71,16 @@ public sealed class SlowEndpointTests
     {
         var (guard, clock) = GuardCalls.Create(Options with { EjectionConsecutiveSlowCalls = 1000 });
 
-        // A and B are slow while C has not been: theirs. C is slow too: from then on every slow call is the service's,
-        // and the window of four, two of them slow, opens it.
-        foreach (var instance in new[] { A, B, C, A })
+        // A and B are slow while C has not been: theirs, and left out of the window. C is slow too: from then on every
+        // slow call is the service's, and the window of four, all of them slow, opens it.
+        foreach (var instance in new[] { A, B, C, A, B, C })
         {
             Assert.Equal(CircuitState.Closed, guard.Breaker.State);
             guard.CallOn(Three, instance, CallOutcome.Success, clock, Slow);
         }
 
         Assert.Equal(CircuitState.Open, guard.Breaker.State);
-        Assert.Equal("2 of 4 calls slower than 1.25 s", guard.Status().StateChanges[^1].Reason);
+        Assert.Equal("4 of 4 calls slower than 1.25 s", guard.Status().StateChanges[^1].Reason);
     }
 
     [Fact]
