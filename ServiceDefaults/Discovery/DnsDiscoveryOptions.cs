@@ -28,6 +28,17 @@ internal sealed class DnsDiscoveryOptions : IValidatableObject
     /// </summary>
     public string? NameServer { get; set; }
 
+    /// <summary>
+    /// The domains a name with fewer dots than <see cref="Ndots"/> is tried in, in order, before the name itself (a name
+    /// with as many or more is tried as it is first, then in them), as the system's resolver does. Unset: the "search"
+    /// line of <c>/etc/resolv.conf</c> with the system's resolver, none with a <see cref="NameServer"/>.
+    /// </summary>
+    public string[]? SearchDomains { get; set; }
+
+    /// <summary>The "ndots" of the search rule above. Unset: <c>/etc/resolv.conf</c>'s <c>options ndots:n</c>, else 1.</summary>
+    [Range(0, 15)]
+    public int? Ndots { get; set; }
+
     /// <summary>The server <see cref="NameServer"/> names, or null for the system's resolver.</summary>
     internal IPEndPoint? NameServerEndPoint =>
         string.IsNullOrWhiteSpace(NameServer) ? null : IPEndPoint.Parse(NameServer);

@@ -16,7 +16,7 @@ namespace CircuitDemo.ServiceDefaults.Discovery;
 internal sealed class DnsSrvEndpointProviderFactory(IOptions<DnsDiscoveryOptions> options, TimeProvider timeProvider, ILoggerFactory loggers)
     : IServiceEndpointProviderFactory, IAsyncDisposable
 {
-    private readonly Lazy<SrvLookup> _lookup = new(() => new SrvLookup(options.Value.NameServerEndPoint));
+    private readonly Lazy<SrvLookup> _lookup = new(() => new SrvLookup(options.Value));
     private readonly ILogger _logger = loggers.CreateLogger("CircuitDemo.ServiceDefaults.Discovery.Dns");
     private readonly ConcurrentDictionary<string, Lazy<DnsSrvList>> _lists = new();
 

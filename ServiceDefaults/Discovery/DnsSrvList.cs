@@ -24,6 +24,7 @@ internal sealed partial class DnsSrvList : IAsyncDisposable
     private readonly TaskCompletionSource _firstAnswer = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _lock = new();
     private Task? _refreshing;
+    private int _disposed;
     private IReadOnlyList<ServiceEndpoint> _endpoints = [];
     private string _listed = "";
     private CancellationTokenSource _listChanged = new();
@@ -64,6 +65,11 @@ internal sealed partial class DnsSrvList : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return; // disposed already: a second dispose does nothing
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_refreshing is { } refreshing)
         {

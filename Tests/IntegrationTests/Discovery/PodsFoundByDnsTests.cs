@@ -87,6 +87,34 @@ public sealed class PodsFoundByDnsTests
         }
     }
 
+    [Fact]
+    public async Task TheBareNameFailsUpstream_TheSearchDomainIsAskedNext_AndItsPodsServe()
+    {
+        // As on an air-gapped cluster: the bare name is forwarded upstream and fails; the cluster's own domain answers.
+        await using var dns = new TestDnsServer();
+        const string Zone = "test.svc.cluster.local";
+        dns.FailOutside(Zone);
+        await using var pod = await ServiceProcess.StartAliveAsync(new Projects.PaymentService(), new Dictionary<string, string>());
+        var listed = new TestDnsServer.Pod($"{ServiceNames.Payment}-0.{ServiceNames.Payment}.{Zone}", new IPEndPoint(IPAddress.Loopback, pod.Url.Port));
+        dns.List($"{ServiceNames.Payment}.{Zone}", [listed]);
+        await using var gateway = await ServiceProcess.StartAliveAsync(new Dictionary<string, string>
+        {
+            ["ServiceDiscovery__Dns__Enabled"] = "true",
+            ["ServiceDiscovery__Dns__NameServer"] = dns.NameServer,
+            ["ServiceDiscovery__Dns__RefreshPeriod"] = RefreshPeriod.ToString(),
+            ["ServiceDiscovery__Dns__SearchDomains__0"] = Zone,
+            ["ServiceDiscovery__Dns__Ndots"] = "1", // the bare name (two dots) is asked first, and fails
+            [$"services__{ServiceNames.User}__http__0"] = "http://127.0.0.1:1",
+            [$"services__{ServiceNames.Order}__http__0"] = "http://127.0.0.1:1",
+        });
+        using var client = gateway.Client();
+
+        await UntilListedAsync(client, [listed], TestTimeouts.Step);
+        var dashboard = await client.GetFromJsonAsync<DashboardView>($"{Paths.UserDashboard}/42", StrictJson.Options);
+
+        Assert.Equal(FallbackReasons.Live, dashboard!.Sources.Payments);
+    }
+
     private static async Task<FailureKind> ModeOfAsync(ServiceProcess pod)
     {
         using var client = pod.Client();

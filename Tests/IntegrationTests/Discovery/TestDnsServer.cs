@@ -19,6 +19,7 @@ internal sealed class TestDnsServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _serving;
     private volatile Dictionary<string, Pod[]> _services = [];
+    private volatile string? _onlyZone;
 
     public TestDnsServer() => _serving = ServeAsync();
 
@@ -36,6 +37,9 @@ internal sealed class TestDnsServer : IAsyncDisposable
     /// <summary>From now on, <c>_http._tcp.{service}</c> lists exactly <paramref name="pods"/>.</summary>
     public void List(string service, IEnumerable<Pod> pods) =>
         _services = new Dictionary<string, Pod[]>(_services) { [$"_http._tcp.{service}"] = [.. pods] };
+
+    /// <summary>From now on, a question for any name outside <paramref name="zone"/> is answered SERVFAIL, as an upstream that cannot be reached is.</summary>
+    public void FailOutside(string zone) => _onlyZone = zone;
 
     private async Task ServeAsync()
     {
@@ -66,7 +70,12 @@ internal sealed class TestDnsServer : IAsyncDisposable
         var additionals = new List<byte[]>();
         var pods = services.Values.SelectMany(p => p);
         var known = services.ContainsKey(name) || pods.Any(p => p.Name == name);
-        if (type == TypeSrv && services.TryGetValue(name, out var listed))
+        var failing = _onlyZone is { } zone && !name.EndsWith("." + zone, StringComparison.Ordinal);
+        if (failing)
+        {
+            // no answer: the server failed
+        }
+        else if (type == TypeSrv && services.TryGetValue(name, out var listed))
         {
             answers.AddRange(listed.Select(pod => Record(Pointer, TypeSrv, [.. UInt16(0), .. UInt16(0), .. UInt16((ushort)pod.Address.Port), .. Name(pod.Name)])));
             additionals.AddRange(listed.Select(pod => Record(Name(pod.Name), TypeA, pod.Address.Address.GetAddressBytes())));
@@ -79,7 +88,7 @@ internal sealed class TestDnsServer : IAsyncDisposable
         var header = new byte[12];
         question.AsSpan(0, 2).CopyTo(header);                                              // the question's id
         var recursionDesired = (ushort)(BinaryPrimitives.ReadUInt16BigEndian(question.AsSpan(2)) & 0x0100);
-        BinaryPrimitives.WriteUInt16BigEndian(header.AsSpan(2), (ushort)(0x8400 | recursionDesired | 0x0080 | (known ? 0 : 3))); // an authoritative answer; 3: no such name
+        BinaryPrimitives.WriteUInt16BigEndian(header.AsSpan(2), (ushort)(0x8400 | recursionDesired | 0x0080 | (failing ? 2 : known ? 0 : 3))); // authoritative; 2: failed, 3: no such name
         BinaryPrimitives.WriteUInt16BigEndian(header.AsSpan(4), 1);
         BinaryPrimitives.WriteUInt16BigEndian(header.AsSpan(6), (ushort)answers.Count);
         BinaryPrimitives.WriteUInt16BigEndian(header.AsSpan(10), (ushort)additionals.Count);

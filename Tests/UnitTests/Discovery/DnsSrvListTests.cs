@@ -73,6 +73,17 @@ public sealed class DnsSrvListTests : IAsyncDisposable
         Assert.Equal(3, (await PopulateAsync(provider)).Count);
     }
 
+    [Fact]
+    public async Task DisposedTwice_TheSecondDoesNothing()
+    {
+        var populated = PopulateAsync(Provider());
+        (await NextQuestionAsync()).SetResult(Pods(1));
+        await populated;
+
+        await _factory.DisposeAsync();
+        await _factory.DisposeAsync();
+    }
+
     public ValueTask DisposeAsync() => _factory.DisposeAsync();
 
     private IServiceEndpointProvider Provider()
