@@ -109,6 +109,7 @@ MUTATIONS=(
   "a failing slow call refused twice by the cap|$EP/EndpointRecords.cs|        _ejectionsRefused = Math.Min(_ejectionsRefused, refusedBefore + 1);|        _ = refusedBefore;"
   "an error on one DNS candidate skips the rest|ServiceDefaults/Discovery/SrvLookup.cs|                failed = exception; // this candidate's server failed: the next candidate may still answer\n                continue;|                throw;|FullyQualifiedName~PodsFoundByDns"
   "search domains after the bare name whatever ndots|ServiceDefaults/Discovery/SrvLookup.cs|return name.Count(c => c == '.') < ndots ? [.. searched, name] : [name, .. searched];|return [name, .. searched];"
+  "an Explain time without its zone|Gateway/CircuitBreakers/BreakerExplanation.cs|Opened at {last.Timestamp:HH:mm:ss} UTC by the rule|Opened at {last.Timestamp:HH:mm:ss} by the rule"
   "the key not unique in the ledger|PaymentService/Ledger/LedgerSql.cs|PRIMARY KEY (user_id, idempotency_key)|PRIMARY KEY (user_id, idempotency_key, id)|FullyQualifiedName~Ledger"
   "a key reused for another amount replayed|PaymentService/Ledger/PaymentLedger.cs|: stored.Payment.Amount != amount \x7c\x7c stored.Payment.Currency != currency ? PaymentTaken.Conflict|: false ? PaymentTaken.Conflict|FullyQualifiedName~Ledger"
   "a request's own payment answered as a replay|PaymentService/Ledger/PaymentLedger.cs|: requestId is { Length: > 0 } && stored.RequestId == requestId ? PaymentTaken.Created|: false ? PaymentTaken.Created|FullyQualifiedName~Ledger"

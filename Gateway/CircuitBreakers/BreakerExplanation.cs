@@ -8,7 +8,8 @@ namespace CircuitDemo.Gateway.CircuitBreakers;
 /// <summary>
 /// One breaker explained in Markdown, for a person: its state and the rule that put it there, each trip rule with its
 /// window's counts now, the last calls, each endpoint's state, streaks and latency estimate, and the next probe. What
-/// <c>GET /circuit-breakers/{name}/explain</c> answers and the dashboard's Explain command shows.
+/// <c>GET /circuit-breakers/{name}/explain</c> answers and the dashboard's Explain command shows. Its times are UTC, and
+/// say so: the gateway does not know the reader's time zone, which the dashboard's rows use.
 /// </summary>
 public static class BreakerExplanation
 {
@@ -45,7 +46,7 @@ public static class BreakerExplanation
         }
         else
         {
-            text.AppendLine("| time | instance | counted as | took |");
+            text.AppendLine("| time (UTC) | instance | counted as | took |");
             text.AppendLine("|---|---|---|---|");
             foreach (var call in status.RecentCalls.Reverse())
             {
@@ -72,7 +73,7 @@ public static class BreakerExplanation
             text.AppendLine("|---|---|---|---|---|---|---|---|");
             foreach (var e in status.Endpoints)
             {
-                var state = e.State == EndpointState.Ejected ? $"**ejected** until {e.EjectedUntil:HH:mm:ss} ({e.EjectionReason})" : "in rotation";
+                var state = e.State == EndpointState.Ejected ? $"**ejected** until {e.EjectedUntil:HH:mm:ss} UTC ({e.EjectionReason})" : "in rotation";
                 text.AppendLine(CultureInfo.InvariantCulture, $"| {e.Name} ({e.Address}) | {state} | {e.ConsecutiveFailures} of {options.EjectionConsecutiveFailures} | {e.ConsecutiveSlowCalls} of {options.EjectionConsecutiveSlowCalls} | {e.LatencyMs:0.##} ms | {e.InFlight} | {e.TotalRequests}, {e.FailedRequests} failed | {e.Ejections} |");
             }
         }
@@ -91,17 +92,17 @@ public static class BreakerExplanation
         var opened = status.StateChanges.LastOrDefault(c => c.To == CircuitState.Open);
         return status.State switch
         {
-            CircuitState.Closed => $"Closed since {last.Timestamp:HH:mm:ss} ({last.Reason}): calls go through, and every failure is counted.",
-            CircuitState.Open => $"Opened at {last.Timestamp:HH:mm:ss} by the rule: **{last.Reason}**. Every call is rejected at once, without reaching the service.",
-            CircuitState.HalfOpen => $"Half open since {last.Timestamp:HH:mm:ss} ({last.Reason}); it had opened because of **{opened?.Reason ?? "its trip rules"}**. Probes test whether the service has recovered: {status.Options.HalfOpenMaxProbes} at a time, {status.Options.SuccessThreshold} successful ones close it ({status.SuccessCount} so far), one failed or slow one opens it again.",
-            _ => $"Isolated by hand at {last.Timestamp:HH:mm:ss}: every call is rejected until someone resets it.",
+            CircuitState.Closed => $"Closed since {last.Timestamp:HH:mm:ss} UTC ({last.Reason}): calls go through, and every failure is counted.",
+            CircuitState.Open => $"Opened at {last.Timestamp:HH:mm:ss} UTC by the rule: **{last.Reason}**. Every call is rejected at once, without reaching the service.",
+            CircuitState.HalfOpen => $"Half open since {last.Timestamp:HH:mm:ss} UTC ({last.Reason}); it had opened because of **{opened?.Reason ?? "its trip rules"}**. Probes test whether the service has recovered: {status.Options.HalfOpenMaxProbes} at a time, {status.Options.SuccessThreshold} successful ones close it ({status.SuccessCount} so far), one failed or slow one opens it again.",
+            _ => $"Isolated by hand at {last.Timestamp:HH:mm:ss} UTC: every call is rejected until someone resets it.",
         };
     }
 
     private static string Next(CircuitBreakerStatus status, DateTimeOffset now) => status.State switch
     {
         CircuitState.Open when status.NextAttempt is { } next =>
-            $"**Next probe:** in {Math.Max(0, Math.Ceiling((next - now).TotalSeconds)).ToString(CultureInfo.InvariantCulture)} s, at {next:HH:mm:ss}: the first call after that is let through as a probe.",
+            $"**Next probe:** in {Math.Max(0, Math.Ceiling((next - now).TotalSeconds)).ToString(CultureInfo.InvariantCulture)} s, at {next:HH:mm:ss} UTC: the first call after that is let through as a probe.",
         CircuitState.HalfOpen => "**Next probe:** the next call, while a probe slot is free.",
         CircuitState.Isolated => "**Next probe:** none until a reset.",
         _ => "**Next probe:** none: the circuit is closed.",
