@@ -294,7 +294,6 @@ public sealed class CircuitBreaker
     private void ClearTripCounts_NeedsLock()
     {
         _tripPolicy.Reset();
-        _openPeriod.ForgetGrowth();
         _probeSuccesses = 0;
     }
 }

@@ -14,13 +14,14 @@ internal sealed class OpenPeriod(CircuitBreakerOptions options)
     /// <summary>When the current (or last) Open period ends.</summary>
     public TimeSpan Until { get; private set; }
 
-    /// <summary>Starts a period at <paramref name="now"/>: the open duration, or, after a failed probe, the last one grown.</summary>
+    /// <summary>
+    /// Starts a period at <paramref name="now"/>: after a failed probe, the last one grown; otherwise (opened from
+    /// Closed) the open duration itself. Every way to a grown period passes through an opening from Closed, so this is
+    /// where the growth is forgotten once the circuit has closed.
+    /// </summary>
     public void Start(TimeSpan now, bool reopening)
     {
         _duration = reopening ? OpenDurationGrowth.Next(_duration, options) : options.OpenDuration;
         Until = now + _duration;
     }
-
-    /// <summary>The circuit closed: the next period starts from the open duration again.</summary>
-    public void ForgetGrowth() => _duration = options.OpenDuration;
 }

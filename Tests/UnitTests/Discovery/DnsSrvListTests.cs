@@ -19,15 +19,26 @@ public sealed class DnsSrvListTests : IAsyncDisposable
 {
     private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(2);
     private readonly FakeTimeProvider _clock = new();
-    private readonly FakeLogCollector _logs = new();
+    private readonly FakeLogCollector _logs;
+    private readonly SemaphoreSlim _kept = new(0); // released for each "keeping the last good list" line, as it is logged
     private readonly DnsSrvEndpointProviderFactory _factory;
-    // Each question to DNS, answered by the test. An answer given with SetResult or SetException runs the list's handling
-    // of it on the test's thread, before the call returns: nothing to wait for, no race with the next reading.
+    // Each question to DNS, answered by the test; what the list makes of an answer is awaited as an event (the log line
+    // of a failed lookup, the change token of a new list): the loop may handle it on its own thread.
     private readonly System.Threading.Channels.Channel<TaskCompletionSource<IReadOnlyList<SrvLookup.Pod>>> _questions =
         System.Threading.Channels.Channel.CreateUnbounded<TaskCompletionSource<IReadOnlyList<SrvLookup.Pod>>>();
 
     public DnsSrvListTests()
     {
+        _logs = FakeLogCollector.Create(new FakeLogCollectorOptions
+        {
+            OutputSink = line =>
+            {
+                if (line.Contains("keeping the last good list", StringComparison.Ordinal))
+                {
+                    _kept.Release();
+                }
+            },
+        });
         _factory = new DnsSrvEndpointProviderFactory(
             Options.Create(new DnsDiscoveryOptions { Enabled = true, RefreshPeriod = Refresh }), _clock, LoggerFactory.Create(logging => logging.AddProvider(new FakeLoggerProvider(_logs))))
         {
@@ -51,6 +62,7 @@ public sealed class DnsSrvListTests : IAsyncDisposable
 
         _clock.Advance(Refresh);
         (await NextQuestionAsync()).SetException(new DnsClient.DnsResponseException("timed out"));
+        Assert.True(await _kept.WaitAsync(TimeSpan.FromSeconds(10)), "the failed lookup was not handled");
 
         Assert.Equal(2, (await PopulateAsync(Provider())).Count);
     }
@@ -65,11 +77,17 @@ public sealed class DnsSrvListTests : IAsyncDisposable
 
         _clock.Advance(Refresh);
         (await NextQuestionAsync()).SetException(new InvalidOperationException("an odd SRV target"));
+        Assert.True(await _kept.WaitAsync(TimeSpan.FromSeconds(10)), "the failed lookup was not handled");
         Assert.Contains(_logs.GetSnapshot(), r => r.Message.Contains("InvalidOperationException: an odd SRV target", StringComparison.Ordinal));
         Assert.Equal(2, (await PopulateAsync(provider)).Count);
 
+        var changed = new TaskCompletionSource();
+        var builder = new Builder();
+        await provider.PopulateAsync(builder, CancellationToken.None);
+        using var _ = builder.ChangeTokens.Single().RegisterChangeCallback(_ => changed.TrySetResult(), null);
         _clock.Advance(Refresh);
         (await NextQuestionAsync()).SetResult(Pods(3));
+        await changed.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(3, (await PopulateAsync(provider)).Count);
     }
 
@@ -113,8 +131,8 @@ public sealed class DnsSrvListTests : IAsyncDisposable
 
         public IFeatureCollection Features { get; } = new FeatureCollection();
 
-        public void AddChangeToken(IChangeToken changeToken)
-        {
-        }
+        public List<IChangeToken> ChangeTokens { get; } = [];
+
+        public void AddChangeToken(IChangeToken changeToken) => ChangeTokens.Add(changeToken);
     }
 }
