@@ -29,15 +29,22 @@ public sealed class LatencyEstimateTests
     [Fact]
     public void FasterCalls_LetItDecayTowardThem_AndHoldItThere()
     {
+        // The rule, not its formula: one fast call a second; the estimate only comes down, never below the fast calls,
+        // is down by an e-th after one time constant, and once the slow call has faded (600 ms / e^6 < 5 ms) it is theirs.
         var estimate = default(LatencyEstimate);
         estimate.Observe(TimeSpan.FromMilliseconds(600), TimeSpan.Zero, Decay);
+        var seen = new List<double>();
 
         for (var second = 1; second <= 60; second++)
         {
             estimate.Observe(TimeSpan.FromMilliseconds(5), TimeSpan.FromSeconds(second), Decay);
-            var expected = Math.Max(5, 600 * Math.Exp(-second / Decay.TotalSeconds));
-            Assert.Equal(expected, estimate.At(TimeSpan.FromSeconds(second), Decay), precision: 6);
+            seen.Add(estimate.At(TimeSpan.FromSeconds(second), Decay));
         }
+
+        Assert.Equal(seen.OrderByDescending(ms => ms), seen);
+        Assert.All(seen, ms => Assert.True(ms >= 5, $"{ms} ms is below the calls' own 5 ms"));
+        Assert.InRange(seen[9], 600 / Math.E - 0.01, 600 / Math.E + 0.01); // after 10 s, one time constant
+        Assert.Equal(5, seen[^1]);
     }
 
     [Fact]
