@@ -22,7 +22,10 @@ public sealed record CallRecord(DateTimeOffset Time, string? Instance, string Ou
         /// <summary>Cancelled by its own caller: neither.</summary>
         public const string Cancelled = "cancelled";
 
-        /// <summary>Refused without being sent: by the breaker, its concurrency limit, or its instance out of rotation.</summary>
+        /// <summary>Refused without being sent: by the breaker or its concurrency limit (counted apart: <see cref="RejectedCalls"/>).</summary>
         public const string Rejected = "rejected";
     }
 }
+
+/// <summary>The calls a breaker rejected since its last call that was sent: how many, and when the last one was.</summary>
+public sealed record RejectedCalls(long Count, DateTimeOffset Last);

@@ -40,6 +40,13 @@ public static class BreakerExplanation
 
         text.AppendLine("### The last calls");
         text.AppendLine();
+        if (status.RejectedSince is { } rejected)
+        {
+            // Apart from the calls below: an open breaker's rejections would push the calls that opened it out of view.
+            text.AppendLine(CultureInfo.InvariantCulture, $"Since the last of these, {rejected.Count} {(rejected.Count == 1 ? "call was" : "calls were")} rejected without being sent (the last at {rejected.Last:HH:mm:ss} UTC).");
+            text.AppendLine();
+        }
+
         if (status.RecentCalls.Count == 0)
         {
             text.AppendLine("None yet.");

@@ -36,6 +36,9 @@ public sealed record CircuitBreakerStatus(
     /// <summary>Ejections the <c>MaxEjectionPercent</c> cap refused so far (an endpoint reached its threshold while as many as allowed were out).</summary>
     public long EjectionsRefused { get; init; }
 
-    /// <summary>The last calls through the breaker, oldest first: when, to which instance, counted how, slow or not, how long.</summary>
+    /// <summary>The last calls sent through the breaker, oldest first: when, to which instance, counted how, slow or not, how long.</summary>
     public IReadOnlyList<CallRecord> RecentCalls { get; init; } = [];
+
+    /// <summary>The calls rejected since the last of <see cref="RecentCalls"/>; null when none was.</summary>
+    public RejectedCalls? RejectedSince { get; init; }
 }

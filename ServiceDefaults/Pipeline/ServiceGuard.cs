@@ -44,6 +44,7 @@ internal sealed class ServiceGuard : IDisposable
         Endpoints = Endpoints.Snapshot(),
         EjectionsRefused = Endpoints.EjectionsRefused,
         RecentCalls = Recent.Snapshot(),
+        RejectedSince = Recent.RejectedSince(),
     };
 
     /// <summary>Closes the circuit and brings every endpoint back, forgetting both's counts of trouble.</summary>

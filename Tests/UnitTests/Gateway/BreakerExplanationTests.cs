@@ -21,4 +21,21 @@ public sealed class BreakerExplanationTests
         Assert.NotEmpty(times);
         Assert.All(times, time => Assert.StartsWith(" UTC", time.Groups["after"].Value, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void RejectionsSinceTheLastCall_AreOneLine_AboveTheCallsThatOpenedIt()
+    {
+        var (breaker, clock) = TestBreakers.Create();
+        breaker.DriveTo(clock, CircuitState.Open);
+        var status = breaker.GetStatus() with
+        {
+            RecentCalls = [new CallRecord(clock.GetUtcNow(), "payment-service", "failure", false, 12)],
+            RejectedSince = new RejectedCalls(37, clock.GetUtcNow()),
+        };
+
+        var text = BreakerExplanation.ToMarkdown(status, clock.GetUtcNow());
+
+        Assert.Contains("Since the last of these, 37 calls were rejected without being sent (the last at 10:00:00 UTC).", text);
+        Assert.Contains("| payment-service | failure | 12 ms |", text);
+    }
 }
