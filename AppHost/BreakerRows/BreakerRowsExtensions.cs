@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using CircuitDemo.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 
 namespace CircuitDemo.AppHost.BreakerRows;
 
@@ -95,6 +96,10 @@ internal static class BreakerRowsExtensions
         var markdown = replicas.Count == 1
             ? parts[0]
             : string.Join("\n\n", parts.Select((part, i) => $"# Gateway replica {i + 1} ({replicas[i]})\n\n{part}"));
+
+        // In the AppHost's log: a person (or a test) can tell a command that ran from a click that was lost.
+        context.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(BreakerRowsExtensions).FullName!)
+            .LogInformation("Explain of {Breaker} answered, {Length} characters.", breaker, markdown.Length);
         return CommandResults.Success($"{breaker} explained", markdown, CommandResultFormat.Markdown, displayImmediately: true);
     }
 
