@@ -263,6 +263,13 @@ internal sealed class EndpointRecords
             return;
         }
 
+        // A list older than the one followed now (its attempt resolved it before another attempt brought a newer one)
+        // changes nothing: the records never go back to a list service discovery has replaced.
+        if (instances is InstanceList { Version: var version } && _listed is InstanceList { Version: var current } && version < current)
+        {
+            return;
+        }
+
         _listed = instances;
         if (_endpoints.Length == instances.Count && _endpoints.Select(e => e.Address).SequenceEqual(instances.Select(i => i.Address)))
         {

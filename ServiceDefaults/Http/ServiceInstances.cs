@@ -26,7 +26,7 @@ public sealed class ServiceInstances(ServiceEndpointResolver resolver)
         var service = _services.GetOrAdd((serviceUri.Scheme, serviceUri.Host, serviceUri.Port), static key => new Service(key.Scheme, key.Host, key.Port));
         var source = await resolver.GetEndpointsAsync(service.Name, cancellationToken).ConfigureAwait(false);
         var instances = service.InstancesOf(source);
-        return instances.Length > 0
+        return instances.Count > 0
             ? instances
             : throw new HttpRequestException(HttpRequestError.NameResolutionError, $"Service discovery resolved no endpoint for {service.Name}.");
     }
@@ -82,10 +82,11 @@ public sealed class ServiceInstances(ServiceEndpointResolver resolver)
     private sealed class Service(string scheme, string host, int port)
     {
         private Resolved? _last;
+        private long _versions;
 
         public string Name { get; } = port is -1 or 80 or 443 ? $"{scheme}://{host}" : $"{scheme}://{host}:{port}";
 
-        public ServiceInstance[] InstancesOf(ServiceEndpointSource source)
+        public InstanceList InstancesOf(ServiceEndpointSource source)
         {
             var last = Volatile.Read(ref _last);
             if (last is not null && ReferenceEquals(last.Source, source))
@@ -93,11 +94,12 @@ public sealed class ServiceInstances(ServiceEndpointResolver resolver)
                 return last.Instances;
             }
 
-            var resolved = new Resolved(source, [.. source.Endpoints.Select((e, i) => new ServiceInstance(NameOf(host, e, i), AddressOf(e.EndPoint, scheme)))]);
+            var resolved = new Resolved(source, new InstanceList(
+                Interlocked.Increment(ref _versions), [.. source.Endpoints.Select((e, i) => new ServiceInstance(NameOf(host, e, i), AddressOf(e.EndPoint, scheme)))]));
             var winner = Interlocked.CompareExchange(ref _last, resolved, last);
             return winner is not null && !ReferenceEquals(winner, last) && ReferenceEquals(winner.Source, source) ? winner.Instances : resolved.Instances;
         }
 
-        private sealed record Resolved(ServiceEndpointSource Source, ServiceInstance[] Instances);
+        private sealed record Resolved(ServiceEndpointSource Source, InstanceList Instances);
     }
 }

@@ -1,0 +1,35 @@
+using static CircuitDemo.UnitTests.Support.Instances;
+
+namespace CircuitDemo.UnitTests.Endpoints;
+
+/// <summary>
+/// The records follow service discovery's newest list: an attempt that resolved a list, then leased after another attempt
+/// brought a newer one, does not take the records back to the old list.
+/// </summary>
+public sealed class ListOrderTests
+{
+    [Fact]
+    public void ALeaseWithAnOlderList_AfterANewerOne_LeavesTheNewerListInTheRecords()
+    {
+        var (guard, _) = GuardCalls.Create(TestBreakers.Options);
+        var older = new InstanceList(1, [A, B]);
+        var newer = new InstanceList(2, [A, B, C]);
+
+        guard.Endpoints.Lease(newer).Settle(CallOutcome.Success, TimeSpan.FromMilliseconds(5));
+        var late = guard.Endpoints.Lease(older);
+        late.Settle(CallOutcome.Success, TimeSpan.FromMilliseconds(5));
+
+        Assert.Equal([A.Name, B.Name, C.Name], guard.Endpoints.Snapshot().Select(e => e.Name));
+    }
+
+    [Fact]
+    public void ANewerList_ReplacesTheOlderOne()
+    {
+        var (guard, _) = GuardCalls.Create(TestBreakers.Options);
+
+        guard.Endpoints.Lease(new InstanceList(1, [A, B, C])).Settle(CallOutcome.Success, TimeSpan.Zero);
+        guard.Endpoints.Lease(new InstanceList(2, [A, C])).Settle(CallOutcome.Success, TimeSpan.Zero);
+
+        Assert.Equal([A.Name, C.Name], guard.Endpoints.Snapshot().Select(e => e.Name));
+    }
+}
