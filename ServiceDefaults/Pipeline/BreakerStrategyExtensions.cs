@@ -47,13 +47,16 @@ public static class BreakerStrategyExtensions
             new BreakerStrategyOptions());
     }
 
-    // The request's breaker, once per call; none for a call that bypasses it, or when it is switched off.
+    // The request's breaker, once per call; none for a host this process declared no breaker for (as in ServiceDefaults'
+    // own pipeline: a call to anywhere else must not create one), for a call that bypasses it, or when it is switched off.
     private static CircuitBreaker? BreakerOf(CircuitBreakerRegistry registry, ResilienceContext context)
     {
         var request = context.GetRequestMessage()
             ?? throw new InvalidOperationException("The HTTP circuit breaker strategy runs inside an HttpClient's resilience handler.");
         var key = CircuitBreakerRoute.For(request);
-        return CircuitBreakerRoute.IsBypassed(request) || !registry.OptionsFor(key).Enabled ? null : registry.Guard(key).Breaker;
+        return !registry.Guards(key.Service) || CircuitBreakerRoute.IsBypassed(request) || !registry.OptionsFor(key).Enabled
+            ? null
+            : registry.Guard(key).Breaker;
     }
 
     private sealed class BreakerStrategyOptions : ResilienceStrategyOptions

@@ -70,6 +70,21 @@ public class PollyStrategyTests
     }
 
     [Fact]
+    public async Task InAnotherPipeline_AHostNoBreakerIsDeclaredFor_PassesStraightThrough_AndCreatesNoBreaker()
+    {
+        var catalog = new Catalog(HttpStatusCode.ServiceUnavailable, (pipeline, context) => pipeline.AddCircuitDemoBreaker(context.ServiceProvider));
+        await using var provider = catalog.Provider;
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await catalog.Client.GetAsync($"http://elsewhere-{i}.example/items")).StatusCode);
+        }
+
+        Assert.Equal(5, catalog.Calls);
+        Assert.DoesNotContain(catalog.Registry.All, b => b.Name.StartsWith("elsewhere", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ClassifierThrows_TheProbeIsCompletedAsAFailure_AndTheNextHalfOpenAdmitsAProbe()
     {
         var (breaker, clock) = TestBreakers.Create(TestBreakers.Options);
