@@ -116,6 +116,7 @@ MUTATIONS=(
   "rejections push the calls that tripped the rule out of view|$PL/RecentCalls.cs|                (_rejectedSince, _lastRejection) = (_rejectedSince + 1, call.Timestamp);|                (_rejectedSince, _lastRejection) = (_rejectedSince + 1, call.Timestamp);\n                _ring[_count++ % Capacity] = call;"
   "rejections counted since ever, not since the last call|$PL/RecentCalls.cs|                _rejectedSince = 0;\n|"
   "an older list takes the records back|$EP/EndpointRecords.cs|&& _listed is InstanceList { Version: var current } && version < current)|&& _listed is InstanceList { Version: var current } && version < current && false)"
+  "every host called kept for good|$PL/CircuitBreakerPipeline.cs|new DirectAttempt(instances, remember: false)|new DirectAttempt(instances, remember: true)"
   "the key not unique in the ledger|PaymentService/Ledger/LedgerSql.cs|PRIMARY KEY (user_id, idempotency_key)|PRIMARY KEY (user_id, idempotency_key, id)|FullyQualifiedName~Ledger"
   "a key reused for another amount replayed|PaymentService/Ledger/PaymentLedger.cs|: stored.Payment.Amount != amount \x7c\x7c stored.Payment.Currency != currency ? PaymentTaken.Conflict|: false ? PaymentTaken.Conflict|FullyQualifiedName~Ledger"
   "a request's own payment answered as a replay|PaymentService/Ledger/PaymentLedger.cs|: requestId is { Length: > 0 } && stored.RequestId == requestId ? PaymentTaken.Created|: false ? PaymentTaken.Created|FullyQualifiedName~Ledger"

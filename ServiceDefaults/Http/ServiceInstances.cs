@@ -20,16 +20,26 @@ public sealed class ServiceInstances(ServiceEndpointResolver resolver)
     /// Every instance of the service <paramref name="serviceUri"/> names (its scheme and host, such as
     /// <c>http://payment-service</c>); a host service discovery knows nothing of is its own one instance.
     /// </summary>
+    /// <param name="serviceUri">The service's URI (any path).</param>
+    /// <param name="cancellationToken">Cancels the wait for service discovery's first answer.</param>
+    /// <param name="remember">
+    /// Keeps the service's last list, so that an unchanged list is the same object (what the endpoint records need); false
+    /// for a host no breaker guards, which could be any host at all and must not be kept for good.
+    /// </param>
     /// <exception cref="HttpRequestException">Service discovery resolved no endpoint at all.</exception>
-    public async ValueTask<IReadOnlyList<ServiceInstance>> ResolveAsync(Uri serviceUri, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<ServiceInstance>> ResolveAsync(Uri serviceUri, CancellationToken cancellationToken, bool remember = true)
     {
-        var service = _services.GetOrAdd((serviceUri.Scheme, serviceUri.Host, serviceUri.Port), static key => new Service(key.Scheme, key.Host, key.Port));
+        var key = (serviceUri.Scheme, serviceUri.Host, serviceUri.Port);
+        var service = remember ? _services.GetOrAdd(key, static key => new Service(key.Scheme, key.Host, key.Port)) : _services.GetValueOrDefault(key) ?? new Service(key.Scheme, key.Host, key.Port);
         var source = await resolver.GetEndpointsAsync(service.Name, cancellationToken).ConfigureAwait(false);
         var instances = service.InstancesOf(source);
         return instances.Count > 0
             ? instances
             : throw new HttpRequestException(HttpRequestError.NameResolutionError, $"Service discovery resolved no endpoint for {service.Name}.");
     }
+
+    /// <summary>How many services' lists are kept.</summary>
+    internal int Remembered => _services.Count;
 
     /// <summary>Every instance of <paramref name="service"/> (its name, as in <c>payment-service</c>).</summary>
     public ValueTask<IReadOnlyList<ServiceInstance>> ResolveAsync(string service, CancellationToken cancellationToken) =>

@@ -55,7 +55,8 @@ internal static class CircuitBreakerPipeline
         var instances = services.GetRequiredService<ServiceInstances>();
         if (key == Unguarded)
         {
-            pipeline.AddStrategy(_ => new DirectAttempt(instances), new AttemptOptions());
+            // Any host at all: its list is resolved for each call and not kept.
+            pipeline.AddStrategy(_ => new DirectAttempt(instances, remember: false), new AttemptOptions());
             return;
         }
 

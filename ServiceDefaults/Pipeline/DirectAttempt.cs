@@ -9,7 +9,7 @@ namespace CircuitDemo.ServiceDefaults.Pipeline;
 /// resolves them, another than the one its previous attempt went to (a retried write). No permit, no endpoint record,
 /// no verdict.
 /// </summary>
-internal sealed class DirectAttempt(ServiceInstances instances) : ResilienceStrategy<HttpResponseMessage>
+internal sealed class DirectAttempt(ServiceInstances instances, bool remember = true) : ResilienceStrategy<HttpResponseMessage>
 {
     protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
         Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback, ResilienceContext context, TState state)
@@ -21,7 +21,7 @@ internal sealed class DirectAttempt(ServiceInstances instances) : ResilienceStra
             var address = ServiceInstances.PinnedOf(request);
             if (address is null)
             {
-                var resolved = await instances.ResolveAsync(service, context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+                var resolved = await instances.ResolveAsync(service, context.CancellationToken, remember).ConfigureAwait(context.ContinueOnCapturedContext);
                 address = AnyBut(resolved, context.Properties.GetValue(CircuitBreakerAttempt.PreviousEndpoint, null));
                 context.Properties.Set(CircuitBreakerAttempt.PreviousEndpoint, address);
             }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using Polly.Timeout;
@@ -29,6 +30,21 @@ public sealed class ClientPipelineTests : IDisposable
         var descriptor = Polly.Testing.ResiliencePipelineExtensions.GetPipelineDescriptor(builder.Build());
 
         Assert.Equal(strategies, string.Join(",", descriptor.Strategies.Select(s => s.Options?.Name)));
+    }
+
+    [Fact]
+    public async Task CallsToHostsNoBreakerGuards_AreSent_AndNoneOfThemIsKept()
+    {
+        var instances = _pipeline.Services.GetRequiredService<ServiceInstances>();
+        var kept = instances.Remembered;
+
+        for (var i = 0; i < 20; i++)
+        {
+            (await _pipeline.Client.GetAsync($"http://host-{i}.example/anything")).EnsureSuccessStatusCode();
+        }
+
+        Assert.Equal(20, _pipeline.Stub.Calls);
+        Assert.Equal(kept, instances.Remembered);
     }
 
     [Fact]
