@@ -20,6 +20,27 @@ internal static class Chromium
 
     public static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Opens the dashboard's Resources page and waits until <paramref name="row"/> reads <paramref name="text"/>. The
+    /// page fills its table from the dashboard's subscription to the AppHost's resource service; on a loaded machine that
+    /// subscription can bring nothing for the page's whole wait ("No resources found") with the system running, and
+    /// loading the page again subscribes again. The tests are about the rows, not that subscription: the page is loaded
+    /// at most twice.
+    /// </summary>
+    public static async Task OpenResourcesPageAsync(IPage page, Uri dashboard, Func<IPage, ILocator> row, string text)
+    {
+        await page.GotoAsync(dashboard.ToString());
+        try
+        {
+            await Assertions.Expect(row(page)).ToContainTextAsync(text, new() { Timeout = (float)TimeSpan.FromSeconds(15).TotalMilliseconds });
+        }
+        catch (PlaywrightException)
+        {
+            await page.ReloadAsync();
+            await Assertions.Expect(row(page)).ToContainTextAsync(text);
+        }
+    }
+
     /// <summary>Flags a closed network needs: without them Chromium keeps trying to reach Google's hosts.</summary>
     public static Task<IBrowser> LaunchAsync(IPlaywright playwright)
     {

@@ -18,7 +18,6 @@ public sealed class DashboardBrowserTests(CircuitDemoApp system) : IAsyncLifetim
 {
     private static readonly float UiTimeoutMs = (float)TimeSpan.FromSeconds(30).TotalMilliseconds;
     private static readonly float OpenWithinMs = (float)TimeSpan.FromSeconds(5).TotalMilliseconds;
-    private static readonly float FirstLoadMs = (float)TimeSpan.FromSeconds(15).TotalMilliseconds;
     private static readonly string PaymentBreakerRow = BreakerNames.RowName(ServiceNames.Payment);
 
     public Task InitializeAsync() => system.ResetAsync();
@@ -121,23 +120,8 @@ public sealed class DashboardBrowserTests(CircuitDemoApp system) : IAsyncLifetim
         await Expect(page.GetByText("Dashboard sections received").First).ToBeVisibleAsync();
     }
 
-    // The Resources page fills its table from the dashboard's subscription to the AppHost's resource service. On a
-    // loaded machine that subscription can bring nothing for the page's whole 30 s ("No resources found"), with the
-    // system running; loading the page again subscribes again. This test is about the rows, not about that
-    // subscription, so the page is loaded at most twice.
-    private async Task OpenResourcesPageAsync(IPage page)
-    {
-        await page.GotoAsync(system.DashboardUrl.ToString());
-        try
-        {
-            await Expect(Row(page, PaymentBreakerRow)).ToContainTextAsync("Closed", new() { Timeout = FirstLoadMs });
-        }
-        catch (PlaywrightException)
-        {
-            await page.ReloadAsync();
-            await Expect(Row(page, PaymentBreakerRow)).ToContainTextAsync("Closed");
-        }
-    }
+    private Task OpenResourcesPageAsync(IPage page) =>
+        Chromium.OpenResourcesPageAsync(page, system.DashboardUrl, p => Row(p, PaymentBreakerRow), "Closed");
 
     // On a timeout, says what the row, the traffic and the breaker itself were doing.
     private async Task<IReadOnlyList<string>> UntilClosedAsync(RowStates states)

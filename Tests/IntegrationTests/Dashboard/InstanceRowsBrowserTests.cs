@@ -30,7 +30,7 @@ public sealed class InstanceRowsBrowserTests(ThreeInstanceApp system) : IAsyncLi
         page.SetDefaultTimeout(UiTimeoutMs);
         SetDefaultExpectTimeout(UiTimeoutMs);
 
-        await page.GotoAsync(system.DashboardUrl.ToString());
+        await Chromium.OpenResourcesPageAsync(page, system.DashboardUrl, p => Row(p, ServiceNames.Payment), "Running");
         foreach (var instance in system.InstancesOf(ServiceNames.Payment))
         {
             await Expect(Row(page, instance)).ToContainTextAsync("Running");
