@@ -200,11 +200,14 @@ internal sealed class EndpointRecords
 
         endpoint.ConsecutiveFailures = failed ? endpoint.ConsecutiveFailures + 1 : 0;
         endpoint.ConsecutiveSlowCalls = slow ? endpoint.ConsecutiveSlowCalls + 1 : 0;
+        var byFailures = failed ? EjectIfDue_NeedsLock(endpoint, endpoint.ConsecutiveFailures, _options.EjectionConsecutiveFailures, now, $"{endpoint.ConsecutiveFailures} consecutive failures") : Ejection.NotDue;
+        var bySlowCalls = slow && byFailures != Ejection.Ejected
+            ? EjectIfDue_NeedsLock(endpoint, endpoint.ConsecutiveSlowCalls, SlowEjectionThreshold, now, $"{endpoint.ConsecutiveSlowCalls} consecutive calls slower than {DurationText.Seconds(_options.SlowCallDuration!.Value)}")
+            : Ejection.NotDue;
+        var ejected = byFailures == Ejection.Ejected || bySlowCalls == Ejection.Ejected;
+
         // One call is one ejection refused at most, even when it brings both streaks to their thresholds.
-        var refusedBefore = _ejectionsRefused;
-        var ejected = failed && EjectIfDue_NeedsLock(endpoint, endpoint.ConsecutiveFailures, _options.EjectionConsecutiveFailures, now, $"{endpoint.ConsecutiveFailures} consecutive failures");
-        ejected = ejected || (slow && EjectIfDue_NeedsLock(endpoint, endpoint.ConsecutiveSlowCalls, SlowEjectionThreshold, now, $"{endpoint.ConsecutiveSlowCalls} consecutive calls slower than {DurationText.Seconds(_options.SlowCallDuration!.Value)}"));
-        _ejectionsRefused = Math.Min(_ejectionsRefused, refusedBefore + 1);
+        _ejectionsRefused += byFailures == Ejection.Refused || bySlowCalls == Ejection.Refused ? 1 : 0;
 
         // A slow call the endpoint answers for is neutral for the service, as a failure it answers for is: not a fast
         // success (it would dilute the slow-call window, and as a probe it could close the circuit).
@@ -229,19 +232,18 @@ internal sealed class EndpointRecords
     // One more ejection stays within the cap: a share of the endpoints, rounded down, and never the last one.
     private int EjectionsAllowed => Math.Min(_endpoints.Length * _options.MaxEjectionPercent / 100, _endpoints.Length - 1);
 
-    private bool EjectIfDue_NeedsLock(Endpoint endpoint, int streak, int threshold, TimeSpan now, string reason)
+    // Refused by the cap only when the streak reaches the threshold (once per streak; one endpoint alone is never
+    // ejected, which is no refusal).
+    private Ejection EjectIfDue_NeedsLock(Endpoint endpoint, int streak, int threshold, TimeSpan now, string reason)
     {
         if (threshold == 0 || streak < threshold)
         {
-            return false;
+            return Ejection.NotDue;
         }
 
         if (Ejected_NeedsLock() >= EjectionsAllowed)
         {
-            // Refused by the cap; counted once per streak, when it reaches the threshold (one endpoint alone is never
-            // ejected, which is no refusal).
-            _ejectionsRefused += streak == threshold && _endpoints.Length > 1 ? 1 : 0;
-            return false;
+            return streak == threshold && _endpoints.Length > 1 ? Ejection.Refused : Ejection.NotDue;
         }
 
         endpoint.Ejections++;
@@ -249,7 +251,7 @@ internal sealed class EndpointRecords
         endpoint.EjectedUntil = now + (time < _options.MaxEjectionTime ? time : _options.MaxEjectionTime);
         endpoint.EjectionReason = reason;
         Enqueue_NeedsLock(endpoint, now, reason);
-        return true;
+        return Ejection.Ejected;
     }
 
     // Service discovery's list is the truth: a new address gets a record (starting at the others' latency), a vanished
@@ -369,5 +371,12 @@ internal sealed class EndpointRecords
 
         /// <summary>No longer in service discovery's list: results of calls still in flight count for the service alone.</summary>
         public bool Removed { get; set; }
+    }
+
+    private enum Ejection
+    {
+        NotDue,
+        Ejected,
+        Refused,
     }
 }

@@ -102,32 +102,29 @@ internal static class CircuitBreakerPipeline
     }
 
     // A read is retried once when it failed fast (HttpOutcomeClassifier.IsRetriable: a failure by the verdict the
-    // breaker records, not a rejection or a timeout). It waits 50 ms, give or take a quarter so that many callers do not retry in step, and never a
-    // Retry-After: a dependency's "come back in 120 s" must not hold a read past its attempt timeouts.
-    private static readonly HttpRetryStrategyOptions ReadRetry = new()
-    {
-        Name = RetryStrategyName,
-        MaxRetryAttempts = 1,
-        Delay = RetryDelay,
-        BackoffType = DelayBackoffType.Constant,
-        UseJitter = true,
-        ShouldRetryAfterHeader = false,
-        ShouldHandle = static args => ValueTask.FromResult(HttpOutcomeClassifier.IsRetriable(args.Outcome, args.Context.CancellationToken)),
-    };
+    // breaker records, not a rejection or a timeout). Never after a Retry-After: a dependency's "come back in 120 s"
+    // must not hold a read past its attempt timeouts.
+    private static readonly HttpRetryStrategyOptions ReadRetry = OnceElsewhere(
+        RetryStrategyName, static args => HttpOutcomeClassifier.IsRetriable(args.Outcome, args.Context.CancellationToken));
 
     // A write with an Idempotency-Key is retried once when it got no usable answer (HttpOutcomeClassifier.IsRetriableWrite:
-    // a 5xx, no connection, a timeout, a cut answer; never a 4xx or a rejection; never a write without a key). It may have been applied: the retry carries the
-    // same request, so the same Idempotency-Key (and the same X-Request-Id, by which payment-service tells the call that
-    // made a payment from a later one), and goes to another instance, which reads the same ledger.
-    private static readonly HttpRetryStrategyOptions WriteRetry = new()
+    // a 5xx, no connection, a timeout, a cut answer; never a 4xx, a rejection or a write without a key). It may have been
+    // applied: the retry carries the same request, so the same Idempotency-Key and X-Request-Id (by which payment-service
+    // tells the call that made a payment from a later one), to another instance, which reads the same ledger.
+    private static readonly HttpRetryStrategyOptions WriteRetry = OnceElsewhere(
+        WriteRetryStrategyName, static args => HttpOutcomeClassifier.IsRetriableWrite(args.Context.GetRequestMessage(), args.Outcome, args.Context.CancellationToken));
+
+    // One more attempt, 50 ms later give or take a quarter (so that many callers do not retry in step), never after a
+    // Retry-After; the attempt itself goes elsewhere (CircuitBreakerAttempt.PreviousEndpoint).
+    private static HttpRetryStrategyOptions OnceElsewhere(string name, Func<RetryPredicateArguments<HttpResponseMessage>, bool> shouldRetry) => new()
     {
-        Name = WriteRetryStrategyName,
+        Name = name,
         MaxRetryAttempts = 1,
         Delay = RetryDelay,
         BackoffType = DelayBackoffType.Constant,
         UseJitter = true,
         ShouldRetryAfterHeader = false,
-        ShouldHandle = static args => ValueTask.FromResult(HttpOutcomeClassifier.IsRetriableWrite(args.Context.GetRequestMessage(), args.Outcome, args.Context.CancellationToken)),
+        ShouldHandle = args => ValueTask.FromResult(shouldRetry(args)),
     };
 
     private sealed class AttemptOptions : ResilienceStrategyOptions
