@@ -1,5 +1,5 @@
 using CircuitDemo.Contracts;
-using CircuitDemo.ServiceDefaults.FailureInjection;
+using CircuitDemo.FailureModes;
 using CircuitDemo.ServiceDefaults.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,5 +1,5 @@
+using CircuitDemo.FailureModes;
 using CircuitDemo.OrderService;
-using CircuitDemo.ServiceDefaults.FailureInjection;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();

@@ -1,7 +1,7 @@
 using System.Globalization;
 using CircuitDemo.Contracts;
+using CircuitDemo.FailureModes;
 using CircuitDemo.PaymentService.Ledger;
-using CircuitDemo.ServiceDefaults.FailureInjection;
 using CircuitDemo.ServiceDefaults.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;

@@ -1,6 +1,6 @@
+using CircuitDemo.FailureModes;
 using CircuitDemo.PaymentService;
 using CircuitDemo.PaymentService.Ledger;
-using CircuitDemo.ServiceDefaults.FailureInjection;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();

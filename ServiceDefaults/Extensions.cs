@@ -1,8 +1,10 @@
 using CircuitDemo.Contracts;
-using CircuitDemo.ServiceDefaults.Discovery;
+using CircuitDemo.Resilience.Discovery;
+using CircuitDemo.Resilience.Http;
+using CircuitDemo.Resilience.Observability;
+using CircuitDemo.Resilience.Pipeline;
+using CircuitDemo.Resilience.Registration;
 using CircuitDemo.ServiceDefaults.Health;
-using CircuitDemo.ServiceDefaults.Observability;
-using CircuitDemo.ServiceDefaults.Pipeline;
 using CircuitDemo.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -90,13 +92,13 @@ public static class Extensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(CircuitBreakerTelemetry.MeterName)
+                .AddMeter(CircuitBreakerInstrumentation.MeterName)
                 .AddMeter(PollyMeterName))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
-                .AddSource(CircuitBreakerTelemetry.MeterName)
+                .AddSource(CircuitBreakerInstrumentation.MeterName)
                 .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsPolled(context.Request))
-                .AddHttpClientInstrumentation(http => http.EnrichWithHttpRequestMessage = CircuitBreakerTelemetry.EnrichHttpClientSpan));
+                .AddHttpClientInstrumentation(http => http.EnrichWithHttpRequestMessage = CircuitBreakerInstrumentation.EnrichHttpClientSpan));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {

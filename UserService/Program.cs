@@ -1,4 +1,4 @@
-using CircuitDemo.ServiceDefaults.FailureInjection;
+using CircuitDemo.FailureModes;
 using CircuitDemo.UserService;
 
 var builder = WebApplication.CreateBuilder(args);

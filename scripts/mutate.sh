@@ -15,10 +15,10 @@ ONLY="${1:-}"
 SCRATCH="$(mktemp -d /tmp/circuitdemo-mutants.XXXXXX)"
 trap 'rm -rf "$SCRATCH"' EXIT
 
-SM=ServiceDefaults/CircuitBreaking
-TR=ServiceDefaults/CircuitBreaking/TripRules
-EP=ServiceDefaults/Endpoints
-PL=ServiceDefaults/Pipeline
+SM=Resilience/Core
+TR=Resilience/Core/TripRules
+EP=Resilience/Instances
+PL=Resilience/Pipeline
 # name | file | exact text to find | what to put instead [| integration tests' filter]
 # (one line each; \n stands for a line break, \x7c for a '|')
 MUTATIONS=(
@@ -49,7 +49,7 @@ MUTATIONS=(
   "cancellation lowers the total|$SM/CallCounts.cs|                Cancelled++;|                Total--;"
   "open duration growth uncapped|$SM/OpenDurationGrowth.cs|return grown >= options.MaxOpenDuration.Ticks ?|return grown >= long.MaxValue ?"
   "guard reachable before the telemetry is told|$PL/CircuitBreakerRegistry.cs|            var guard = new ServiceGuard(key.Name, _optionsOf(key.Name), _time, _onSubscriberError);\n            _created?.Invoke(guard);|            var guard = new ServiceGuard(key.Name, _optionsOf(key.Name), _time, _onSubscriberError);\n            _guards[key.Name] = guard;\n            _created?.Invoke(guard);"
-  "body not read inside the breaker|ServiceDefaults/Http/WholeResponseStrategy.cs|            await WholeResponse.ReadAsync(request, response, limit, context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);|            _ = limit;"
+  "body not read inside the breaker|Resilience/Http/WholeResponseStrategy.cs|            await WholeResponse.ReadAsync(request, response, limit, context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);|            _ = limit;"
   "retry waits on Retry-After|$PL/CircuitBreakerPipeline.cs|ShouldRetryAfterHeader = false,|ShouldRetryAfterHeader = true,"
   "timeouts and rejections retried|$PL/HttpOutcomeClassifier.cs|FailureOf(outcome.Exception) is not (CallFailure.Rejected or CallFailure.Overloaded or CallFailure.TimedOut)|FailureOf(outcome.Exception) is not CallFailure.Unexpected"
   "a write without a key retried|$PL/HttpOutcomeClassifier.cs|request?.Headers.Contains(Contracts.HeaderNames.IdempotencyKey) == true|request is not null"
@@ -57,7 +57,7 @@ MUTATIONS=(
   "a failed write not retried|$PL/CircuitBreakerPipeline.cs|        pipeline.AddRetry(breakerKey.IsWrite ? WriteRetry : ReadRetry);|        if (!breakerKey.IsWrite)\n        {\n            pipeline.AddRetry(ReadRetry);\n        }"
   "429 is a success|$PL/HttpOutcomeClassifier.cs|statusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests|statusCode is HttpStatusCode.RequestTimeout"
   "rejection not counted|$SM/CallCounts.cs|            Rejected++;\n        }|            Rejected += 0;\n        }"
-  "parsed answer not carried forward|ServiceDefaults/Http/ExpectedJson.cs|        response.Content = new UsableJsonContent(body, json, value, original);\n        original.Dispose();|        _ = (body, json, value, original);"
+  "parsed answer not carried forward|Resilience/Http/ExpectedJson.cs|        response.Content = new UsableJsonContent(body, json, value, original);\n        original.Dispose();|        _ = (body, json, value, original);"
   "a second whole-body read|$PL/CircuitBreakerPipeline.cs|        pipeline.AddStrategy(_ => new WholeResponseStrategy(options.MaxResponseBodyBytes), new WholeResponseOptions());|        pipeline.AddStrategy(_ => new WholeResponseStrategy(options.MaxResponseBodyBytes), new WholeResponseOptions());\n        pipeline.AddStrategy(_ => new WholeResponseStrategy(options.MaxResponseBodyBytes), new WholeResponseOptions());"
   "control-plane call through the breaker|$PL/CircuitBreakerPipeline.cs|? key.Name + BypassSuffix : key.Name;|? key.Name : key.Name;"
   "undeclared host gets the pipeline|$PL/CircuitBreakerPipeline.cs|        if (!registry.Guards(key.Service))\n        {\n            return Unguarded;|        if (!registry.Guards(key.Service) && false)\n        {\n            return Unguarded;"
@@ -68,8 +68,8 @@ MUTATIONS=(
   "permit completed twice accepted|$SM/CircuitBreaker.cs|if (!CanComplete_NeedsLock(permit))|if (!CanComplete_NeedsLock(permit) && _epoch < 0)"
   "permit of another breaker accepted|$SM/CircuitPermit.cs|if (!ReferenceEquals(Issuer, breaker))|if (!ReferenceEquals(Issuer, breaker) && Epoch < 0)"
   "any exception cancelled when the caller cancelled|$SM/OutcomeClassifier.cs|exception is OperationCanceledException && callerToken.IsCancellationRequested|callerToken.IsCancellationRequested"
-  "attempt timeout under Polly's 10 ms accepted|ServiceDefaults/Configuration/CircuitBreakerOptions.cs|private const string PollyMin = \"00:00:00.010\";|private const string PollyMin = \"00:00:00.001\";"
-  "slow-call duration at the attempt timeout accepted|ServiceDefaults/Configuration/CircuitBreakerOptionsValidator.cs|slowCall < options.AttemptTimeout,|slowCall <= options.AttemptTimeout * 2,"
+  "attempt timeout under Polly's 10 ms accepted|Resilience/Core/CircuitBreakerOptions.cs|private const string PollyMin = \"00:00:00.010\";|private const string PollyMin = \"00:00:00.001\";"
+  "slow-call duration at the attempt timeout accepted|Resilience/Registration/CircuitBreakerOptionsValidator.cs|slowCall < options.AttemptTimeout,|slowCall <= options.AttemptTimeout * 2,"
   "unknown exception escapes the dashboard section|Gateway/Downstream/DownstreamClient.cs|catch (Exception exception) when (!cancellationToken.IsCancellationRequested)|catch (Exception exception) when (!cancellationToken.IsCancellationRequested && CircuitBreakingExtensions.FailureOf(exception) != CallFailure.Unexpected)"
   "payment answer parsed again|Gateway/Downstream/ServiceAnswer.cs|if (content is UsableJsonContent usable)|if (content is UsableJsonContent usable && usable.Value is null)"
   "a payment sent without its request id|Gateway/Downstream/PaymentServiceClient.cs|        request.Headers.Add(HeaderNames.RequestId, Guid.NewGuid().ToString(\"N\"));\n|"
@@ -94,22 +94,22 @@ MUTATIONS=(
   "stale ejection counts|$EP/EndpointRecords.cs|            var now = _clock.Now();\n            ReturnDue_NeedsLock(now);\n            endpoint.InFlight--;|            var now = _clock.Now();\n            endpoint.InFlight--;"
   "a shrunk list keeps its ejections|$EP/EndpointRecords.cs|while (Ejected_NeedsLock() > Math.Max(EjectionsAllowed, 0))|while (Ejected_NeedsLock() > _endpoints.Length)"
   "a removed endpoint's result changes its record|$EP/EndpointRecords.cs|        if (endpoint.Removed)\n        {\n            return new(outcome, slow);\n        }\n|"
-  "a pod named by its place in the list|ServiceDefaults/Http/ServiceInstances.cs|return label is not null && label.StartsWith(service + \"-\", StringComparison.OrdinalIgnoreCase)|return label is not null && label.Length < 0"
+  "a pod named by its place in the list|Resilience/Instances/ServiceInstances.cs|return label is not null && label.StartsWith(service + \"-\", StringComparison.OrdinalIgnoreCase)|return label is not null && label.Length < 0"
   "reset leaves endpoints ejected|$PL/ServiceGuard.cs|        Breaker.Reset();\n        Endpoints.Reset();|        Breaker.Reset();"
   "a failed endpoint wins a tie|$EP/EndpointChoice.cs| \x7c\x7c (loadB == loadA && b.ConsecutiveFailures < a.ConsecutiveFailures)|"
   "an unreachable instance passed over in silence|Gateway/FailureSimulation/FailureSimulationApi.cs|if (answers.All(a => a.Changed) \x7c\x7c|if (answers.Any(a => a.Changed) \x7c\x7c|FullyQualifiedName~SimulateFailure_OneInstanceOfTwo"
-  "DNS list changes unheard|ServiceDefaults/Discovery/DnsSrvList.cs|        changed.Cancel();\n|\n|FullyQualifiedName~PodsFoundByDns"
-  "DNS empty answer replaces the list|ServiceDefaults/Discovery/DnsSrvList.cs|        if (pods.Count == 0)\n        {|        if (pods.Count == 0 && false)\n        {|FullyQualifiedName~PodsFoundByDns"
+  "DNS list changes unheard|Resilience/Discovery/DnsSrvList.cs|        changed.Cancel();\n|\n|FullyQualifiedName~PodsFoundByDns"
+  "DNS empty answer replaces the list|Resilience/Discovery/DnsSrvList.cs|        if (pods.Count == 0)\n        {|        if (pods.Count == 0 && false)\n        {|FullyQualifiedName~PodsFoundByDns"
   "pods listed in the cluster's gateway|deploy/kubernetes/gateway.yaml|            - name: ServiceDiscovery__Dns__Enabled|            - name: services__payment-service__http__0\n              value: http://payment-service-0.payment-service:8080\n            - name: ServiceDiscovery__Dns__Enabled|FullyQualifiedName~KubernetesDeploymentTests"
-  "configuration provider left out|ServiceDefaults/Discovery/DnsDiscoveryExtensions.cs|        services.AddConfigurationServiceEndpointProvider();\n        if|        if"
+  "configuration provider left out|Resilience/Discovery/DnsDiscoveryExtensions.cs|        services.AddConfigurationServiceEndpointProvider();\n        if|        if"
   "one service's instance count ignored|AppHost/Stubs/StubServiceExtensions.cs|var key = builder.Configuration[Settings.StubInstancesOf(service)] is null ? Settings.StubInstances : Settings.StubInstancesOf(service);|var key = Settings.StubInstances;|FullyQualifiedName~StubInstancesTests"
-  "DNS asked before configuration|ServiceDefaults/Discovery/DnsDiscoveryExtensions.cs|            services.AddSingleton<IServiceEndpointProviderFactory, DnsSrvEndpointProviderFactory>();|            services.AddSingleton<IServiceEndpointProviderFactory, DnsSrvEndpointProviderFactory>();\n            services.AddConfigurationServiceEndpointProvider();"
+  "DNS asked before configuration|Resilience/Discovery/DnsDiscoveryExtensions.cs|            services.AddSingleton<IServiceEndpointProviderFactory, DnsSrvEndpointProviderFactory>();|            services.AddSingleton<IServiceEndpointProviderFactory, DnsSrvEndpointProviderFactory>();\n            services.AddConfigurationServiceEndpointProvider();"
   "an excused slow call counted as a fast success|$EP/EndpointRecords.cs|return slowExcused ? new(CallOutcome.ExcusedSlow, Slow: false) : new(outcome, slow);|return slowExcused ? new(outcome, Slow: false) : new(outcome, slow);"
-  "an unexpected DNS exception ends the refresh loop|ServiceDefaults/Discovery/DnsSrvList.cs|catch (Exception exception) when (!_stopping.IsCancellationRequested)|catch (Exception exception) when (exception is DnsClient.DnsResponseException && !_stopping.IsCancellationRequested)"
-  "the DNS list dies with an idle provider|ServiceDefaults/Discovery/DnsSrvEndpointProviderFactory.cs|var list = _lists.GetOrAdd(record, name => new Lazy<DnsSrvList>(() => new DnsSrvList(|var list = new Lazy<DnsSrvList>(() => new DnsSrvList(\n            query.ServiceName, record, Resolve ?? _lookup.Value.ResolveAsync, options.Value.RefreshPeriod, timeProvider, _logger)).Value;\n        _ = _lists.GetOrAdd(record, name => new Lazy<DnsSrvList>(() => new DnsSrvList("
+  "an unexpected DNS exception ends the refresh loop|Resilience/Discovery/DnsSrvList.cs|catch (Exception exception) when (!_stopping.IsCancellationRequested)|catch (Exception exception) when (exception is DnsClient.DnsResponseException && !_stopping.IsCancellationRequested)"
+  "the DNS list dies with an idle provider|Resilience/Discovery/DnsSrvEndpointProviderFactory.cs|var list = _lists.GetOrAdd(record, name => new Lazy<DnsSrvList>(() => new DnsSrvList(|var list = new Lazy<DnsSrvList>(() => new DnsSrvList(\n            query.ServiceName, record, Resolve ?? _lookup.Value.ResolveAsync, options.Value.RefreshPeriod, timeProvider, _logger)).Value;\n        _ = _lists.GetOrAdd(record, name => new Lazy<DnsSrvList>(() => new DnsSrvList("
   "a failing slow call refused twice by the cap|$EP/EndpointRecords.cs|_ejectionsRefused += byFailures == Ejection.Refused \x7c\x7c bySlowCalls == Ejection.Refused ? 1 : 0;|_ejectionsRefused += (byFailures == Ejection.Refused ? 1 : 0) + (bySlowCalls == Ejection.Refused ? 1 : 0);"
-  "an error on one DNS candidate skips the rest|ServiceDefaults/Discovery/SrvLookup.cs|                failed = exception; // this candidate's server failed: the next candidate may still answer\n                continue;|                throw;|FullyQualifiedName~PodsFoundByDns"
-  "search domains after the bare name whatever ndots|ServiceDefaults/Discovery/SrvLookup.cs|return name.Count(c => c == '.') < ndots ? [.. searched, name] : [name, .. searched];|return [name, .. searched];"
+  "an error on one DNS candidate skips the rest|Resilience/Discovery/SrvLookup.cs|                failed = exception; // this candidate's server failed: the next candidate may still answer\n                continue;|                throw;|FullyQualifiedName~PodsFoundByDns"
+  "search domains after the bare name whatever ndots|Resilience/Discovery/SrvLookup.cs|return name.Count(c => c == '.') < ndots ? [.. searched, name] : [name, .. searched];|return [name, .. searched];"
   "an Explain time without its zone|Gateway/CircuitBreakers/BreakerExplanation.cs|Opened at {last.Timestamp:HH:mm:ss} UTC by the rule|Opened at {last.Timestamp:HH:mm:ss} by the rule"
   "open duration growth kept through a close|$SM/OpenPeriod.cs|_duration = reopening ? OpenDurationGrowth.Next(_duration, options) : options.OpenDuration;|_duration = reopening ? OpenDurationGrowth.Next(_duration, options) : _duration;"
   "a returned instance keeps the estimate it left with|$EP/EndpointRecords.cs|        endpoint.Latency = default;\n        Enqueue_NeedsLock(endpoint, at, reason);|        Enqueue_NeedsLock(endpoint, at, reason);"

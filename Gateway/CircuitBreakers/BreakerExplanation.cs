@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using CircuitDemo.Contracts;
-using CircuitDemo.ServiceDefaults.CircuitBreaking;
+using CircuitDemo.Resilience.Core;
 
 namespace CircuitDemo.Gateway.CircuitBreakers;
 

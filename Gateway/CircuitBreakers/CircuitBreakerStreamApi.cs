@@ -2,9 +2,12 @@ using System.Globalization;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using CircuitDemo.Contracts;
-using CircuitDemo.ServiceDefaults.CircuitBreaking;
-using CircuitDemo.ServiceDefaults.Endpoints;
-using CircuitDemo.ServiceDefaults.Pipeline;
+using CircuitDemo.Resilience.Core;
+using CircuitDemo.Resilience.Http;
+using CircuitDemo.Resilience.Instances;
+using CircuitDemo.Resilience.Observability;
+using CircuitDemo.Resilience.Pipeline;
+using CircuitDemo.Resilience.Registration;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,9 @@
 using CircuitDemo.Contracts;
-using CircuitDemo.ServiceDefaults.CircuitBreaking;
-using CircuitDemo.ServiceDefaults.Pipeline;
+using CircuitDemo.Resilience.Core;
+using CircuitDemo.Resilience.Http;
+using CircuitDemo.Resilience.Observability;
+using CircuitDemo.Resilience.Pipeline;
+using CircuitDemo.Resilience.Registration;
 using CircuitDemo.ServiceDefaults.Security;
 using CircuitDemo.ServiceDefaults.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,5 +1,8 @@
 using System.Threading.Channels;
-using CircuitDemo.ServiceDefaults.Pipeline;
+using CircuitDemo.Resilience.Http;
+using CircuitDemo.Resilience.Observability;
+using CircuitDemo.Resilience.Pipeline;
+using CircuitDemo.Resilience.Registration;
 using Microsoft.Extensions.Options;
 
 namespace CircuitDemo.Gateway.CircuitBreakers;

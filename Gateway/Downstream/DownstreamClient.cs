@@ -1,5 +1,8 @@
-using CircuitDemo.ServiceDefaults.Http;
-using CircuitDemo.ServiceDefaults.Pipeline;
+using CircuitDemo.Resilience.Http;
+using CircuitDemo.Resilience.Instances;
+using CircuitDemo.Resilience.Observability;
+using CircuitDemo.Resilience.Pipeline;
+using CircuitDemo.Resilience.Registration;
 
 namespace CircuitDemo.Gateway.Downstream;
 

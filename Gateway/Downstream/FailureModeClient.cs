@@ -1,7 +1,10 @@
 using System.Net.Http.Json;
 using CircuitDemo.Contracts;
-using CircuitDemo.ServiceDefaults.Http;
-using CircuitDemo.ServiceDefaults.Pipeline;
+using CircuitDemo.Resilience.Http;
+using CircuitDemo.Resilience.Instances;
+using CircuitDemo.Resilience.Observability;
+using CircuitDemo.Resilience.Pipeline;
+using CircuitDemo.Resilience.Registration;
 
 namespace CircuitDemo.Gateway.Downstream;
 

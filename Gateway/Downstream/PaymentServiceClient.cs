@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using CircuitDemo.Contracts;
-using CircuitDemo.ServiceDefaults.Http;
+using CircuitDemo.Resilience.Http;
+using CircuitDemo.Resilience.Instances;
 
 namespace CircuitDemo.Gateway.Downstream;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using CircuitDemo.ServiceDefaults.Http;
+using CircuitDemo.Resilience.Http;
+using CircuitDemo.Resilience.Instances;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CircuitDemo.Gateway.Downstream;

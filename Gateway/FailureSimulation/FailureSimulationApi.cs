@@ -1,8 +1,11 @@
 using System.Text.Json;
 using CircuitDemo.Contracts;
+using CircuitDemo.FailureModes;
 using CircuitDemo.Gateway.Downstream;
-using CircuitDemo.ServiceDefaults.FailureInjection;
-using CircuitDemo.ServiceDefaults.Pipeline;
+using CircuitDemo.Resilience.Http;
+using CircuitDemo.Resilience.Observability;
+using CircuitDemo.Resilience.Pipeline;
+using CircuitDemo.Resilience.Registration;
 using CircuitDemo.ServiceDefaults.Security;
 using CircuitDemo.ServiceDefaults.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;

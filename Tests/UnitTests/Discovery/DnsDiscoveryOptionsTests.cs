@@ -1,4 +1,4 @@
-using CircuitDemo.ServiceDefaults.Discovery;
+using CircuitDemo.Resilience.Discovery;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;

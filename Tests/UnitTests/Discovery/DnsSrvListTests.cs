@@ -1,4 +1,5 @@
 using System.Net;
+using CircuitDemo.Resilience.Discovery;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -6,7 +7,6 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Extensions.ServiceDiscovery;
 using Microsoft.Extensions.Time.Testing;
-using CircuitDemo.ServiceDefaults.Discovery;
 
 namespace CircuitDemo.UnitTests.Discovery;
 

@@ -1,4 +1,4 @@
-using CircuitDemo.ServiceDefaults.Discovery;
+using CircuitDemo.Resilience.Discovery;
 
 namespace CircuitDemo.UnitTests.Discovery;
 

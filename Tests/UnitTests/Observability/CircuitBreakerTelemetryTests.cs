@@ -151,7 +151,7 @@ public sealed class CircuitBreakerTelemetryTests : IDisposable
         breakerSpan.SetTag(CircuitBreakerTelemetry.StateTag, "HalfOpen").SetTag(CircuitBreakerTelemetry.DecisionTag, "probe");
         using var httpSpan = source.StartActivity("GET")!;
 
-        CircuitBreakerTelemetry.EnrichHttpClientSpan(httpSpan, new HttpRequestMessage());
+        CircuitBreakerInstrumentation.EnrichHttpClientSpan(httpSpan, new HttpRequestMessage());
 
         Assert.Equal(("order-service", "HalfOpen", "probe"), (Tag(httpSpan, "circuit_breaker.name"), Tag(httpSpan, "circuit_breaker.state"), Tag(httpSpan, "circuit_breaker.decision")));
     }

@@ -22,15 +22,15 @@ public sealed class ShapeTests
     [Fact]
     public void TheStateMachine_IsOneFileOfAtMost300Lines_NamingNoEndpointType()
     {
-        var file = Path.Combine(RepositoryRoot(), "ServiceDefaults", "CircuitBreaking", "CircuitBreaker.cs");
+        var file = Path.Combine(RepositoryRoot(), "Resilience", "Core", "CircuitBreaker.cs");
         var lines = File.ReadAllLines(file);
         var endpointTypes = typeof(CircuitBreaker).Assembly.GetTypes()
-            .Where(t => t.Namespace == "CircuitDemo.ServiceDefaults.Endpoints" && !t.IsNested && !t.Name.StartsWith('<'))
+            .Where(t => t.Namespace == "CircuitDemo.Resilience.Instances" && !t.IsNested && !t.Name.StartsWith('<'))
             .Select(t => t.Name.Split('`')[0]);
 
         Assert.True(lines.Length <= MaxStateMachineLines, $"CircuitBreaker.cs has {lines.Length} lines; at most {MaxStateMachineLines}.");
         Assert.DoesNotContain(endpointTypes, type => lines.Any(line => line.Contains(type, StringComparison.Ordinal)));
-        Assert.DoesNotContain(typeof(CircuitBreaker).GetFields(BindingFlags.Instance | BindingFlags.NonPublic), field => field.FieldType.Namespace == "CircuitDemo.ServiceDefaults.Endpoints");
+        Assert.DoesNotContain(typeof(CircuitBreaker).GetFields(BindingFlags.Instance | BindingFlags.NonPublic), field => field.FieldType.Namespace == "CircuitDemo.Resilience.Instances");
     }
 
     private static string RepositoryRoot()

@@ -1,0 +1,21 @@
+using CircuitDemo.Contracts;
+using CircuitDemo.Resilience.Http;
+
+namespace CircuitDemo.Resilience.Instances;
+
+/// <summary>
+/// An endpoint ejected, or back in rotation: what the stream's <c>endpoint</c> events, the ejection counter and the log
+/// report. <c>EjectedUntil</c> and <c>Timestamp</c> are wall-clock time; the reason of an ejection says whether failures
+/// or slow calls ran on; <c>LatencyMs</c> and <c>InFlight</c> are the endpoint's estimate and calls in flight then.
+/// </summary>
+public sealed record EndpointChange(
+    string Name,
+    string Address,
+    EndpointState State,
+    DateTimeOffset? EjectedUntil,
+    int Ejections,
+    DateTimeOffset Timestamp,
+    string Reason,
+    long Sequence,
+    double LatencyMs,
+    int InFlight);

@@ -1,0 +1,84 @@
+using CircuitDemo.Resilience.Core;
+using CircuitDemo.Resilience.Http;
+using CircuitDemo.Resilience.Instances;
+using CircuitDemo.Resilience.Observability;
+using CircuitDemo.Resilience.Registration;
+using Polly;
+
+namespace CircuitDemo.Resilience.Pipeline;
+
+/// <summary>
+/// One attempt of an HTTP call through its service's guard, top to bottom in <see cref="ExecuteCore"/>: the breaker's
+/// permit; an endpoint of the service; the request sent there; the verdict on its outcome; the endpoint's record settled
+/// with it; the permit completed. What the attempt needs was decided when its pipeline was built (the guard of its
+/// breaker) or comes forward with the call: the request, and on the <see cref="ResilienceContext"/> the endpoint the
+/// call's previous attempt went to.
+/// </summary>
+internal sealed class CircuitBreakerAttempt(ServiceGuard guard, ServiceInstances instances, CircuitBreakerTelemetry telemetry, TimeProvider time)
+    : ResilienceStrategy<HttpResponseMessage>
+{
+    /// <summary>The endpoint of the call's previous attempt: a retry goes elsewhere.</summary>
+    internal static readonly ResiliencePropertyKey<Uri?> PreviousEndpoint = new("CircuitDemo.PreviousEndpoint");
+
+    protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
+        Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback, ResilienceContext context, TState state)
+    {
+        var request = context.GetRequestMessage() ?? throw new InvalidOperationException("The attempt runs inside an HttpClient's resilience handler.");
+        var service = request.RequestUri!;
+
+        // 1. The breaker's permit. Open, Isolated, or HalfOpen with every probe slot taken: rejected at once, nothing sent.
+        using var activity = telemetry.StartCall(guard.Name);
+        var permit = guard.Breaker.TryAcquire();
+        telemetry.RecordDecision(activity, guard.Name, permit);
+        if (!permit.IsAdmitted)
+        {
+            guard.Recent.Add(null, CallOutcome.Rejected, slow: false, TimeSpan.Zero);
+            return Outcome.FromException<HttpResponseMessage>(new CircuitBreakerRejectedException(guard.Name, permit.State, permit.RetryAfter));
+        }
+
+        // From here on the lease is settled and the permit completed exactly once, whatever happens: a leaked probe slot
+        // would keep HalfOpen rejecting until a reset, a leaked lease would keep an instance looking busy for good.
+        EndpointLease? lease = null;
+        var started = time.GetTimestamp();
+        Outcome<HttpResponseMessage> outcome;
+        try
+        {
+            // 2. An endpoint of the service: the lighter of two in rotation, away from the one the previous attempt went to.
+            var resolved = await instances.ResolveAsync(service, context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+            lease = guard.Endpoints.Lease(resolved, context.Properties.GetValue(PreviousEndpoint, null));
+            context.Properties.Set(PreviousEndpoint, lease.Address);
+
+            // 3. The request, sent to that endpoint; the attempt timeout and the whole-body read run inside the callback.
+            request.RequestUri = ServiceInstances.Rewrite(service, lease.Address);
+            started = time.GetTimestamp();
+            outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+        catch (Exception exception)
+        {
+            outcome = Outcome.FromException<HttpResponseMessage>(exception);
+        }
+        finally
+        {
+            request.RequestUri = service;
+        }
+
+        var verdict = CallOutcome.Failure;
+        try
+        {
+            // 4. The verdict: success, failure, or cancelled by the caller, decided from the outcome alone.
+            verdict = HttpOutcomeClassifier.Classify(outcome, context.CancellationToken);
+        }
+        finally
+        {
+            // 5. The endpoint's record, which says whether a failure or a slow call is the service's or its own; 6. the permit.
+            var duration = time.GetElapsedTime(started);
+            var counted = lease?.Settle(verdict, duration) ?? new ServiceVerdict(verdict, Slow: false);
+            guard.Breaker.Complete(permit, counted.Outcome, counted.Slow);
+            var slow = guard.Options.SlowCallDuration is { } slowCall && duration > slowCall; // as it was, whoever answers for it
+            guard.Recent.Add(lease?.Name, counted.Outcome, slow, duration);
+            telemetry.RecordOutcome(activity, guard.Name, counted.Outcome, slow, guard.Options.SlowCallDuration is not null);
+        }
+
+        return outcome;
+    }
+}

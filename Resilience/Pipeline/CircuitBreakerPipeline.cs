@@ -1,0 +1,142 @@
+using System.Threading.RateLimiting;
+using CircuitDemo.Resilience.Core;
+using CircuitDemo.Resilience.Http;
+using CircuitDemo.Resilience.Instances;
+using CircuitDemo.Resilience.Observability;
+using CircuitDemo.Resilience.Registration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+using Polly.RateLimiting;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace CircuitDemo.Resilience.Pipeline;
+
+/// <summary>
+/// The resilience pipeline of every outgoing call, in one place: what Microsoft.Extensions.Http.Resilience's
+/// <c>AddResilienceHandler</c> builds for each pipeline key, from Polly's own strategies and the hand-written attempt.
+/// A request's key (<see cref="KeyOf"/>) says, once per call, which breaker it goes through, or that it bypasses it (a
+/// control-plane call), or that no breaker of this process guards its host; everything else about the call (its guard,
+/// its options, whether the breaker is on) is decided once, when the pipeline of its key is built (<see cref="Build"/>).
+/// </summary>
+internal static class CircuitBreakerPipeline
+{
+    public const string RetryStrategyName = "read-retry";
+    public const string WriteRetryStrategyName = "write-retry";
+    public const string TimeoutStrategyName = "attempt-timeout";
+    public const string LimiterStrategyName = "concurrency-limit";
+
+    private const string BypassSuffix = "/control-plane";
+    private const string Unguarded = "unguarded";
+
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>The pipeline key of <paramref name="request"/>: its breaker's name, marked for a control-plane call.</summary>
+    public static string KeyOf(HttpRequestMessage request, CircuitBreakerRegistry registry)
+    {
+        var key = CircuitBreakerRoute.For(request);
+        if (!registry.Guards(key.Service))
+        {
+            return Unguarded;
+        }
+
+        return CircuitBreakerRoute.IsBypassed(request) ? key.Name + BypassSuffix : key.Name;
+    }
+
+    /// <summary>
+    /// From outside in: Polly's retry, once, for a read that failed fast or a write that got no usable answer (to another
+    /// instance, with the same idempotency key); Polly's concurrency limiter, when the breaker
+    /// has <c>MaxConcurrentCalls</c>; the attempt through the breaker of the key's service and kind
+    /// (<see cref="CircuitBreakerAttempt"/>), or straight to an instance when the call bypasses it or the breaker is off
+    /// (<see cref="DirectAttempt"/>); Polly's attempt timeout; and the whole-body read (<see cref="WholeResponseStrategy"/>),
+    /// so a body that stalls, trickles, is cut off, is too large or is unusable is a failed attempt: timed out, counted
+    /// by the breaker, retried like a 5xx. A host no breaker guards gets the instance choice alone.
+    /// </summary>
+    public static void Build(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, string key, IServiceProvider services)
+    {
+        var instances = services.GetRequiredService<ServiceInstances>();
+        if (key == Unguarded)
+        {
+            // Any host at all: its list is resolved for each call and not kept.
+            pipeline.AddStrategy(_ => new DirectAttempt(instances, remember: false), new AttemptOptions());
+            return;
+        }
+
+        var registry = services.GetRequiredService<CircuitBreakerRegistry>();
+        var bypassed = key.EndsWith(BypassSuffix, StringComparison.Ordinal);
+        var breakerKey = CircuitBreakerKey.FromName(bypassed ? key[..^BypassSuffix.Length] : key);
+        var options = registry.OptionsFor(breakerKey);
+        var guard = bypassed || !options.Enabled ? null : registry.Guard(breakerKey);
+
+        pipeline.AddRetry(breakerKey.IsWrite ? WriteRetry : ReadRetry);
+
+        var telemetry = services.GetRequiredService<CircuitBreakerTelemetry>();
+        if (guard is null)
+        {
+            pipeline.AddStrategy(_ => new DirectAttempt(instances), new AttemptOptions());
+        }
+        else
+        {
+            if (options.MaxConcurrentCalls is { } limit)
+            {
+                // Outside the breaker, so that a call over the limit never asks it: never a failure, never a probe. Its
+                // rejection is not retried (IsRetriable) and is counted as the breaker's rejection.
+                pipeline.AddRateLimiter(new RateLimiterStrategyOptions
+                {
+                    Name = LimiterStrategyName,
+                    DefaultRateLimiterOptions = new ConcurrencyLimiterOptions { PermitLimit = limit, QueueLimit = 0 },
+                    OnRejected = args =>
+                    {
+                        guard.Breaker.CountRejected();
+                        guard.Recent.Add(null, CallOutcome.Rejected, slow: false, TimeSpan.Zero);
+                        telemetry.RecordLimitRejection(guard.Name, limit);
+                        return default;
+                    },
+                });
+            }
+
+            var time = services.GetRequiredService<TimeProvider>();
+            pipeline.AddStrategy(_ => new CircuitBreakerAttempt(guard, instances, telemetry, time), new AttemptOptions());
+        }
+
+        pipeline.AddTimeout(new TimeoutStrategyOptions { Name = TimeoutStrategyName, Timeout = options.AttemptTimeout });
+        pipeline.AddStrategy(_ => new WholeResponseStrategy(options.MaxResponseBodyBytes), new WholeResponseOptions());
+    }
+
+    // A read is retried once when it failed fast (HttpOutcomeClassifier.IsRetriable: a failure by the verdict the
+    // breaker records, not a rejection or a timeout). Never after a Retry-After: a dependency's "come back in 120 s"
+    // must not hold a read past its attempt timeouts.
+    private static readonly HttpRetryStrategyOptions ReadRetry = OnceElsewhere(
+        RetryStrategyName, static args => HttpOutcomeClassifier.IsRetriable(args.Outcome, args.Context.CancellationToken));
+
+    // A write with an Idempotency-Key is retried once when it got no usable answer (HttpOutcomeClassifier.IsRetriableWrite:
+    // a 5xx, no connection, a timeout, a cut answer; never a 4xx, a rejection or a write without a key). It may have been
+    // applied: the retry carries the same request, so the same Idempotency-Key and X-Request-Id (by which payment-service
+    // tells the call that made a payment from a later one), to another instance, which reads the same ledger.
+    private static readonly HttpRetryStrategyOptions WriteRetry = OnceElsewhere(
+        WriteRetryStrategyName, static args => HttpOutcomeClassifier.IsRetriableWrite(args.Context.GetRequestMessage(), args.Outcome, args.Context.CancellationToken));
+
+    // One more attempt, 50 ms later give or take a quarter (so that many callers do not retry in step), never after a
+    // Retry-After; the attempt itself goes elsewhere (CircuitBreakerAttempt.PreviousEndpoint).
+    private static HttpRetryStrategyOptions OnceElsewhere(string name, Func<RetryPredicateArguments<HttpResponseMessage>, bool> shouldRetry) => new()
+    {
+        Name = name,
+        MaxRetryAttempts = 1,
+        Delay = RetryDelay,
+        BackoffType = DelayBackoffType.Constant,
+        UseJitter = true,
+        ShouldRetryAfterHeader = false,
+        ShouldHandle = args => ValueTask.FromResult(shouldRetry(args)),
+    };
+
+    private sealed class AttemptOptions : ResilienceStrategyOptions
+    {
+        public AttemptOptions() => Name = "attempt";
+    }
+
+    private sealed class WholeResponseOptions : ResilienceStrategyOptions
+    {
+        public WholeResponseOptions() => Name = "whole-response";
+    }
+}
