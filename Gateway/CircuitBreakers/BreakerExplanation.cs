@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using CircuitDemo.Contracts;
 using CircuitDemo.Resilience.Core;
+using CircuitDemo.Resilience.Registration;
 
 namespace CircuitDemo.Gateway.CircuitBreakers;
 
@@ -14,7 +15,7 @@ namespace CircuitDemo.Gateway.CircuitBreakers;
 public static class BreakerExplanation
 {
     /// <summary>The explanation of <paramref name="status"/> at <paramref name="now"/>.</summary>
-    public static string ToMarkdown(CircuitBreakerStatus status, DateTimeOffset now)
+    public static string ToMarkdown(ServiceBreakerStatus status, DateTimeOffset now)
     {
         var options = status.Options;
         var text = new StringBuilder();
@@ -74,14 +75,14 @@ public static class BreakerExplanation
         else
         {
             var ejected = status.Endpoints.Count(e => e.State == EndpointState.Ejected);
-            text.AppendLine(CultureInfo.InvariantCulture, $"{status.Endpoints.Count - ejected} in rotation, {ejected} ejected; at most {Math.Min(status.Endpoints.Count * options.MaxEjectionPercent / 100, status.Endpoints.Count - 1)} may be out at once ({options.MaxEjectionPercent} %, never the last); {status.EjectionsRefused} ejections refused by that cap so far.");
+            text.AppendLine(CultureInfo.InvariantCulture, $"{status.Endpoints.Count - ejected} in rotation, {ejected} ejected; at most {status.EjectionsAllowed} may be out at once ({status.Ejection.MaxEjectionPercent} %, never the last); {status.EjectionsRefused} ejections refused by that cap so far.");
             text.AppendLine();
             text.AppendLine("| instance | state | failures in a row | slow calls in a row | latency estimate | in flight | calls | ejections |");
             text.AppendLine("|---|---|---|---|---|---|---|---|");
             foreach (var e in status.Endpoints)
             {
                 var state = e.State == EndpointState.Ejected ? $"**ejected** until {e.EjectedUntil:HH:mm:ss} UTC ({e.EjectionReason})" : "in rotation";
-                text.AppendLine(CultureInfo.InvariantCulture, $"| {e.Name} ({e.Address}) | {state} | {e.ConsecutiveFailures} of {options.EjectionConsecutiveFailures} | {e.ConsecutiveSlowCalls} of {options.EjectionConsecutiveSlowCalls} | {e.LatencyMs:0.##} ms | {e.InFlight} | {e.TotalRequests}, {e.FailedRequests} failed | {e.Ejections} |");
+                text.AppendLine(CultureInfo.InvariantCulture, $"| {e.Name} ({e.Address}) | {state} | {e.ConsecutiveFailures} of {status.Ejection.EjectionConsecutiveFailures} | {e.ConsecutiveSlowCalls} of {status.Ejection.EjectionConsecutiveSlowCalls} | {e.LatencyMs:0.##} ms | {e.InFlight} | {e.TotalRequests}, {e.FailedRequests} failed | {e.Ejections} |");
             }
         }
 

@@ -113,7 +113,7 @@ public static class CircuitBreakerStreamApi
                         CircuitStateChange change => new SseItem<object>(
                             new BreakerTransitionEvent(item.Breaker, change.From, change.To, change.Reason, change.Timestamp, change.Sequence, Summarize(registry.Status(item.Breaker)!)),
                             CircuitBreakerStream.Transition),
-                        EndpointChange change => new SseItem<object>(
+                        InstanceChange change => new SseItem<object>(
                             new BreakerEndpointEvent(item.Breaker, change.Name, change.Address, change.State, change.EjectedUntil, change.Ejections, change.Reason, change.Timestamp, change.Sequence, change.LatencyMs, change.InFlight),
                             CircuitBreakerStream.Endpoint),
                         _ => throw new InvalidOperationException($"The feed carries changes of state and of endpoints, not {item.Change}."),
@@ -134,7 +134,7 @@ public static class CircuitBreakerStreamApi
         new([.. registry.Statuses().Select(Summarize)]);
 
     /// <summary>A breaker's status as the stream and the dashboard show it.</summary>
-    public static BreakerSummary Summarize(CircuitBreakerStatus status) => new(
+    public static BreakerSummary Summarize(ServiceBreakerStatus status) => new(
         status.Name,
         status.State,
         status.FailureCount,

@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace CircuitDemo.Gateway.CircuitBreakers;
 
 /// <summary>The answer of <c>GET /circuit-breakers</c>.</summary>
-public sealed record CircuitBreakersView(IReadOnlyList<CircuitBreakerStatus> Breakers);
+public sealed record CircuitBreakersView(IReadOnlyList<ServiceBreakerStatus> Breakers);
 
 /// <summary>
 /// <c>GET /circuit-breakers</c>, one breaker explained in Markdown (<c>GET /circuit-breakers/{name}/explain</c>), and the
@@ -36,7 +36,7 @@ public static class CircuitBreakersApi
             ? TypedResults.Text(BreakerExplanation.ToMarkdown(status, time.GetUtcNow()), "text/markdown; charset=utf-8")
             : Unknown(registry, name);
 
-    private static Results<Ok<CircuitBreakerStatus>, ProblemHttpResult> Answer(CircuitBreakerRegistry registry, string name, CircuitBreakerStatus? after) =>
+    private static Results<Ok<ServiceBreakerStatus>, ProblemHttpResult> Answer(CircuitBreakerRegistry registry, string name, ServiceBreakerStatus? after) =>
         after is not null ? TypedResults.Ok(after) : Unknown(registry, name);
 
     private static ProblemHttpResult Unknown(CircuitBreakerRegistry registry, string name) =>

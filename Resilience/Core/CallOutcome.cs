@@ -1,5 +1,3 @@
-using CircuitDemo.Resilience.Registration;
-
 namespace CircuitDemo.Resilience.Core;
 
 /// <summary>How an admitted call ended, as the breaker counts it.</summary>
@@ -15,14 +13,14 @@ internal enum CallOutcome
     Cancelled,
 
     /// <summary>
-    /// Failed, but something else answers for the failure (the instance it went to, which is ejected for it or still can
-    /// be): one of the failed requests in the totals, left out of every trip rule; a probe gives its slot back.
+    /// Failed, but something else answers for the failure (the caller's judgement, such as the part of the service it
+    /// went to, taken out for it): one of the failed requests in the totals, left out of every trip rule; a probe gives its slot back.
     /// </summary>
     Excused,
 
     /// <summary>
-    /// Answered, but slower than <c>SlowCallDuration</c>, and the instance it went to answers for the slowness (ejected
-    /// for it, or still can be): one of the successful requests in the totals, left out of every trip rule, neither a
+    /// Answered, but slower than <c>SlowCallDuration</c>, and something else answers for the slowness, as for an
+    /// excused failure: one of the successful requests in the totals, left out of every trip rule, neither a
     /// good nor a bad probe (a probe gives its slot back), as an excused failure is.
     /// </summary>
     ExcusedSlow,

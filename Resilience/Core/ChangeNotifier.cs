@@ -1,10 +1,9 @@
 using System.Collections.Concurrent;
-using CircuitDemo.Resilience.Registration;
 
 namespace CircuitDemo.Resilience.Core;
 
 /// <summary>
-/// Delivers the changes of a breaker (or of its endpoint records) to their subscribers after the lock they were made
+/// Delivers the changes of a breaker (or of anything else kept under a lock) to their subscribers after the lock they were made
 /// under is released: in the order the changes happened, one at a time, each subscriber isolated from the others'
 /// exceptions. Changes are queued under that lock; whichever thread finds nobody delivering drains the queue, so a
 /// thread never waits for another and a subscriber that calls back into its sender is delivered its new change right

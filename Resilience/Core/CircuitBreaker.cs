@@ -1,5 +1,4 @@
 using CircuitDemo.Contracts;
-using CircuitDemo.Resilience.Registration;
 
 namespace CircuitDemo.Resilience.Core;
 
@@ -12,7 +11,7 @@ namespace CircuitDemo.Resilience.Core;
 /// has passed, checked on every call and every reading, so the breaker starts no timer of its own.
 /// </summary>
 /// <remarks>Helpers that must be called with the lock held end in <c>_NeedsLock</c>.</remarks>
-public sealed class CircuitBreaker
+public sealed partial class CircuitBreaker
 {
     private readonly Lock _lock = new();
     private readonly TimeProvider _time;
@@ -57,18 +56,6 @@ public sealed class CircuitBreaker
 
     /// <summary>The breaker's name: the service, with <c>:write</c> for the write side.</summary>
     public string Name { get; }
-
-    /// <summary>The options the breaker was built with. Immutable; <see cref="GetStatus"/> hands out a copy.</summary>
-    internal CircuitBreakerOptions Options => _options;
-
-    /// <summary>The current state; reads HalfOpen as soon as the open duration has passed, with or without traffic.</summary>
-    public CircuitState State => Read(static breaker => breaker._state);
-
-    /// <summary>Consecutive failures of the current streak still within the failure window (what the threshold is compared with).</summary>
-    public int FailureCount => Read(static breaker => breaker._tripPolicy.FailureCount(breaker.Now()));
-
-    /// <summary>How long until the circuit turns HalfOpen by itself (while Open); null when nothing is due.</summary>
-    internal TimeSpan? DueIn => Read(static breaker => breaker._state == CircuitState.Open ? breaker._openPeriod.Until - breaker.Now() : (TimeSpan?)null);
 
     /// <summary>Asks to make a call. A rejection is counted here; an admitted permit must be passed to <see cref="Complete"/>.</summary>
     internal CircuitPermit TryAcquire()
@@ -119,11 +106,6 @@ public sealed class CircuitBreaker
         _notifier.Deliver();
     }
 
-    /// <summary>When a call starts, read only with the slow-call rule on; <see cref="IsSlow"/> says if it is slow now.</summary>
-    internal long StartTiming() => _options.SlowCallDuration is null ? 0 : _time.GetTimestamp();
-
-    internal bool IsSlow(long started) => _options.SlowCallDuration is { } slowCall && _time.GetElapsedTime(started) > slowCall;
-
     /// <summary>Counts a call the concurrency limit turned away before it asked for a permit: a rejection in the totals.</summary>
     internal void CountRejected()
     {
@@ -138,40 +120,6 @@ public sealed class CircuitBreaker
 
     /// <summary>Closes the circuit from any state and clears its failure and probe counts and its open-duration growth.</summary>
     public void Reset(string reason = "reset manually") => MoveByHand(CircuitState.Closed, reason);
-
-    /// <summary>A consistent snapshot of state, counts, recent changes and (a copy of) the options.</summary>
-    public CircuitBreakerStatus GetStatus() => Read(static breaker => breaker.Status_NeedsLock());
-
-    // Every reading promotes Open to HalfOpen when due, and delivers the change it may have made, outside the lock.
-    private T Read<T>(Func<CircuitBreaker, T> read)
-    {
-        T value;
-        lock (_lock)
-        {
-            PromoteIfOpenElapsed_NeedsLock();
-            value = read(this);
-        }
-
-        _notifier.Deliver();
-        return value;
-    }
-
-    private CircuitBreakerStatus Status_NeedsLock()
-    {
-        var (now, isOpen) = (Now(), _state == CircuitState.Open);
-        var (slowCalls, ratio) = (_tripPolicy.SlowCalls, _tripPolicy.RatioWindow(now));
-        return new CircuitBreakerStatus(
-            Name,
-            _state,
-            FailureCount: _tripPolicy.FailureCount(now),
-            SuccessCount: _probeSuccesses,
-            NextAttempt: isOpen ? _clock.ToWallClock(_openPeriod.Until) : null,
-            RetryAfterMs: isOpen ? (long)Math.Ceiling((_openPeriod.Until - now).TotalMilliseconds) : null,
-            _counts.Total, _counts.Successful, _counts.Failed, _counts.Rejected, _counts.Cancelled, _counts.InFlight,
-            slowCalls.Slow, slowCalls.Calls, ratio.Failures, ratio.Calls,
-            _history.Recent(),
-            _options with { });
-    }
 
     private void MoveByHand(CircuitState to, string reason)
     {

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using CircuitDemo.Resilience.Registration;
 
 namespace CircuitDemo.Resilience.Core;
 

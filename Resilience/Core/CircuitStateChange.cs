@@ -1,5 +1,4 @@
 using CircuitDemo.Contracts;
-using CircuitDemo.Resilience.Registration;
 
 namespace CircuitDemo.Resilience.Core;
 

@@ -1,10 +1,8 @@
-using CircuitDemo.Resilience.Registration;
-
 namespace CircuitDemo.Resilience.Core;
 
 /// <summary>
-/// Notices what falls due when no call comes to notice it: an Open circuit turning HalfOpen, an ejected endpoint coming
-/// back. One timer per breaker, from the injected <see cref="TimeProvider"/>, armed only while something is due. When it
+/// Notices what falls due when no call comes to notice it: an Open circuit turning HalfOpen, or whatever else its
+/// owner says is due. One timer per owner, from the injected <see cref="TimeProvider"/>, armed only while something is due. When it
 /// fires it reads its owner (the reading itself records the change, stamped with the moment it was due, and raises it),
 /// then arms itself for whatever is due next; so a timer that fires a little early simply looks again later, and every
 /// host gets its events, gauges and logs on time.

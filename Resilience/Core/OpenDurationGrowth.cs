@@ -1,5 +1,3 @@
-using CircuitDemo.Resilience.Registration;
-
 namespace CircuitDemo.Resilience.Core;
 
 /// <summary>How long the circuit stays Open when a failed probe reopens it.</summary>

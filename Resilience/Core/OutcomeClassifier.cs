@@ -1,5 +1,3 @@
-using CircuitDemo.Resilience.Registration;
-
 namespace CircuitDemo.Resilience.Core;
 
 /// <summary>What an exception from an admitted call means to a breaker.</summary>

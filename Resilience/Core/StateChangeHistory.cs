@@ -1,5 +1,3 @@
-using CircuitDemo.Resilience.Registration;
-
 namespace CircuitDemo.Resilience.Core;
 
 /// <summary>The most recent changes of state of one breaker, in a fixed ring. Not thread-safe; the breaker's lock guards it.</summary>

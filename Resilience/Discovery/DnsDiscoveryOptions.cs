@@ -40,7 +40,7 @@ internal sealed class DnsDiscoveryOptions : IValidatableObject
     public int? Ndots { get; set; }
 
     /// <summary>The server <see cref="NameServer"/> names, or null for the system's resolver.</summary>
-    internal IPEndPoint? NameServerEndPoint =>
+    internal IPEndPoint? NameServerEndPoint() =>
         string.IsNullOrWhiteSpace(NameServer) ? null : IPEndPoint.Parse(NameServer);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

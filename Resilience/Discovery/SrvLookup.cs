@@ -18,7 +18,7 @@ internal sealed class SrvLookup
 
     public SrvLookup(DnsDiscoveryOptions discovery)
     {
-        var nameServer = discovery.NameServerEndPoint;
+        var nameServer = discovery.NameServerEndPoint();
         var options = nameServer is null ? new LookupClientOptions() : new LookupClientOptions(nameServer);
         options.UseCache = false; // every refresh asks: a pod added or gone shows at the next one
         options.Timeout = TimeSpan.FromSeconds(2);

@@ -40,7 +40,7 @@ internal sealed class CircuitBreakerTelemetry
 
     internal static readonly ActivitySource Source = new(MeterName);
 
-    private readonly ConcurrentDictionary<string, (string SpanName, CircuitBreaker Breaker, EndpointRecords Endpoints)> _observed = new();
+    private readonly ConcurrentDictionary<string, (string SpanName, CircuitBreaker Breaker, InstanceRecords Endpoints)> _observed = new();
     private readonly Counter<long> _transitions;
     private readonly Counter<long> _calls;
     private readonly Counter<long> _ejections;
@@ -86,7 +86,7 @@ internal sealed class CircuitBreakerTelemetry
     }
 
     /// <summary>Starts reporting one breaker and its endpoint records.</summary>
-    public void Observe(string name, CircuitBreaker breaker, EndpointRecords endpoints)
+    public void Observe(string name, CircuitBreaker breaker, InstanceRecords endpoints)
     {
         _observed[name] = ("circuit_breaker " + name, breaker, endpoints);
         breaker.StateChanged += OnStateChanged;
@@ -179,11 +179,11 @@ internal sealed class CircuitBreakerTelemetry
         _ => "rejected",
     };
 
-    private IEnumerable<Measurement<T>> Each<T>(Func<string, CircuitBreaker, EndpointRecords, Measurement<T>> measure)
+    private IEnumerable<Measurement<T>> Each<T>(Func<string, CircuitBreaker, InstanceRecords, Measurement<T>> measure)
         where T : struct =>
         [.. _observed.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => measure(o.Key, o.Value.Breaker, o.Value.Endpoints))];
 
-    private void OnEndpointChanged(EndpointRecords endpoints, EndpointChange change)
+    private void OnEndpointChanged(InstanceRecords endpoints, InstanceChange change)
     {
         if (change.State == EndpointState.Ejected)
         {

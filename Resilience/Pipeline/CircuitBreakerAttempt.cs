@@ -18,7 +18,7 @@ internal sealed class CircuitBreakerAttempt(ServiceGuard guard, ServiceInstances
     : ResilienceStrategy<HttpResponseMessage>
 {
     /// <summary>The endpoint of the call's previous attempt: a retry goes elsewhere.</summary>
-    internal static readonly ResiliencePropertyKey<Uri?> PreviousEndpoint = new("CircuitDemo.PreviousEndpoint");
+    internal static readonly ResiliencePropertyKey<Uri?> PreviousInstance = new("CircuitDemo.PreviousInstance");
 
     protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
         Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback, ResilienceContext context, TState state)
@@ -38,17 +38,17 @@ internal sealed class CircuitBreakerAttempt(ServiceGuard guard, ServiceInstances
 
         // From here on the lease is settled and the permit completed exactly once, whatever happens: a leaked probe slot
         // would keep HalfOpen rejecting until a reset, a leaked lease would keep an instance looking busy for good.
-        EndpointLease? lease = null;
+        InstanceLease? lease = null;
         var started = time.GetTimestamp();
         Outcome<HttpResponseMessage> outcome;
         try
         {
-            // 2. An endpoint of the service: the lighter of two in rotation, away from the one the previous attempt went to.
+            // 2. An instance of the service: the lighter of two in rotation, away from the one the previous attempt went to.
             var resolved = await instances.ResolveAsync(service, context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
-            lease = guard.Endpoints.Lease(resolved, context.Properties.GetValue(PreviousEndpoint, null));
-            context.Properties.Set(PreviousEndpoint, lease.Address);
+            lease = guard.Instances.Lease(resolved, context.Properties.GetValue(PreviousInstance, null));
+            context.Properties.Set(PreviousInstance, lease.Address);
 
-            // 3. The request, sent to that endpoint; the attempt timeout and the whole-body read run inside the callback.
+            // 3. The request, sent to that instance; the attempt timeout and the whole-body read run inside the callback.
             request.RequestUri = ServiceInstances.Rewrite(service, lease.Address);
             started = time.GetTimestamp();
             outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
@@ -70,13 +70,14 @@ internal sealed class CircuitBreakerAttempt(ServiceGuard guard, ServiceInstances
         }
         finally
         {
-            // 5. The endpoint's record, which says whether a failure or a slow call is the service's or its own; 6. the permit.
+            // 5. "Slow" decided once, by the breaker's rule; 6. the instance's record, which says whether a failure or a
+            // slow call is the service's or its own; 7. the permit.
             var duration = time.GetElapsedTime(started);
-            var counted = lease?.Settle(verdict, duration) ?? new ServiceVerdict(verdict, Slow: false);
+            var slow = guard.Breaker.IsSlow(duration);
+            var counted = lease?.Settle(verdict, duration, slow) ?? new ServiceVerdict(verdict, Slow: false);
             guard.Breaker.Complete(permit, counted.Outcome, counted.Slow);
-            var slow = guard.Options.SlowCallDuration is { } slowCall && duration > slowCall; // as it was, whoever answers for it
             guard.Recent.Add(lease?.Name, counted.Outcome, slow, duration);
-            telemetry.RecordOutcome(activity, guard.Name, counted.Outcome, slow, guard.Options.SlowCallDuration is not null);
+            telemetry.RecordOutcome(activity, guard.Name, counted.Outcome, slow, guard.Breaker.Options.SlowCallDuration is not null);
         }
 
         return outcome;

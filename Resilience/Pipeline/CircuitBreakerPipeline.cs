@@ -78,7 +78,7 @@ internal static class CircuitBreakerPipeline
         }
         else
         {
-            if (options.MaxConcurrentCalls is { } limit)
+            if (options.Limits.MaxConcurrentCalls is { } limit)
             {
                 // Outside the breaker, so that a call over the limit never asks it: never a failure, never a probe. Its
                 // rejection is not retried (IsRetriable) and is counted as the breaker's rejection.
@@ -100,8 +100,8 @@ internal static class CircuitBreakerPipeline
             pipeline.AddStrategy(_ => new CircuitBreakerAttempt(guard, instances, telemetry, time), new AttemptOptions());
         }
 
-        pipeline.AddTimeout(new TimeoutStrategyOptions { Name = TimeoutStrategyName, Timeout = options.AttemptTimeout });
-        pipeline.AddStrategy(_ => new WholeResponseStrategy(options.MaxResponseBodyBytes), new WholeResponseOptions());
+        pipeline.AddTimeout(new TimeoutStrategyOptions { Name = TimeoutStrategyName, Timeout = options.Breaker.AttemptTimeout });
+        pipeline.AddStrategy(_ => new WholeResponseStrategy(options.Limits.MaxResponseBodyBytes), new WholeResponseOptions());
     }
 
     // A read is retried once when it failed fast (HttpOutcomeClassifier.IsRetriable: a failure by the verdict the
@@ -118,7 +118,7 @@ internal static class CircuitBreakerPipeline
         WriteRetryStrategyName, static args => HttpOutcomeClassifier.IsRetriableWrite(args.Context.GetRequestMessage(), args.Outcome, args.Context.CancellationToken));
 
     // One more attempt, 50 ms later give or take a quarter (so that many callers do not retry in step), never after a
-    // Retry-After; the attempt itself goes elsewhere (CircuitBreakerAttempt.PreviousEndpoint).
+    // Retry-After; the attempt itself goes elsewhere (CircuitBreakerAttempt.PreviousInstance).
     private static HttpRetryStrategyOptions OnceElsewhere(string name, Func<RetryPredicateArguments<HttpResponseMessage>, bool> shouldRetry) => new()
     {
         Name = name,

@@ -25,8 +25,8 @@ internal sealed class DirectAttempt(ServiceInstances instances, bool remember = 
             if (address is null)
             {
                 var resolved = await instances.ResolveAsync(service, context.CancellationToken, remember).ConfigureAwait(context.ContinueOnCapturedContext);
-                address = AnyBut(resolved, context.Properties.GetValue(CircuitBreakerAttempt.PreviousEndpoint, null));
-                context.Properties.Set(CircuitBreakerAttempt.PreviousEndpoint, address);
+                address = AnyBut(resolved, context.Properties.GetValue(CircuitBreakerAttempt.PreviousInstance, null));
+                context.Properties.Set(CircuitBreakerAttempt.PreviousInstance, address);
             }
 
             request.RequestUri = ServiceInstances.Rewrite(service, address);

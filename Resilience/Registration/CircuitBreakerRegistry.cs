@@ -9,7 +9,7 @@ namespace CircuitDemo.Resilience.Registration;
 
 /// <summary>
 /// Every breaker of this process, one per downstream service and operation kind, each composed with the records of its
-/// service's endpoints (a <see cref="ServiceGuard"/>). The client pipeline asks it for a request's guard; the gateway
+/// service's instances (a <see cref="ServiceGuard"/>). The client pipeline asks it for a request's guard; the gateway
 /// reads it for status, drives isolate and reset, and follows its changes. Breakers named in configuration (or declared
 /// by the host) exist from start, so status and gauges show them before any call.
 /// </summary>
@@ -17,9 +17,9 @@ public sealed class CircuitBreakerRegistry : IDisposable
 {
     private readonly ConcurrentDictionary<string, ServiceGuard> _guards = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _guarded = new(StringComparer.OrdinalIgnoreCase);
-    private readonly List<(Action<string, CircuitStateChange> OnState, Action<string, EndpointChange> OnEndpoint)> _observers = [];
+    private readonly List<(Action<string, CircuitStateChange> OnState, Action<string, InstanceChange> OnEndpoint)> _observers = [];
     private readonly Lock _createLock = new();
-    private readonly Func<string, CircuitBreakerOptions> _optionsOf;
+    private readonly Func<string, ServiceGuardOptions> _optionsOf;
     private readonly TimeProvider _time;
     private readonly Action<ServiceGuard>? _created;
     private readonly Action<string, Exception>? _onSubscriberError;
@@ -32,7 +32,7 @@ public sealed class CircuitBreakerRegistry : IDisposable
     /// <param name="onSubscriberError">Told when a subscriber to a breaker's changes throws.</param>
     internal CircuitBreakerRegistry(
         IEnumerable<string> declared,
-        Func<string, CircuitBreakerOptions> optionsOf,
+        Func<string, ServiceGuardOptions> optionsOf,
         TimeProvider time,
         Action<ServiceGuard>? created = null,
         Action<string, Exception>? onSubscriberError = null)
@@ -55,22 +55,22 @@ public sealed class CircuitBreakerRegistry : IDisposable
     public bool Guards(string service) => _guarded.Contains(service);
 
     /// <summary>Every breaker's status with its endpoints, sorted by name.</summary>
-    public IReadOnlyList<CircuitBreakerStatus> Statuses() => [.. All.Select(guard => guard.Status())];
+    public IReadOnlyList<ServiceBreakerStatus> Statuses() => [.. All.Select(guard => guard.Status())];
 
     /// <summary>One breaker's status by its full name (<c>payment-service</c> or <c>payment-service:write</c>); null when there is none.</summary>
-    public CircuitBreakerStatus? Status(string name) => Find(name)?.Status();
+    public ServiceBreakerStatus? Status(string name) => Find(name)?.Status();
 
     /// <summary>Opens a breaker by hand until it is reset; its status after, or null when there is no such breaker.</summary>
-    public CircuitBreakerStatus? Isolate(string name) => Control(name, static guard => guard.Breaker.Isolate());
+    public ServiceBreakerStatus? Isolate(string name) => Control(name, static guard => guard.Breaker.Isolate());
 
     /// <summary>Closes a breaker and brings its every endpoint back; its status after, or null when there is no such breaker.</summary>
-    public CircuitBreakerStatus? Reset(string name) => Control(name, static guard => guard.Reset());
+    public ServiceBreakerStatus? Reset(string name) => Control(name, static guard => guard.Reset());
 
     /// <summary>
     /// Calls the observers with every change of state and every endpoint ejected or back, of every breaker that exists
     /// now and of each one created later, in the order each breaker made them, never under a lock.
     /// </summary>
-    public void ObserveChanges(Action<string, CircuitStateChange> onState, Action<string, EndpointChange> onEndpoint)
+    public void ObserveChanges(Action<string, CircuitStateChange> onState, Action<string, InstanceChange> onEndpoint)
     {
         lock (_createLock)
         {
@@ -92,7 +92,7 @@ public sealed class CircuitBreakerRegistry : IDisposable
     internal ServiceGuard? Find(string name) => _guards.GetValueOrDefault(name);
 
     /// <summary>The options of a breaker, by its name, whether or not it exists (a call that bypasses it still has them).</summary>
-    internal CircuitBreakerOptions OptionsFor(CircuitBreakerKey key) =>
+    internal ServiceGuardOptions OptionsFor(CircuitBreakerKey key) =>
         _guards.TryGetValue(key.Name, out var guard) ? guard.Options : _optionsOf(key.Name);
 
     /// <inheritdoc />
@@ -104,7 +104,7 @@ public sealed class CircuitBreakerRegistry : IDisposable
         }
     }
 
-    private CircuitBreakerStatus? Control(string name, Action<ServiceGuard> command)
+    private ServiceBreakerStatus? Control(string name, Action<ServiceGuard> command)
     {
         if (Find(name) is not { } guard)
         {
@@ -139,9 +139,9 @@ public sealed class CircuitBreakerRegistry : IDisposable
         }
     }
 
-    private static void Subscribe(ServiceGuard guard, Action<string, CircuitStateChange> onState, Action<string, EndpointChange> onEndpoint)
+    private static void Subscribe(ServiceGuard guard, Action<string, CircuitStateChange> onState, Action<string, InstanceChange> onEndpoint)
     {
         guard.Breaker.StateChanged += (breaker, change) => onState(breaker.Name, change);
-        guard.Endpoints.Changed += (records, change) => onEndpoint(records.Name, change);
+        guard.Instances.Changed += (records, change) => onEndpoint(records.Name, change);
     }
 }

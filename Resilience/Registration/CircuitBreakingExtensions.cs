@@ -36,7 +36,7 @@ public static class CircuitBreakingExtensions
         foreach (var name in breakerNames.Union(configured, StringComparer.OrdinalIgnoreCase))
         {
             builder.Services.AddSingleton(new DeclaredCircuitBreaker(name));
-            builder.Services.AddOptions<CircuitBreakerOptions>(name).ValidateOnStart();
+            builder.Services.AddOptions<ServiceGuardOptions>(name).ValidateOnStart();
             healthChecks.Add(new HealthCheckRegistration(
                 HealthReportView.CircuitBreakerPrefix + name,
                 services => new CircuitBreakerHealthCheck(services.GetRequiredService<CircuitBreakerRegistry>(), name),
@@ -88,20 +88,20 @@ public static class CircuitBreakingExtensions
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<CircuitBreakerOptions>, CircuitBreakerOptionsSetup>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CircuitBreakerOptions>, CircuitBreakerOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<ServiceGuardOptions>, CircuitBreakerOptionsSetup>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ServiceGuardOptions>, CircuitBreakerOptionsValidator>());
         services.TryAddSingleton<CircuitBreakerTelemetry>();
         services.TryAddSingleton(provider =>
         {
             var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger<CircuitBreakerRegistry>();
-            var options = provider.GetRequiredService<IOptionsMonitor<CircuitBreakerOptions>>();
+            var options = provider.GetRequiredService<IOptionsMonitor<ServiceGuardOptions>>();
             var configured = new CircuitBreakerOptionsSetup(provider.GetRequiredService<IConfiguration>()).ConfiguredBreakers();
             var telemetry = provider.GetRequiredService<CircuitBreakerTelemetry>();
             return new CircuitBreakerRegistry(
                 provider.GetServices<DeclaredCircuitBreaker>().Select(d => d.Name).Union(configured, StringComparer.OrdinalIgnoreCase),
                 options.Get,
                 provider.GetRequiredService<TimeProvider>(),
-                guard => telemetry.Observe(guard.Name, guard.Breaker, guard.Endpoints),
+                guard => telemetry.Observe(guard.Name, guard.Breaker, guard.Instances),
                 (breaker, exception) => CircuitBreakerLog.SubscriberFailed(logger, breaker, exception));
         });
         services.ConfigureOpenTelemetryMeterProvider((provider, _) => provider.GetRequiredService<CircuitBreakerRegistry>());

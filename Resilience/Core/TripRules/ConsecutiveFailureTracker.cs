@@ -1,5 +1,3 @@
-using CircuitDemo.Resilience.Registration;
-
 namespace CircuitDemo.Resilience.Core;
 
 /// <summary>

@@ -9,11 +9,7 @@ namespace CircuitDemo.UnitTests.CircuitBreaking;
 /// </summary>
 public sealed class DueTimerTests
 {
-    private static readonly CircuitBreakerOptions Options = TestBreakers.Options with
-    {
-        EjectionConsecutiveFailures = 1,
-        BaseEjectionTime = TimeSpan.FromSeconds(30),
-    };
+    private static readonly ServiceGuardOptions Options = new ServiceGuardOptions { Breaker = TestBreakers.Options, Ejection = new() { EjectionConsecutiveFailures = 1, BaseEjectionTime = TimeSpan.FromSeconds(30) } };
 
     [Fact]
     public void OpenCircuit_TurnsHalfOpenWhenDue_WithNoCallAndNoReading()
@@ -21,29 +17,29 @@ public sealed class DueTimerTests
         var (guard, clock) = GuardCalls.Create(Options);
         var changes = new List<CircuitStateChange>();
         guard.Breaker.StateChanged += (_, change) => changes.Add(change);
-        guard.Breaker.Fail(Options.FailureThreshold);
+        guard.Breaker.Fail(Options.Breaker.FailureThreshold);
 
-        clock.Advance(Options.OpenDuration - TimeSpan.FromMilliseconds(1));
+        clock.Advance(Options.Breaker.OpenDuration - TimeSpan.FromMilliseconds(1));
         Assert.Equal(CircuitState.Open, changes[^1].To);
         clock.Advance(TimeSpan.FromMilliseconds(1));
 
-        Assert.Equal((CircuitState.Open, CircuitState.HalfOpen, TestBreakers.Start + Options.OpenDuration), (changes[^1].From, changes[^1].To, changes[^1].Timestamp));
+        Assert.Equal((CircuitState.Open, CircuitState.HalfOpen, TestBreakers.Start + Options.Breaker.OpenDuration), (changes[^1].From, changes[^1].To, changes[^1].Timestamp));
     }
 
     [Fact]
     public void EjectedEndpoint_IsBackWhenDue_WithNoCallAndNoReading()
     {
         var (guard, clock) = GuardCalls.Create(Options);
-        var changes = new List<EndpointChange>();
-        guard.Endpoints.Changed += (_, change) => changes.Add(change);
+        var changes = new List<InstanceChange>();
+        guard.Instances.Changed += (_, change) => changes.Add(change);
         guard.CallOn(Three, B, CallOutcome.Failure);
 
-        clock.Advance(Options.BaseEjectionTime - TimeSpan.FromMilliseconds(1));
+        clock.Advance(Options.Ejection.BaseEjectionTime - TimeSpan.FromMilliseconds(1));
         Assert.Equal([EndpointState.Ejected], changes.Select(c => c.State));
         clock.Advance(TimeSpan.FromMilliseconds(1));
 
         Assert.Equal([EndpointState.Ejected, EndpointState.Active], changes.Select(c => c.State));
-        Assert.Equal(("ejection time over", TestBreakers.Start + Options.BaseEjectionTime), (changes[^1].Reason, changes[^1].Timestamp));
+        Assert.Equal(("ejection time over", TestBreakers.Start + Options.Ejection.BaseEjectionTime), (changes[^1].Reason, changes[^1].Timestamp));
     }
 
     [Fact]
@@ -51,20 +47,20 @@ public sealed class DueTimerTests
     {
         var clock = new EarlyTimers(TestBreakers.Start, early: TimeSpan.FromMilliseconds(5));
         var guard = new ServiceGuard("payment-service", Options, clock, onSubscriberError: null);
-        var changes = new List<EndpointChange>();
-        guard.Endpoints.Changed += (_, change) => changes.Add(change);
+        var changes = new List<InstanceChange>();
+        guard.Instances.Changed += (_, change) => changes.Add(change);
         guard.CallOn(Three, B, CallOutcome.Failure);
 
         // A millisecond at a time around the due time, so that the timer fires when it is 5 ms early, finds nothing
         // due, and must look again (a coarser step would carry the clock past the due time before the timer fires).
-        clock.Advance(Options.BaseEjectionTime - TimeSpan.FromMilliseconds(20));
+        clock.Advance(Options.Ejection.BaseEjectionTime - TimeSpan.FromMilliseconds(20));
         for (var step = 0; step < 40 && changes.Count < 2; step++)
         {
             clock.Advance(TimeSpan.FromMilliseconds(1));
         }
 
         Assert.Equal([EndpointState.Ejected, EndpointState.Active], changes.Select(c => c.State));
-        Assert.Equal(TestBreakers.Start + Options.BaseEjectionTime, changes[^1].Timestamp);
+        Assert.Equal(TestBreakers.Start + Options.Ejection.BaseEjectionTime, changes[^1].Timestamp);
     }
 
     [Fact]
@@ -74,7 +70,7 @@ public sealed class DueTimerTests
         guard.Call(Three, _ => CallOutcome.Success);
 
         Assert.Null(guard.Breaker.DueIn);
-        Assert.Null(guard.Endpoints.DueIn);
+        Assert.Null(guard.Instances.DueIn);
         clock.Advance(TimeSpan.FromHours(1));
         Assert.Equal(CircuitState.Closed, guard.Breaker.State);
     }

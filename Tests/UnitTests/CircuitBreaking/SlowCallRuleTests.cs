@@ -159,8 +159,8 @@ public class SlowCallRuleTests
             """u8.ToArray())).Build();
         using var breakers = new ConfiguredBreakers(configuration);
 
-        Assert.Equal(SlowCall, breakers.Options("payment-service").SlowCallDuration);
-        Assert.Null(breakers.Options("payment-service:write").SlowCallDuration);
+        Assert.Equal(SlowCall, breakers.Options("payment-service").Breaker.SlowCallDuration);
+        Assert.Null(breakers.Options("payment-service:write").Breaker.SlowCallDuration);
     }
 
     [Fact]

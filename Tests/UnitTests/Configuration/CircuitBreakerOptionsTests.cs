@@ -6,37 +6,37 @@ namespace CircuitDemo.UnitTests.Configuration;
 
 public class CircuitBreakerOptionsTests
 {
-    public static TheoryData<string, CircuitBreakerOptions> InvalidOptions => new()
+    public static TheoryData<string, ServiceGuardOptions> InvalidOptions => new()
     {
-        { "FailureThreshold", new() { FailureThreshold = 0 } },
-        { "FailureThreshold", new() { FailureThreshold = 1001 } },
-        { "FailureWindow", new() { FailureWindow = TimeSpan.Zero } },
-        { "FailureRatio", new() { FailureRatio = 0 } },
-        { "FailureRatio", new() { FailureRatio = 1.5 } },
-        { "MinimumThroughput", new() { MinimumThroughput = 0 } },
-        { "SamplingDuration", new() { SamplingDuration = TimeSpan.FromMilliseconds(1) } },
-        { "OpenDuration", new() { OpenDuration = TimeSpan.FromSeconds(-1) } },
-        { "OpenDurationMultiplier", new() { OpenDurationMultiplier = 0.5 } },
-        { "MaxOpenDuration", new() { OpenDuration = TimeSpan.FromMinutes(10), MaxOpenDuration = TimeSpan.FromMinutes(5) } },
-        { "SuccessThreshold", new() { SuccessThreshold = 0 } },
-        { "HalfOpenMaxProbes", new() { HalfOpenMaxProbes = 0 } },
-        { "AttemptTimeout", new() { AttemptTimeout = TimeSpan.Zero } },
-        { "AttemptTimeout", new() { AttemptTimeout = TimeSpan.FromMilliseconds(5) } }, // Polly's timeout refuses under 10 ms
-        { "AttemptTimeout", new() { AttemptTimeout = TimeSpan.FromDays(1) + TimeSpan.FromMilliseconds(1) } },
-        { "SlowCallRatio", new() { SlowCallRatio = 0 } },
-        { "SlowCallWindow", new() { SlowCallWindow = 0 } },
-        { "MaxConcurrentCalls", new() { MaxConcurrentCalls = 0 } },
-        { "EjectionConsecutiveFailures", new() { EjectionConsecutiveFailures = -1 } },
-        { "EjectionConsecutiveSlowCalls", new() { EjectionConsecutiveSlowCalls = 1001 } },
-        { "MaxEjectionTime", new() { BaseEjectionTime = TimeSpan.FromMinutes(10), MaxEjectionTime = TimeSpan.FromMinutes(5) } },
-        { "MaxEjectionPercent", new() { MaxEjectionPercent = 101 } },
-        { "LatencyDecay", new() { LatencyDecay = TimeSpan.FromMilliseconds(1) } },
-        { "MaxResponseBodyBytes", new() { MaxResponseBodyBytes = 1023 } },
+        { "FailureThreshold", new() { Breaker = new() { FailureThreshold = 0 } } },
+        { "FailureThreshold", new() { Breaker = new() { FailureThreshold = 1001 } } },
+        { "FailureWindow", new() { Breaker = new() { FailureWindow = TimeSpan.Zero } } },
+        { "FailureRatio", new() { Breaker = new() { FailureRatio = 0 } } },
+        { "FailureRatio", new() { Breaker = new() { FailureRatio = 1.5 } } },
+        { "MinimumThroughput", new() { Breaker = new() { MinimumThroughput = 0 } } },
+        { "SamplingDuration", new() { Breaker = new() { SamplingDuration = TimeSpan.FromMilliseconds(1) } } },
+        { "OpenDuration", new() { Breaker = new() { OpenDuration = TimeSpan.FromSeconds(-1) } } },
+        { "OpenDurationMultiplier", new() { Breaker = new() { OpenDurationMultiplier = 0.5 } } },
+        { "MaxOpenDuration", new() { Breaker = new() { OpenDuration = TimeSpan.FromMinutes(10), MaxOpenDuration = TimeSpan.FromMinutes(5) } } },
+        { "SuccessThreshold", new() { Breaker = new() { SuccessThreshold = 0 } } },
+        { "HalfOpenMaxProbes", new() { Breaker = new() { HalfOpenMaxProbes = 0 } } },
+        { "AttemptTimeout", new() { Breaker = new() { AttemptTimeout = TimeSpan.Zero } } },
+        { "AttemptTimeout", new() { Breaker = new() { AttemptTimeout = TimeSpan.FromMilliseconds(5) } } }, // Polly's timeout refuses under 10 ms
+        { "AttemptTimeout", new() { Breaker = new() { AttemptTimeout = TimeSpan.FromDays(1) + TimeSpan.FromMilliseconds(1) } } },
+        { "SlowCallRatio", new() { Breaker = new() { SlowCallRatio = 0 } } },
+        { "SlowCallWindow", new() { Breaker = new() { SlowCallWindow = 0 } } },
+        { "MaxConcurrentCalls", new() { Limits = new() { MaxConcurrentCalls = 0 } } },
+        { "EjectionConsecutiveFailures", new() { Ejection = new() { EjectionConsecutiveFailures = -1 } } },
+        { "EjectionConsecutiveSlowCalls", new() { Ejection = new() { EjectionConsecutiveSlowCalls = 1001 } } },
+        { "MaxEjectionTime", new() { Ejection = new() { BaseEjectionTime = TimeSpan.FromMinutes(10), MaxEjectionTime = TimeSpan.FromMinutes(5) } } },
+        { "MaxEjectionPercent", new() { Ejection = new() { MaxEjectionPercent = 101 } } },
+        { "LatencyDecay", new() { Ejection = new() { LatencyDecay = TimeSpan.FromMilliseconds(1) } } },
+        { "MaxResponseBodyBytes", new() { Limits = new() { MaxResponseBodyBytes = 1023 } } },
     };
 
     [Theory]
     [MemberData(nameof(InvalidOptions))]
-    public void Validate_InvalidValue_OneMessageNamingTheBreakerAndTheOption(string option, CircuitBreakerOptions options)
+    public void Validate_InvalidValue_OneMessageNamingTheBreakerAndTheOption(string option, ServiceGuardOptions options)
     {
         var result = new CircuitBreakerOptionsValidator().Validate("payment-service", options);
 
@@ -50,7 +50,10 @@ public class CircuitBreakerOptionsTests
     [InlineData("00:00:03")]
     public void Validate_SlowCallDurationNotUnderTheAttemptTimeout_NamesBothOptions(string slowCallDuration)
     {
-        var options = new CircuitBreakerOptions { AttemptTimeout = TimeSpan.FromSeconds(2.5), SlowCallDuration = TimeSpan.Parse(slowCallDuration, System.Globalization.CultureInfo.InvariantCulture) };
+        var options = new ServiceGuardOptions
+        {
+            Breaker = new() { AttemptTimeout = TimeSpan.FromSeconds(2.5), SlowCallDuration = TimeSpan.Parse(slowCallDuration, System.Globalization.CultureInfo.InvariantCulture) },
+        };
 
         var error = Assert.Single(new CircuitBreakerOptionsValidator().Validate("payment-service", options).Failures!);
 
@@ -60,7 +63,7 @@ public class CircuitBreakerOptionsTests
 
     [Fact]
     public void Validate_Defaults_AreValid() =>
-        Assert.True(new CircuitBreakerOptionsValidator().Validate("any", new CircuitBreakerOptions()).Succeeded);
+        Assert.True(new CircuitBreakerOptionsValidator().Validate("any", new ServiceGuardOptions()).Succeeded);
 
     [Theory]
     [InlineData("00:00:00.010")]
@@ -89,7 +92,7 @@ public class CircuitBreakerOptionsTests
 
         Assert.Equal("order-service", error.OptionsName);
         var failure = Assert.Single(error.Failures);
-        Assert.Contains("order-service.HalfOpenMaxProbes must be between 1 and 1000", failure);
+        Assert.Contains("order-service.Breaker.HalfOpenMaxProbes must be between 1 and 1000", failure);
     }
 
     [Fact]
@@ -102,18 +105,18 @@ public class CircuitBreakerOptionsTests
 
         var error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
 
-        Assert.Contains("user-service.AttemptTimeout must be between 00:00:00.0100000", error.ToString());
+        Assert.Contains("user-service.Breaker.AttemptTimeout must be between 00:00:00.0100000", error.ToString());
     }
 
     [Fact]
     public void Defaults_AreTheSeedValues()
     {
-        var options = new CircuitBreakerOptions();
+        var (guard, options) = (new ServiceGuardOptions(), new ServiceGuardOptions().Breaker);
 
         Assert.Equal(
             (3, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10), 2, 1, TimeSpan.FromSeconds(2), (double?)null, true),
             (options.FailureThreshold, options.FailureWindow, options.OpenDuration, options.SuccessThreshold,
-             options.HalfOpenMaxProbes, options.AttemptTimeout, options.FailureRatio, options.Enabled));
+             options.HalfOpenMaxProbes, options.AttemptTimeout, options.FailureRatio, guard.Enabled));
     }
 
     [Fact]
@@ -128,9 +131,9 @@ public class CircuitBreakerOptionsTests
             ["CircuitBreaker:Services:payment-service:Write:AttemptTimeout"] = "00:00:05",
         });
 
-        var read = breakers.Options("payment-service");
-        var write = breakers.Options("payment-service:write");
-        var other = breakers.Options("user-service");
+        var read = breakers.Options("payment-service").Breaker;
+        var write = breakers.Options("payment-service:write").Breaker;
+        var other = breakers.Options("user-service").Breaker;
 
         Assert.Equal((2, 4, TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(2)), (read.FailureThreshold, read.SuccessThreshold, read.OpenDuration, read.AttemptTimeout));
         Assert.Equal((2, 4, TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(5)), (write.FailureThreshold, write.SuccessThreshold, write.OpenDuration, write.AttemptTimeout));
@@ -156,7 +159,7 @@ public class CircuitBreakerOptionsTests
 
         var error = Assert.Throws<OptionsValidationException>(() => breakers.Registry);
 
-        Assert.Contains("order-service.HalfOpenMaxProbes must be between 1 and 1000", error.Message);
+        Assert.Contains("order-service.Breaker.HalfOpenMaxProbes must be between 1 and 1000", error.Message);
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public sealed class DnsDiscoveryOptionsTests
 
         Assert.False(options.Enabled);
         Assert.Equal(TimeSpan.FromSeconds(10), options.RefreshPeriod);
-        Assert.Null(options.NameServerEndPoint);
+        Assert.Null(options.NameServerEndPoint());
     }
 
     [Theory]

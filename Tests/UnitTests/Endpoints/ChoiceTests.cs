@@ -8,28 +8,23 @@ namespace CircuitDemo.UnitTests.Endpoints;
 /// </summary>
 public sealed class ChoiceTests
 {
-    private static readonly CircuitBreakerOptions Options = TestBreakers.Options with
-    {
-        EjectionConsecutiveFailures = 3,
-        AttemptTimeout = TimeSpan.FromSeconds(2),
-        LatencyDecay = TimeSpan.FromSeconds(10),
-    };
+    private static readonly ServiceGuardOptions Options = new ServiceGuardOptions { Breaker = TestBreakers.Options with { AttemptTimeout = TimeSpan.FromSeconds(2) }, Ejection = new() { EjectionConsecutiveFailures = 3, LatencyDecay = TimeSpan.FromSeconds(10) } };
 
     [Fact]
     public void AtEqualLatency_NeverSendsToTheEndpointWithMoreCallsInFlight_WhileTheOthersHaveFewer()
     {
         var (guard, _) = GuardCalls.Create(Options);
-        var held = guard.Endpoints.LeaseOn(Three, B);
+        var held = guard.Instances.LeaseOn(Three, B);
 
         for (var i = 0; i < 200; i++)
         {
-            var lease = guard.Endpoints.Lease(Three);
+            var lease = guard.Instances.Lease(Three);
             Assert.NotEqual(B.Address, lease.Address);
-            lease.Settle(CallOutcome.Success, TimeSpan.Zero);
+            lease.Settle(CallOutcome.Success, TimeSpan.Zero, slow: false);
         }
 
-        held.Settle(CallOutcome.Success, TimeSpan.Zero);
-        Assert.Equal(0, guard.Endpoints.Snapshot().Sum(e => e.InFlight));
+        held.Settle(CallOutcome.Success, TimeSpan.Zero, slow: false);
+        Assert.Equal(0, guard.Instances.Snapshot().Sum(e => e.InFlight));
     }
 
     [Fact]
@@ -42,7 +37,7 @@ public sealed class ChoiceTests
             guard.Call(Three, _ => CallOutcome.Success);
         }
 
-        Assert.All(guard.Endpoints.Snapshot(), e => Assert.InRange(e.TotalRequests, 50, 150));
+        Assert.All(guard.Instances.Snapshot(), e => Assert.InRange(e.TotalRequests, 50, 150));
     }
 
     [Fact]
@@ -80,12 +75,12 @@ public sealed class ChoiceTests
     [Fact]
     public void AFailure_IsChargedTheAttemptTimeout_SoAnInstanceThatFailsFastAttractsNoCalls()
     {
-        var (guard, clock) = GuardCalls.Create(Options with { EjectionConsecutiveFailures = 0, FailureThreshold = 1000 });
+        var (guard, clock) = GuardCalls.Create(Options with { Breaker = Options.Breaker with { FailureThreshold = 1000 }, Ejection = Options.Ejection with { EjectionConsecutiveFailures = 0 } });
         guard.CallOn(Three, A, CallOutcome.Success, clock, TimeSpan.FromMilliseconds(20));
         guard.CallOn(Three, C, CallOutcome.Success, clock, TimeSpan.FromMilliseconds(20));
         guard.CallOn(Three, B, CallOutcome.Failure, clock, TimeSpan.FromMilliseconds(1));
 
-        Assert.Equal(Options.AttemptTimeout.TotalMilliseconds, guard.Status(B).LatencyMs, precision: 0);
+        Assert.Equal(Options.Breaker.AttemptTimeout.TotalMilliseconds, guard.Status(B).LatencyMs, precision: 0);
         for (var i = 0; i < 200; i++)
         {
             Assert.NotEqual(B, guard.Call(Three, _ => CallOutcome.Success, clock, TimeSpan.FromMilliseconds(20)));
@@ -99,7 +94,7 @@ public sealed class ChoiceTests
         // The loads tie; the endpoint that just failed loses. (Twenty fresh services: a coin toss would pick B in a third.)
         for (var service = 0; service < 20; service++)
         {
-            var (guard, clock) = GuardCalls.Create(Options with { EjectionConsecutiveFailures = 0, FailureThreshold = 1000 });
+            var (guard, clock) = GuardCalls.Create(Options with { Breaker = Options.Breaker with { FailureThreshold = 1000 }, Ejection = Options.Ejection with { EjectionConsecutiveFailures = 0 } });
             guard.CallOn(Three, B, CallOutcome.Failure, clock, TimeSpan.FromMilliseconds(1));
 
             Assert.NotEqual(B, guard.Call(Three, _ => CallOutcome.Success, clock, TimeSpan.FromMilliseconds(20)));
@@ -112,7 +107,7 @@ public sealed class ChoiceTests
         var (guard, clock) = GuardCalls.Create(Options);
         guard.CallOn(Three, A, CallOutcome.Success, clock, TimeSpan.FromMilliseconds(4));
         guard.CallOn(Three, C, CallOutcome.Success, clock, TimeSpan.FromMilliseconds(8));
-        var hung = guard.Endpoints.LeaseOn(Three, B);
+        var hung = guard.Instances.LeaseOn(Three, B);
 
         Assert.Equal(6, guard.Status(B).LatencyMs);
         for (var i = 0; i < 200; i++)
@@ -120,7 +115,7 @@ public sealed class ChoiceTests
             Assert.NotEqual(B, guard.Call(Three, _ => CallOutcome.Success, clock, TimeSpan.FromMilliseconds(6)));
         }
 
-        hung.Settle(CallOutcome.Cancelled, TimeSpan.Zero);
+        hung.Settle(CallOutcome.Cancelled, TimeSpan.Zero, slow: false);
     }
 
     [Fact]
@@ -130,11 +125,11 @@ public sealed class ChoiceTests
 
         for (var i = 0; i < 200; i++)
         {
-            var first = guard.Endpoints.Lease(Three);
-            first.Settle(CallOutcome.Success, TimeSpan.Zero);
-            var retry = guard.Endpoints.Lease(Three, avoid: first.Address);
+            var first = guard.Instances.Lease(Three);
+            first.Settle(CallOutcome.Success, TimeSpan.Zero, slow: false);
+            var retry = guard.Instances.Lease(Three, avoid: first.Address);
             Assert.NotEqual(first.Address, retry.Address);
-            retry.Settle(CallOutcome.Success, TimeSpan.Zero);
+            retry.Settle(CallOutcome.Success, TimeSpan.Zero, slow: false);
         }
     }
 
@@ -142,12 +137,12 @@ public sealed class ChoiceTests
     public void Retry_WithOnlyTheFailedEndpointInRotation_GoesThereAgain()
     {
         var (guard, _) = GuardCalls.Create(Options);
-        for (var i = 0; i < Options.EjectionConsecutiveFailures; i++)
+        for (var i = 0; i < Options.Ejection.EjectionConsecutiveFailures; i++)
         {
             guard.CallOn([A, B, C, D], B, CallOutcome.Failure);
         }
 
-        var retry = guard.Endpoints.Lease([A, B], avoid: A.Address);
+        var retry = guard.Instances.Lease([A, B], avoid: A.Address);
 
         Assert.Equal(A.Address, retry.Address);
     }

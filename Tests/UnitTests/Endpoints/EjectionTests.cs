@@ -10,14 +10,7 @@ namespace CircuitDemo.UnitTests.Endpoints;
 /// </summary>
 public sealed class EjectionTests
 {
-    private static readonly CircuitBreakerOptions Options = TestBreakers.Options with
-    {
-        EjectionConsecutiveFailures = 3,
-        BaseEjectionTime = TimeSpan.FromSeconds(30),
-        MaxEjectionTime = TimeSpan.FromSeconds(75),
-        MaxEjectionPercent = 50,
-        AttemptTimeout = TimeSpan.FromSeconds(2),
-    };
+    private static readonly ServiceGuardOptions Options = new ServiceGuardOptions { Breaker = TestBreakers.Options with { AttemptTimeout = TimeSpan.FromSeconds(2) }, Ejection = new() { EjectionConsecutiveFailures = 3, BaseEjectionTime = TimeSpan.FromSeconds(30), MaxEjectionTime = TimeSpan.FromSeconds(75), MaxEjectionPercent = 50 } };
 
     [Fact]
     public void OneBadEndpointOfThree_IsEjectedAtItsThirdFailureInARow_AndTheServiceBreakerNeverCountsIt()
@@ -36,7 +29,7 @@ public sealed class EjectionTests
         Assert.Empty(status.StateChanges);
         var b = guard.Status(B);
         Assert.Equal((EndpointState.Ejected, 3, 1, 3L, 3L, "3 consecutive failures"), (b.State, b.ConsecutiveFailures, b.Ejections, b.TotalRequests, b.FailedRequests, b.EjectionReason));
-        Assert.Equal(TestBreakers.Start + Options.BaseEjectionTime, b.EjectedUntil);
+        Assert.Equal(TestBreakers.Start + Options.Ejection.BaseEjectionTime, b.EjectedUntil);
         Assert.Equal((6L, 3L), (status.TotalRequests, status.FailedRequests));
     }
 
@@ -55,14 +48,14 @@ public sealed class EjectionTests
         // A failure is the endpoint's while another endpoint has not failed yet; once every one has, each is the
         // service's (or ejects its endpoint, one of three at most). The choice of two finds the last good-looking
         // endpoint within a few calls: never the seven or more it would take to eject one first and fill the cap.
-        Assert.InRange(calls, Options.FailureThreshold, 20);
-        Assert.InRange(guard.Endpoints.EjectedCount, 0, 1);
+        Assert.InRange(calls, Options.Breaker.FailureThreshold, 20);
+        Assert.InRange(guard.Instances.EjectedCount, 0, 1);
     }
 
     [Fact]
     public void EveryEndpointBad_WithALargeEjectionThreshold_StillOpensTheBreakerAsSoonAsEveryEndpointHasFailed()
     {
-        var (guard, _) = GuardCalls.Create(Options with { EjectionConsecutiveFailures = 1000 });
+        var (guard, _) = GuardCalls.Create(Options with { Ejection = Options.Ejection with { EjectionConsecutiveFailures = 1000 } });
 
         // A and B fail: each still answers for its own failure (C has not failed). C fails: every endpoint is failing,
         // and from here each failure is the service's: the threshold of them opens the breaker.
@@ -84,39 +77,39 @@ public sealed class EjectionTests
     {
         var (guard, _) = GuardCalls.Create(Options);
 
-        for (var i = 0; i < Options.FailureThreshold; i++)
+        for (var i = 0; i < Options.Breaker.FailureThreshold; i++)
         {
             Assert.Equal(CircuitState.Closed, guard.Breaker.State);
             guard.Call([A], _ => CallOutcome.Failure);
         }
 
         Assert.Equal(CircuitState.Open, guard.Breaker.State);
-        Assert.Equal((EndpointState.Active, 0L), (guard.Status(A).State, guard.Endpoints.EjectionsRefused));
+        Assert.Equal((EndpointState.Active, 0L), (guard.Status(A).State, guard.Instances.EjectionsRefused));
     }
 
     [Fact]
     public void EjectionOff_NoEndpointIsEjected_AndEveryFailureIsTheServices()
     {
-        var (guard, _) = GuardCalls.Create(Options with { EjectionConsecutiveFailures = 0 });
+        var (guard, _) = GuardCalls.Create(Options with { Ejection = Options.Ejection with { EjectionConsecutiveFailures = 0 } });
 
-        for (var i = 0; i < Options.FailureThreshold; i++)
+        for (var i = 0; i < Options.Breaker.FailureThreshold; i++)
         {
             guard.CallOn(Three, B, CallOutcome.Failure);
         }
 
         Assert.Equal(CircuitState.Open, guard.Breaker.State);
-        Assert.All(guard.Endpoints.Snapshot(), e => Assert.Equal(EndpointState.Active, e.State));
+        Assert.All(guard.Instances.Snapshot(), e => Assert.Equal(EndpointState.Active, e.State));
     }
 
     [Fact]
     public void PercentCap_OfFourAtFiftyPercentTwoAreEjected_TheThirdBadOneStaysIn_AndItsFailuresOpenTheServiceBreaker()
     {
-        var (guard, _) = GuardCalls.Create(Options with { FailureThreshold = 2 });
+        var (guard, _) = GuardCalls.Create(Options with { Breaker = Options.Breaker with { FailureThreshold = 2 } });
         IReadOnlyList<ServiceInstance> four = [A, B, C, D];
 
         foreach (var bad in new[] { B, C })
         {
-            for (var i = 0; i < Options.EjectionConsecutiveFailures; i++)
+            for (var i = 0; i < Options.Ejection.EjectionConsecutiveFailures; i++)
             {
                 guard.CallOn(four, bad, CallOutcome.Failure);
             }
@@ -127,48 +120,48 @@ public sealed class EjectionTests
         guard.CallOn(four, D, CallOutcome.Failure);
 
         Assert.Equal(CircuitState.Open, guard.Breaker.State);
-        Assert.Equal([EndpointState.Active, EndpointState.Ejected, EndpointState.Ejected, EndpointState.Active], guard.Endpoints.Snapshot().Select(e => e.State));
+        Assert.Equal([EndpointState.Active, EndpointState.Ejected, EndpointState.Ejected, EndpointState.Active], guard.Instances.Snapshot().Select(e => e.State));
     }
 
     [Fact]
     public void PercentCap_AnEjectionItRefuses_IsCountedOncePerStreak()
     {
-        var (guard, _) = GuardCalls.Create(Options with { FailureThreshold = 100 });
+        var (guard, _) = GuardCalls.Create(Options with { Breaker = Options.Breaker with { FailureThreshold = 100 } });
 
-        for (var i = 0; i < Options.EjectionConsecutiveFailures; i++)
+        for (var i = 0; i < Options.Ejection.EjectionConsecutiveFailures; i++)
         {
             guard.CallOn(Three, B, CallOutcome.Failure);
         }
 
-        for (var i = 0; i < 2 * Options.EjectionConsecutiveFailures; i++)
+        for (var i = 0; i < 2 * Options.Ejection.EjectionConsecutiveFailures; i++)
         {
             guard.CallOn(Three, C, CallOutcome.Failure);
         }
 
-        Assert.Equal((1, 1L), (guard.Endpoints.EjectedCount, guard.Endpoints.EjectionsRefused));
+        Assert.Equal((1, 1L), (guard.Instances.EjectedCount, guard.Instances.EjectionsRefused));
         Assert.Equal(1L, guard.Status().EjectionsRefused);
     }
 
     [Fact]
     public void PercentCapRoundsDown_OfThreeAtTwentyPercentNoneIsEjected()
     {
-        var (guard, _) = GuardCalls.Create(Options with { MaxEjectionPercent = 20 });
+        var (guard, _) = GuardCalls.Create(Options with { Ejection = Options.Ejection with { MaxEjectionPercent = 20 } });
 
-        for (var i = 0; i < Options.FailureThreshold; i++)
+        for (var i = 0; i < Options.Breaker.FailureThreshold; i++)
         {
             guard.CallOn(Three, B, CallOutcome.Failure);
         }
 
         Assert.Equal(CircuitState.Open, guard.Breaker.State);
-        Assert.All(guard.Endpoints.Snapshot(), e => Assert.Equal(EndpointState.Active, e.State));
+        Assert.All(guard.Instances.Snapshot(), e => Assert.Equal(EndpointState.Active, e.State));
     }
 
     [Fact]
     public void EjectedEndpoint_IsBackWhenItsTimeIsOver_WithItsStreakCleared_AndEachEjectionLastsLongerUpToTheCap()
     {
         var (guard, clock) = GuardCalls.Create(Options);
-        var changes = new List<EndpointChange>();
-        guard.Endpoints.Changed += (_, change) => changes.Add(change);
+        var changes = new List<InstanceChange>();
+        guard.Instances.Changed += (_, change) => changes.Add(change);
 
         TimeSpan[] expected = [TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(75), TimeSpan.FromSeconds(75)];
         foreach (var time in expected)
@@ -196,7 +189,7 @@ public sealed class EjectionTests
     {
         var (guard, clock) = GuardCalls.Create(Options);
         EjectB(guard, clock);
-        clock.Advance(Options.BaseEjectionTime);
+        clock.Advance(Options.Ejection.BaseEjectionTime);
         EjectB(guard, clock);
         Assert.Equal(2, guard.Status(B).Ejections);
 
@@ -205,7 +198,7 @@ public sealed class EjectionTests
         var b = guard.Status(B);
         Assert.Equal((EndpointState.Active, 0, 0), (b.State, b.ConsecutiveFailures, b.Ejections));
         var ejectedAt = EjectB(guard, clock);
-        Assert.Equal(ejectedAt + Options.BaseEjectionTime, guard.Status(B).EjectedUntil);
+        Assert.Equal(ejectedAt + Options.Ejection.BaseEjectionTime, guard.Status(B).EjectedUntil);
     }
 
     [Fact]
@@ -215,13 +208,13 @@ public sealed class EjectionTests
         // the records since, not even the due timer (its thread has not run yet): A's failure must find B back, so that
         // A may be ejected still, and the breaker hears nothing.
         var clock = new TimersNotRunYet(TestBreakers.Start);
-        var guard = new ServiceGuard("payment-service", Options with { FailureThreshold = 1 }, clock, onSubscriberError: null);
+        var guard = new ServiceGuard("payment-service", Options with { Breaker = Options.Breaker with { FailureThreshold = 1 } }, clock, onSubscriberError: null);
         EjectB(guard, clock);
         var permit = guard.Breaker.TryAcquire();
-        var onA = guard.Endpoints.LeaseOn(Three, A);
+        var onA = guard.Instances.LeaseOn(Three, A);
 
-        clock.Advance(Options.BaseEjectionTime);
-        var counted = onA.Settle(CallOutcome.Failure, TimeSpan.FromMilliseconds(5));
+        clock.Advance(Options.Ejection.BaseEjectionTime);
+        var counted = onA.Settle(CallOutcome.Failure, TimeSpan.FromMilliseconds(5), slow: false);
         guard.Breaker.Complete(permit, counted.Outcome, counted.Slow);
 
         Assert.Equal(CallOutcome.Excused, counted.Outcome);
@@ -231,12 +224,12 @@ public sealed class EjectionTests
     [Fact]
     public void FailureOfACallInFlightWhenItsEndpointWasEjected_IsExcused()
     {
-        var (guard, clock) = GuardCalls.Create(Options with { FailureThreshold = 1 });
+        var (guard, clock) = GuardCalls.Create(Options with { Breaker = Options.Breaker with { FailureThreshold = 1 } });
         var permit = guard.Breaker.TryAcquire();
-        var late = guard.Endpoints.LeaseOn(Three, B);
+        var late = guard.Instances.LeaseOn(Three, B);
         EjectB(guard, clock);
 
-        var counted = late.Settle(CallOutcome.Failure, TimeSpan.Zero);
+        var counted = late.Settle(CallOutcome.Failure, TimeSpan.Zero, slow: false);
         guard.Breaker.Complete(permit, counted.Outcome, counted.Slow);
 
         Assert.Equal(CallOutcome.Excused, counted.Outcome);
@@ -248,12 +241,12 @@ public sealed class EjectionTests
     public void Lease_SettledTwice_CountsOnce()
     {
         var (guard, _) = GuardCalls.Create(Options);
-        var lease = guard.Endpoints.Lease(Three);
+        var lease = guard.Instances.Lease(Three);
 
-        lease.Settle(CallOutcome.Failure, TimeSpan.Zero);
-        lease.Settle(CallOutcome.Failure, TimeSpan.Zero);
+        lease.Settle(CallOutcome.Failure, TimeSpan.Zero, slow: false);
+        lease.Settle(CallOutcome.Failure, TimeSpan.Zero, slow: false);
 
-        Assert.Equal((1L, 0), (guard.Endpoints.Snapshot().Sum(e => e.FailedRequests), guard.Endpoints.Snapshot().Sum(e => e.InFlight)));
+        Assert.Equal((1L, 0), (guard.Instances.Snapshot().Sum(e => e.FailedRequests), guard.Instances.Snapshot().Sum(e => e.InFlight)));
     }
 
     [Fact]
@@ -264,7 +257,7 @@ public sealed class EjectionTests
 
         guard.CallOn([B, C, D], C, CallOutcome.Success, clock, TimeSpan.FromMilliseconds(40));
 
-        var endpoints = guard.Endpoints.Snapshot();
+        var endpoints = guard.Instances.Snapshot();
         Assert.Equal([B.Name, C.Name, D.Name], endpoints.Select(e => e.Name));
         Assert.Equal((EndpointState.Ejected, 3), (endpoints[0].State, endpoints[0].ConsecutiveFailures));
         Assert.Equal(40, endpoints[1].LatencyMs);
@@ -277,7 +270,7 @@ public sealed class EjectionTests
         var (guard, clock) = GuardCalls.Create(Options);
         EjectB(guard, clock);
 
-        for (var i = 0; i < Options.FailureThreshold; i++)
+        for (var i = 0; i < Options.Breaker.FailureThreshold; i++)
         {
             guard.Call([B], _ => CallOutcome.Failure);
         }
@@ -289,28 +282,28 @@ public sealed class EjectionTests
     [Fact]
     public void ResultOfARemovedEndpoint_CountsForTheServiceAlone_AndEjectsNothing()
     {
-        var (guard, _) = GuardCalls.Create(Options with { FailureThreshold = 3 });
-        var changes = new List<EndpointChange>();
-        guard.Endpoints.Changed += (_, change) => changes.Add(change);
-        var inFlight = Enumerable.Range(0, 3).Select(_ => (Permit: guard.Breaker.TryAcquire(), Lease: guard.Endpoints.LeaseOn(Three, B))).ToList();
+        var (guard, _) = GuardCalls.Create(Options with { Breaker = Options.Breaker with { FailureThreshold = 3 } });
+        var changes = new List<InstanceChange>();
+        guard.Instances.Changed += (_, change) => changes.Add(change);
+        var inFlight = Enumerable.Range(0, 3).Select(_ => (Permit: guard.Breaker.TryAcquire(), Lease: guard.Instances.LeaseOn(Three, B))).ToList();
 
         guard.Call([A, C], _ => CallOutcome.Success);
         foreach (var (permit, lease) in inFlight)
         {
-            var counted = lease.Settle(CallOutcome.Failure, TimeSpan.Zero);
+            var counted = lease.Settle(CallOutcome.Failure, TimeSpan.Zero, slow: false);
             Assert.Equal(CallOutcome.Failure, counted.Outcome);
             guard.Breaker.Complete(permit, counted.Outcome, counted.Slow);
         }
 
         Assert.Empty(changes);
         Assert.Equal(CircuitState.Open, guard.Breaker.State);
-        Assert.Equal([A.Name, C.Name], guard.Endpoints.Snapshot().Select(e => e.Name));
+        Assert.Equal([A.Name, C.Name], guard.Instances.Snapshot().Select(e => e.Name));
     }
 
     // Fails B three times in a row (through keys it owns) and returns when it was ejected.
     private static DateTimeOffset EjectB(ServiceGuard guard, FakeTimeProvider clock)
     {
-        for (var i = 0; i < Options.EjectionConsecutiveFailures; i++)
+        for (var i = 0; i < Options.Ejection.EjectionConsecutiveFailures; i++)
         {
             guard.CallOn(Three, B, CallOutcome.Failure);
         }

@@ -5,15 +5,7 @@ namespace CircuitDemo.UnitTests.Endpoints;
 /// <summary>The ejections the cap refuses, counted once per refusal: once per call, whichever streaks the call ends.</summary>
 public sealed class EjectionsRefusedTests
 {
-    private static readonly CircuitBreakerOptions Options = TestBreakers.Options with
-    {
-        FailureThreshold = 100,
-        AttemptTimeout = TimeSpan.FromSeconds(2.5),
-        SlowCallDuration = TimeSpan.FromSeconds(1),
-        EjectionConsecutiveFailures = 3,
-        EjectionConsecutiveSlowCalls = 3,
-        MaxEjectionPercent = 50,
-    };
+    private static readonly ServiceGuardOptions Options = new ServiceGuardOptions { Breaker = TestBreakers.Options with { FailureThreshold = 100, AttemptTimeout = TimeSpan.FromSeconds(2.5), SlowCallDuration = TimeSpan.FromSeconds(1) }, Ejection = new() { EjectionConsecutiveFailures = 3, EjectionConsecutiveSlowCalls = 3, MaxEjectionPercent = 50 } };
 
     [Fact]
     public void ACallThatReachesTheFailureAndTheSlowThresholdAtOnce_WhileTheCapIsFull_IsOneRefusal()
@@ -29,6 +21,6 @@ public sealed class EjectionsRefusedTests
             guard.CallOn(Three, B, CallOutcome.Failure, clock, TimeSpan.FromSeconds(2)); // failed, and slow
         }
 
-        Assert.Equal((1, 1L), (guard.Endpoints.EjectedCount, guard.Endpoints.EjectionsRefused));
+        Assert.Equal((1, 1L), (guard.Instances.EjectedCount, guard.Instances.EjectionsRefused));
     }
 }

@@ -24,11 +24,11 @@ public sealed class EndpointModelTests
 
     private sealed class Run
     {
-        private readonly CircuitBreakerOptions _options;
+        private readonly ServiceGuardOptions _options;
         private readonly FakeTimeProvider _clock = new(TestBreakers.Start);
         private readonly ServiceGuard _guard;
         private readonly Dictionary<ServiceInstance, Model> _models = [];
-        private readonly List<(CircuitPermit Permit, EndpointLease Lease, Model Record, long Epoch)> _held = [];
+        private readonly List<(CircuitPermit Permit, InstanceLease Lease, Model Record, long Epoch)> _held = [];
         private IReadOnlyList<ServiceInstance> _list;
         private List<ServiceInstance> _tracked = [];
         private long _refused;
@@ -38,21 +38,27 @@ public sealed class EndpointModelTests
 
         public Run(int count, int threshold, int ejectFailures, int ejectSlow, int percent)
         {
-            _options = TestBreakers.Options with
+            _options = new ServiceGuardOptions
             {
-                FailureThreshold = threshold,
-                FailureWindow = TimeSpan.FromDays(1),
-                OpenDuration = TimeSpan.FromDays(1), // once open, it stays open for the whole sequence
-                MaxOpenDuration = TimeSpan.FromDays(1),
-                AttemptTimeout = TimeSpan.FromSeconds(3),
-                SlowCallDuration = SlowCall,
-                SlowCallRatio = 1,
-                SlowCallWindow = 10_000, // the breaker's own slow-call rule never trips here: the verdicts say what is slow
-                EjectionConsecutiveFailures = ejectFailures,
-                EjectionConsecutiveSlowCalls = ejectSlow,
-                BaseEjectionTime = TimeSpan.FromSeconds(10),
-                MaxEjectionTime = TimeSpan.FromSeconds(25),
-                MaxEjectionPercent = percent,
+                Breaker = TestBreakers.Options with
+                {
+                    FailureThreshold = threshold,
+                    FailureWindow = TimeSpan.FromDays(1),
+                    OpenDuration = TimeSpan.FromDays(1), // once open, it stays open for the whole sequence
+                    MaxOpenDuration = TimeSpan.FromDays(1),
+                    AttemptTimeout = TimeSpan.FromSeconds(3),
+                    SlowCallDuration = SlowCall,
+                    SlowCallRatio = 1,
+                    SlowCallWindow = 10_000, // the breaker's own slow-call rule never trips here: the verdicts say what is slow
+                },
+                Ejection = new()
+                {
+                    EjectionConsecutiveFailures = ejectFailures,
+                    EjectionConsecutiveSlowCalls = ejectSlow,
+                    BaseEjectionTime = TimeSpan.FromSeconds(10),
+                    MaxEjectionTime = TimeSpan.FromSeconds(25),
+                    MaxEjectionPercent = percent,
+                },
             };
             _guard = new ServiceGuard("payment-service", _options, _clock, onSubscriberError: null);
             _list = Pool[..count];
@@ -102,7 +108,7 @@ public sealed class EndpointModelTests
 
             // At the end, and only there, the records are read: every endpoint as the model has it.
             ReturnDue();
-            var real = _guard.Endpoints.Snapshot();
+            var real = _guard.Instances.Snapshot();
             Assert.Equal(_tracked.Select(i => i.Name), real.Select(e => e.Name));
             foreach (var endpoint in real)
             {
@@ -111,7 +117,7 @@ public sealed class EndpointModelTests
                     (endpoint.State, endpoint.ConsecutiveFailures, endpoint.ConsecutiveSlowCalls, endpoint.Ejections));
             }
 
-            Assert.Equal(_refused, _guard.Endpoints.EjectionsRefused);
+            Assert.Equal(_refused, _guard.Instances.EjectionsRefused);
         }
 
         private void Attempt(int step, int operation, int argument)
@@ -130,7 +136,7 @@ public sealed class EndpointModelTests
             var inRotation = _tracked.Where(i => _models[i].Until is null && _list.Contains(i)).ToList();
             var target = operation < 6 && inRotation.Count > 0 ? inRotation[argument % inRotation.Count] : null;
             var avoid = operation % 5 == 0 ? _list[argument % _list.Count].Address : null;
-            var lease = target is null ? _guard.Endpoints.Lease(_list, avoid) : _guard.Endpoints.LeaseExactly(_list, target.Address);
+            var lease = target is null ? _guard.Instances.Lease(_list, avoid) : _guard.Instances.LeaseExactly(_list, target.Address);
             Track();
             ReturnDue();
             var chosen = _tracked.Single(i => i.Address == lease.Address);
@@ -156,10 +162,10 @@ public sealed class EndpointModelTests
             Settle(step, permit, lease, _models[chosen], _epoch, failed: operation % 2 == 0, slow: argument % 3 == 0);
         }
 
-        private void Settle(int step, CircuitPermit permit, EndpointLease lease, Model record, long epoch, bool failed, bool slow)
+        private void Settle(int step, CircuitPermit permit, InstanceLease lease, Model record, long epoch, bool failed, bool slow)
         {
             var expected = Judge(record, failed, slow);
-            var verdict = lease.Settle(failed ? CallOutcome.Failure : CallOutcome.Success, slow ? SlowCall * 1.5 : TimeSpan.FromMilliseconds(10));
+            var verdict = lease.Settle(failed ? CallOutcome.Failure : CallOutcome.Success, slow ? SlowCall * 1.5 : TimeSpan.FromMilliseconds(10), slow);
             Assert.True(expected == verdict, $"step {step}: the records said {verdict}, the model {expected}");
             _guard.Breaker.Complete(permit, verdict.Outcome, verdict.Slow);
             if (epoch != _epoch || _open || verdict.Outcome is not (CallOutcome.Success or CallOutcome.Failure))
@@ -168,7 +174,7 @@ public sealed class EndpointModelTests
             }
 
             _serviceFailures = verdict.Outcome == CallOutcome.Failure ? _serviceFailures + 1 : 0;
-            if (_serviceFailures >= _options.FailureThreshold)
+            if (_serviceFailures >= _options.Breaker.FailureThreshold)
             {
                 (_open, _serviceFailures) = (true, 0);
                 _epoch++;
@@ -194,12 +200,12 @@ public sealed class EndpointModelTests
 
             model.Failures = failed ? model.Failures + 1 : 0;
             model.SlowCalls = slow ? model.SlowCalls + 1 : 0;
-            var byFailures = failed ? EjectAt(model, model.Failures, _options.EjectionConsecutiveFailures) : default;
-            var bySlowCalls = slow && !byFailures.Ejected ? EjectAt(model, model.SlowCalls, _options.EjectionConsecutiveSlowCalls) : default;
+            var byFailures = failed ? EjectAt(model, model.Failures, _options.Ejection.EjectionConsecutiveFailures) : default;
+            var bySlowCalls = slow && !byFailures.Ejected ? EjectAt(model, model.SlowCalls, _options.Ejection.EjectionConsecutiveSlowCalls) : default;
             var ejected = byFailures.Ejected || bySlowCalls.Ejected;
             _refused += byFailures.Refused || bySlowCalls.Refused ? 1 : 0; // one call, one refusal at most
-            var failureIsItsOwn = failed && (ejected || (_options.EjectionConsecutiveFailures > 0 && Ejected < Allowed && _tracked.Any(i => _models[i].Until is null && _models[i].Failures == 0)));
-            var slownessIsItsOwn = slow && (ejected || (_options.EjectionConsecutiveSlowCalls > 0 && Ejected < Allowed && _tracked.Any(i => _models[i].Until is null && _models[i].SlowCalls == 0)));
+            var failureIsItsOwn = failed && (ejected || (_options.Ejection.EjectionConsecutiveFailures > 0 && Ejected < Allowed && _tracked.Any(i => _models[i].Until is null && _models[i].Failures == 0)));
+            var slownessIsItsOwn = slow && (ejected || (_options.Ejection.EjectionConsecutiveSlowCalls > 0 && Ejected < Allowed && _tracked.Any(i => _models[i].Until is null && _models[i].SlowCalls == 0)));
             return (failed, failureIsItsOwn, slownessIsItsOwn) switch
             {
                 (true, true, _) => new(CallOutcome.Excused, slow && !slownessIsItsOwn),
@@ -210,7 +216,7 @@ public sealed class EndpointModelTests
         }
 
         // At most this share of the listed endpoints out, rounded down, and never the last one.
-        private int Allowed => Math.Min(_tracked.Count * _options.MaxEjectionPercent / 100, _tracked.Count - 1);
+        private int Allowed => Math.Min(_tracked.Count * _options.Ejection.MaxEjectionPercent / 100, _tracked.Count - 1);
 
         private int Ejected => _tracked.Count(i => _models[i].Until is not null);
 
@@ -228,8 +234,8 @@ public sealed class EndpointModelTests
             }
 
             model.Ejections++;
-            var time = _options.BaseEjectionTime * model.Ejections;
-            model.Until = Now + (time < _options.MaxEjectionTime ? time : _options.MaxEjectionTime);
+            var time = _options.Ejection.BaseEjectionTime * model.Ejections;
+            model.Until = Now + (time < _options.Ejection.MaxEjectionTime ? time : _options.Ejection.MaxEjectionTime);
             return (true, false);
         }
 

@@ -12,15 +12,7 @@ public sealed class ExcusedSlowCallTests
     private static readonly TimeSpan Slow = TimeSpan.FromMilliseconds(1500);
     private static readonly TimeSpan Fast = TimeSpan.FromMilliseconds(5);
 
-    private static readonly CircuitBreakerOptions Options = TestBreakers.Options with
-    {
-        AttemptTimeout = TimeSpan.FromSeconds(2.5),
-        SlowCallDuration = TimeSpan.FromSeconds(1.25),
-        SlowCallRatio = 0.5,
-        SlowCallWindow = 4,
-        EjectionConsecutiveSlowCalls = 1000,
-        BaseEjectionTime = TimeSpan.FromSeconds(30),
-    };
+    private static readonly ServiceGuardOptions Options = new ServiceGuardOptions { Breaker = TestBreakers.Options with { AttemptTimeout = TimeSpan.FromSeconds(2.5), SlowCallDuration = TimeSpan.FromSeconds(1.25), SlowCallRatio = 0.5, SlowCallWindow = 4 }, Ejection = new() { EjectionConsecutiveSlowCalls = 1000, BaseEjectionTime = TimeSpan.FromSeconds(30) } };
 
     [Fact]
     public void SlowCallItsInstanceAnswersFor_IsLeftOutOfTheSlowCallWindow_NotCountedAsAFastCall()
@@ -41,11 +33,11 @@ public sealed class ExcusedSlowCallTests
     [Fact]
     public void SlowProbeItsInstanceAnswersFor_NeitherClosesNorReopens_AndGivesItsSlotBack()
     {
-        var (guard, clock) = GuardCalls.Create(Options with { SuccessThreshold = 1, FailureThreshold = 1 });
+        var (guard, clock) = GuardCalls.Create(Options with { Breaker = Options.Breaker with { SuccessThreshold = 1, FailureThreshold = 1 } });
         guard.CallOn(Three, A, CallOutcome.Success, clock, Fast);
         guard.CallOn(Three, C, CallOutcome.Success, clock, Fast);
         guard.Breaker.Complete(guard.Breaker.TryAcquire(), CallOutcome.Failure); // opens (threshold 1)
-        clock.Advance(Options.OpenDuration);
+        clock.Advance(Options.Breaker.OpenDuration);
         Assert.Equal(CircuitState.HalfOpen, guard.Breaker.State);
 
         guard.CallOn(Three, B, CallOutcome.Success, clock, Slow);

@@ -15,11 +15,11 @@ public sealed class ListOrderTests
         var older = new InstanceList(1, [A, B]);
         var newer = new InstanceList(2, [A, B, C]);
 
-        guard.Endpoints.Lease(newer).Settle(CallOutcome.Success, TimeSpan.FromMilliseconds(5));
-        var late = guard.Endpoints.Lease(older);
-        late.Settle(CallOutcome.Success, TimeSpan.FromMilliseconds(5));
+        guard.Instances.Lease(newer).Settle(CallOutcome.Success, TimeSpan.FromMilliseconds(5), slow: false);
+        var late = guard.Instances.Lease(older);
+        late.Settle(CallOutcome.Success, TimeSpan.FromMilliseconds(5), slow: false);
 
-        Assert.Equal([A.Name, B.Name, C.Name], guard.Endpoints.Snapshot().Select(e => e.Name));
+        Assert.Equal([A.Name, B.Name, C.Name], guard.Instances.Snapshot().Select(e => e.Name));
     }
 
     [Fact]
@@ -27,9 +27,9 @@ public sealed class ListOrderTests
     {
         var (guard, _) = GuardCalls.Create(TestBreakers.Options);
 
-        guard.Endpoints.Lease(new InstanceList(1, [A, B, C])).Settle(CallOutcome.Success, TimeSpan.Zero);
-        guard.Endpoints.Lease(new InstanceList(2, [A, C])).Settle(CallOutcome.Success, TimeSpan.Zero);
+        guard.Instances.Lease(new InstanceList(1, [A, B, C])).Settle(CallOutcome.Success, TimeSpan.Zero, slow: false);
+        guard.Instances.Lease(new InstanceList(2, [A, C])).Settle(CallOutcome.Success, TimeSpan.Zero, slow: false);
 
-        Assert.Equal([A.Name, C.Name], guard.Endpoints.Snapshot().Select(e => e.Name));
+        Assert.Equal([A.Name, C.Name], guard.Instances.Snapshot().Select(e => e.Name));
     }
 }

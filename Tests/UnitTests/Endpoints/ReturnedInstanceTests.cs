@@ -8,13 +8,15 @@ namespace CircuitDemo.UnitTests.Endpoints;
 /// </summary>
 public sealed class ReturnedInstanceTests
 {
-    private static readonly CircuitBreakerOptions Options = TestBreakers.Options with
+    private static readonly ServiceGuardOptions Options = new()
     {
-        FailureThreshold = 100,
-        AttemptTimeout = TimeSpan.FromSeconds(2.5),
-        EjectionConsecutiveFailures = 3,
-        BaseEjectionTime = TimeSpan.FromSeconds(5),
-        LatencyDecay = TimeSpan.FromMinutes(10), // slow enough that no estimate fades while the test runs
+        Breaker = TestBreakers.Options with { FailureThreshold = 100, AttemptTimeout = TimeSpan.FromSeconds(2.5) },
+        Ejection = new()
+        {
+            EjectionConsecutiveFailures = 3,
+            BaseEjectionTime = TimeSpan.FromSeconds(5),
+            LatencyDecay = TimeSpan.FromMinutes(10), // slow enough that no estimate fades while the test runs
+        },
     };
 
     [Fact]
@@ -29,7 +31,7 @@ public sealed class ReturnedInstanceTests
         }
 
         Assert.Equal(EndpointState.Ejected, guard.Status(B).State);
-        clock.Advance(Options.BaseEjectionTime);
+        clock.Advance(Options.Ejection.BaseEjectionTime);
 
         var (a, b, c) = (guard.Status(A), guard.Status(B), guard.Status(C));
         Assert.Equal(EndpointState.Active, b.State);

@@ -11,29 +11,21 @@ public sealed class SlowEndpointTests
     private static readonly TimeSpan Slow = TimeSpan.FromMilliseconds(1500);
     private static readonly TimeSpan Fast = TimeSpan.FromMilliseconds(5);
 
-    private static readonly CircuitBreakerOptions Options = TestBreakers.Options with
-    {
-        AttemptTimeout = TimeSpan.FromSeconds(2.5),
-        SlowCallDuration = TimeSpan.FromSeconds(1.25),
-        SlowCallRatio = 0.5,
-        SlowCallWindow = 4,
-        EjectionConsecutiveSlowCalls = 3,
-        BaseEjectionTime = TimeSpan.FromSeconds(30),
-    };
+    private static readonly ServiceGuardOptions Options = new ServiceGuardOptions { Breaker = TestBreakers.Options with { AttemptTimeout = TimeSpan.FromSeconds(2.5), SlowCallDuration = TimeSpan.FromSeconds(1.25), SlowCallRatio = 0.5, SlowCallWindow = 4 }, Ejection = new() { EjectionConsecutiveSlowCalls = 3, BaseEjectionTime = TimeSpan.FromSeconds(30) } };
 
     [Fact]
     public void ConsecutiveSlowCalls_EjectTheEndpoint_TheReasonSaysSo_AndItIsBackWhenItsTimeIsOver()
     {
         var (guard, clock) = GuardCalls.Create(Options);
 
-        for (var i = 0; i < Options.EjectionConsecutiveSlowCalls; i++)
+        for (var i = 0; i < Options.Ejection.EjectionConsecutiveSlowCalls; i++)
         {
             guard.CallOn(Three, B, CallOutcome.Success, clock, Slow);
         }
 
         var b = guard.Status(B);
         Assert.Equal((EndpointState.Ejected, 3, 1, "3 consecutive calls slower than 1.25 s"), (b.State, b.ConsecutiveSlowCalls, b.Ejections, b.EjectionReason));
-        clock.Advance(Options.BaseEjectionTime);
+        clock.Advance(Options.Ejection.BaseEjectionTime);
         Assert.Equal((EndpointState.Active, 0), (guard.Status(B).State, guard.Status(B).ConsecutiveSlowCalls));
     }
 
@@ -53,7 +45,7 @@ public sealed class SlowEndpointTests
     [Fact]
     public void OneSlowEndpointOfThree_ItsSlowCallsNeverReachTheServicesRule_NorOpenIt()
     {
-        var (guard, clock) = GuardCalls.Create(Options with { EjectionConsecutiveSlowCalls = 1000 });
+        var (guard, clock) = GuardCalls.Create(Options with { Ejection = Options.Ejection with { EjectionConsecutiveSlowCalls = 1000 } });
 
         for (var i = 0; i < 40; i++)
         {
@@ -69,7 +61,7 @@ public sealed class SlowEndpointTests
     [Fact]
     public void EveryEndpointSlow_TheirSlowCallsReachTheServicesRule_AndOpenIt()
     {
-        var (guard, clock) = GuardCalls.Create(Options with { EjectionConsecutiveSlowCalls = 1000 });
+        var (guard, clock) = GuardCalls.Create(Options with { Ejection = Options.Ejection with { EjectionConsecutiveSlowCalls = 1000 } });
 
         // A and B are slow while C has not been: theirs, and left out of the window. C is slow too: from then on every
         // slow call is the service's, and the window of four, all of them slow, opens it.
@@ -86,7 +78,7 @@ public sealed class SlowEndpointTests
     [Fact]
     public void EveryEndpointSlow_OneIsEjected_ThenTheOthersSlowCallsAreTheServices()
     {
-        var (guard, clock) = GuardCalls.Create(Options with { SlowCallWindow = 20 });
+        var (guard, clock) = GuardCalls.Create(Options with { Breaker = Options.Breaker with { SlowCallWindow = 20 } });
 
         for (var i = 0; i < 60 && guard.Breaker.State == CircuitState.Closed; i++)
         {
@@ -94,13 +86,13 @@ public sealed class SlowEndpointTests
         }
 
         Assert.Equal(CircuitState.Open, guard.Breaker.State);
-        Assert.Equal(1, guard.Endpoints.EjectedCount);
+        Assert.Equal(1, guard.Instances.EjectedCount);
     }
 
     [Fact]
     public void SlowCallsWithoutTheSlowCallRule_AreNeverSlow_AndEjectNothing()
     {
-        var (guard, clock) = GuardCalls.Create(Options with { SlowCallDuration = null });
+        var (guard, clock) = GuardCalls.Create(Options with { Breaker = Options.Breaker with { SlowCallDuration = null } });
 
         for (var i = 0; i < 5; i++)
         {
@@ -115,7 +107,7 @@ public sealed class SlowEndpointTests
     {
         var (guard, clock) = GuardCalls.Create(Options);
 
-        for (var i = 0; i < Options.SlowCallWindow; i++)
+        for (var i = 0; i < Options.Breaker.SlowCallWindow; i++)
         {
             guard.Call([A], _ => CallOutcome.Success, clock, Slow);
         }

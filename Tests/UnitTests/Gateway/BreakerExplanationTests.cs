@@ -15,7 +15,7 @@ public sealed class BreakerExplanationTests
         var (breaker, clock) = TestBreakers.Create();
         breaker.DriveTo(clock, state);
 
-        var text = BreakerExplanation.ToMarkdown(breaker.GetStatus(), clock.GetUtcNow());
+        var text = BreakerExplanation.ToMarkdown(StatusOf(breaker), clock.GetUtcNow());
 
         var times = Regex.Matches(text, @"\b\d\d:\d\d:\d\d(\.\d+)?\b(?<after>.{0,4})");
         Assert.NotEmpty(times);
@@ -27,7 +27,7 @@ public sealed class BreakerExplanationTests
     {
         var (breaker, clock) = TestBreakers.Create();
         breaker.DriveTo(clock, CircuitState.Open);
-        var status = breaker.GetStatus() with
+        var status = StatusOf(breaker) with
         {
             RecentCalls = [new CallRecord(clock.GetUtcNow(), "payment-service", "failure", false, 12)],
             RejectedSince = new RejectedCalls(37, clock.GetUtcNow()),
@@ -38,4 +38,7 @@ public sealed class BreakerExplanationTests
         Assert.Contains("Since the last of these, 37 calls were rejected without being sent (the last at 10:00:00 UTC).", text);
         Assert.Contains("| payment-service | failure | 12 ms |", text);
     }
+
+    private static ServiceBreakerStatus StatusOf(CircuitBreaker breaker) =>
+        new(breaker.GetStatus()) { Ejection = new(), Limits = new() };
 }

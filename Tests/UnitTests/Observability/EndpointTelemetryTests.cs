@@ -66,7 +66,7 @@ public sealed class EndpointTelemetryTests : IDisposable
     public void Dispose() => _pipeline.Dispose();
 
     // Every payment fails (both attempts, on two instances) until the write breaker's status says enough; bounded.
-    private async Task<CircuitBreakerStatus> FailWritesUntilAsync(Func<CircuitBreakerStatus, bool> enough)
+    private async Task<ServiceBreakerStatus> FailWritesUntilAsync(Func<ServiceBreakerStatus, bool> enough)
     {
         for (var i = 0; i < 50; i++)
         {

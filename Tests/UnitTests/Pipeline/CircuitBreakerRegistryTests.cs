@@ -9,7 +9,7 @@ public class CircuitBreakerRegistryTests
         // would never reach the counters or the log.
         CircuitBreakerRegistry? registry = null;
         var reachableWhenCreated = new List<bool>();
-        registry = new CircuitBreakerRegistry([], _ => new CircuitBreakerOptions(), TimeProvider.System, created: guard => reachableWhenCreated.Add(registry!.Find(guard.Name) is not null));
+        registry = new CircuitBreakerRegistry([], _ => new ServiceGuardOptions(), TimeProvider.System, created: guard => reachableWhenCreated.Add(registry!.Find(guard.Name) is not null));
 
         registry.Guard(new("payment-service", IsWrite: false));
         registry.Guard(new("payment-service", IsWrite: true));
@@ -20,7 +20,7 @@ public class CircuitBreakerRegistryTests
     [Fact]
     public void Create_ChangeMadeTheMomentABreakerAppears_ReachesEveryObserver()
     {
-        var registry = new CircuitBreakerRegistry([], _ => new CircuitBreakerOptions(), TimeProvider.System);
+        var registry = new CircuitBreakerRegistry([], _ => new ServiceGuardOptions(), TimeProvider.System);
         var observed = new System.Collections.Concurrent.ConcurrentQueue<string>();
         registry.ObserveChanges((name, change) => observed.Enqueue($"{name}:{change.To}"), (_, _) => { });
 
@@ -35,7 +35,7 @@ public class CircuitBreakerRegistryTests
     public void SubscriberThrows_IsReportedAndTheBreakerCarriesOn()
     {
         var reported = new List<string>();
-        var registry = new CircuitBreakerRegistry(["user-service"], _ => new CircuitBreakerOptions(), TimeProvider.System, onSubscriberError: (breaker, exception) => reported.Add($"{breaker}: {exception.Message}"));
+        var registry = new CircuitBreakerRegistry(["user-service"], _ => new ServiceGuardOptions(), TimeProvider.System, onSubscriberError: (breaker, exception) => reported.Add($"{breaker}: {exception.Message}"));
         registry.ObserveChanges((_, _) => throw new InvalidOperationException("boom"), (_, _) => { });
 
         registry.Isolate("user-service");
@@ -49,11 +49,11 @@ public class CircuitBreakerRegistryTests
     public void Reset_ClosesTheBreakerAndBringsEveryEndpointBack()
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TestBreakers.Start);
-        var registry = new CircuitBreakerRegistry(["user-service"], _ => TestBreakers.Options with { EjectionConsecutiveFailures = 1 }, time);
+        var registry = new CircuitBreakerRegistry(["user-service"], _ => new ServiceGuardOptions { Breaker = TestBreakers.Options, Ejection = new() { EjectionConsecutiveFailures = 1 } }, time);
         var guard = registry.Guard(new("user-service", IsWrite: false));
         guard.Breaker.Isolate();
-        guard.Endpoints.Lease(Instances.Three).Settle(CallOutcome.Failure, TimeSpan.Zero);
-        Assert.Equal(1, guard.Endpoints.EjectedCount);
+        guard.Instances.Lease(Instances.Three).Settle(CallOutcome.Failure, TimeSpan.Zero, slow: false);
+        Assert.Equal(1, guard.Instances.EjectedCount);
 
         var after = registry.Reset("user-service")!;
 
@@ -64,7 +64,7 @@ public class CircuitBreakerRegistryTests
     [Fact]
     public void UnknownBreaker_IsNeitherCreatedNorControlled()
     {
-        var registry = new CircuitBreakerRegistry(["user-service"], _ => new CircuitBreakerOptions(), TimeProvider.System);
+        var registry = new CircuitBreakerRegistry(["user-service"], _ => new ServiceGuardOptions(), TimeProvider.System);
 
         Assert.Null(registry.Isolate("order-service"));
         Assert.Null(registry.Reset("order-service"));

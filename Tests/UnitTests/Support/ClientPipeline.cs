@@ -74,7 +74,7 @@ internal sealed class ClientPipeline : IDisposable
     public Task StubEntered => _stubEntered.Task;
 
     /// <summary>The status of a breaker that must exist by now, with its endpoints.</summary>
-    public CircuitBreakerStatus Status(string breaker) =>
+    public ServiceBreakerStatus Status(string breaker) =>
         Registry.Status(breaker) ?? throw new InvalidOperationException($"No breaker {breaker}");
 
     /// <summary>The breaker of a service and kind (<c>payment-service</c>, <c>payment-service:write</c>), created if need be.</summary>

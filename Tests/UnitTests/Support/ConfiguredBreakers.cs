@@ -25,7 +25,7 @@ internal sealed class ConfiguredBreakers : IDisposable
     }
 
     /// <summary>A breaker's options by its name, through the options framework (validated on the way).</summary>
-    public CircuitBreakerOptions Options(string breaker) => _services.GetRequiredService<IOptionsMonitor<CircuitBreakerOptions>>().Get(breaker);
+    public ServiceGuardOptions Options(string breaker) => _services.GetRequiredService<IOptionsMonitor<ServiceGuardOptions>>().Get(breaker);
 
     public CircuitBreakerRegistry Registry => _services.GetRequiredService<CircuitBreakerRegistry>();
 

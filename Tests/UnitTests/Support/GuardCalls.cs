@@ -5,7 +5,10 @@ namespace CircuitDemo.UnitTests.Support;
 /// <summary>Guards on a fake clock, and calls through them in the order the attempt takes its steps.</summary>
 internal static class GuardCalls
 {
-    public static (ServiceGuard Guard, FakeTimeProvider Clock) Create(CircuitBreakerOptions options)
+    /// <summary>A guard whose breaker has <paramref name="breaker"/>'s options and the default ejection.</summary>
+    public static (ServiceGuard Guard, FakeTimeProvider Clock) Create(CircuitBreakerOptions breaker) => Create(new ServiceGuardOptions { Breaker = breaker });
+
+    public static (ServiceGuard Guard, FakeTimeProvider Clock) Create(ServiceGuardOptions options)
     {
         var clock = new FakeTimeProvider(TestBreakers.Start);
         return (new ServiceGuard("payment-service", options, clock, onSubscriberError: null), clock);
@@ -26,10 +29,10 @@ internal static class GuardCalls
             return null;
         }
 
-        var lease = target is null ? guard.Endpoints.Lease(instances, avoid) : guard.Endpoints.LeaseExactly(instances, target.Address);
+        var lease = target is null ? guard.Instances.Lease(instances, avoid) : guard.Instances.LeaseExactly(instances, target.Address);
         var instance = instances.First(i => i.Address == lease.Address);
         clock?.Advance(duration);
-        var counted = lease.Settle(outcomeOf(instance), duration);
+        var counted = lease.Settle(outcomeOf(instance), duration, guard.Breaker.IsSlow(duration));
         guard.Breaker.Complete(permit, counted.Outcome, counted.Slow);
         return instance;
     }
@@ -39,9 +42,9 @@ internal static class GuardCalls
         Assert.Equal(target, guard.Call(instances, _ => outcome, clock, duration, target));
 
     /// <summary>A lease of <paramref name="target"/>, not yet settled.</summary>
-    public static EndpointLease LeaseOn(this EndpointRecords records, IReadOnlyList<ServiceInstance> instances, ServiceInstance target) =>
+    public static InstanceLease LeaseOn(this InstanceRecords records, IReadOnlyList<ServiceInstance> instances, ServiceInstance target) =>
         records.LeaseExactly(instances, target.Address);
 
     public static EndpointStatus Status(this ServiceGuard guard, ServiceInstance instance) =>
-        guard.Endpoints.Snapshot().Single(e => e.Name == instance.Name);
+        guard.Instances.Snapshot().Single(e => e.Name == instance.Name);
 }

@@ -8,7 +8,7 @@ namespace CircuitDemo.Resilience.Instances;
 /// report. <c>EjectedUntil</c> and <c>Timestamp</c> are wall-clock time; the reason of an ejection says whether failures
 /// or slow calls ran on; <c>LatencyMs</c> and <c>InFlight</c> are the endpoint's estimate and calls in flight then.
 /// </summary>
-public sealed record EndpointChange(
+public sealed record InstanceChange(
     string Name,
     string Address,
     EndpointState State,

@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+using CircuitDemo.Resilience.Core;
+
+namespace CircuitDemo.Resilience.Http;
+
+/// <summary>
+/// The limits of one HTTP call through a breaker: the largest body it may receive, and how many may be in flight at once.
+/// </summary>
+public sealed record CallLimitsOptions
+{
+    /// <summary>
+    /// The largest response body a call may receive: the whole body is read inside the attempt timeout and the breaker,
+    /// and one larger than this is a failure, read no further. Default 1 MiB; 1 KiB to 1 GiB.
+    /// </summary>
+    [Range(1024L, 1024L * 1024 * 1024)]
+    public long MaxResponseBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Optional concurrency limit (a bulkhead): at most this many admitted calls in flight at once through this breaker,
+    /// in this process; over it a call is rejected at once (<c>rejectedRequests</c>), never a failure, never a probe,
+    /// never retried. Default off (null); 1 to 100000.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int? MaxConcurrentCalls { get; set; }
+}

@@ -1,0 +1,38 @@
+namespace CircuitDemo.Resilience.Instances;
+
+/// <summary>What the records know of one instance of the service; its fields are guarded by the records' lock.</summary>
+internal sealed class InstanceRecord(string name, Uri address)
+{
+    /// <summary>The instance's name: its resource in the AppHost, or its pod.</summary>
+    public string Name { get; } = name;
+
+    public Uri Address { get; } = address;
+
+    /// <summary>The address as <c>/circuit-breakers</c> shows it: scheme, host and port.</summary>
+    public string Authority { get; } = address.GetLeftPart(UriPartial.Authority);
+
+    /// <summary>Its failures and slow calls in a row, which the <see cref="EjectionPolicy"/> reads and rewrites.</summary>
+    public Streaks Streaks { get; set; }
+
+    /// <summary>How many times it has been ejected since the records were last reset (the growth of its ejection time).</summary>
+    public int Ejections { get; set; }
+
+    /// <summary>On the monotonic clock; null while in rotation.</summary>
+    public TimeSpan? EjectedUntil { get; set; }
+
+    public string? EjectionReason { get; set; }
+
+    /// <summary>Empty until a call completes on it, and again once it is back from an ejection.</summary>
+    public LatencyEstimate Latency;
+
+    public int InFlight { get; set; }
+
+    public long Total { get; set; }
+
+    public long Failed { get; set; }
+
+    /// <summary>No longer in service discovery's list: results of calls still in flight count for the service alone.</summary>
+    public bool Removed { get; set; }
+
+    public bool InRotation => EjectedUntil is null;
+}

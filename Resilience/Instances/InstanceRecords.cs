@@ -1,0 +1,292 @@
+using CircuitDemo.Contracts;
+using CircuitDemo.Resilience.Core;
+
+namespace CircuitDemo.Resilience.Instances;
+
+/// <summary>
+/// A breaker's record of each instance of its service (each address service discovery resolved), kept beside the
+/// breaker, never inside it. It chooses each call's instance (<see cref="InstanceChoice"/>), applies the
+/// <see cref="EjectionPolicy"/>'s verdict on each settled call (ejects, brings back when the time is over, says how the
+/// service's breaker counts the call), and keeps the list, the leases, the lock and the notifier.
+/// </summary>
+/// <remarks>
+/// One short lock of its own, never held across an await or a subscriber. An instance's return is noticed whenever the
+/// records are used or read (and, with no traffic, by the guard's <see cref="DueTimer"/>); it is stamped with the
+/// moment it was due.
+/// </remarks>
+internal sealed class InstanceRecords
+{
+    private readonly Lock _lock = new();
+    private readonly EjectionPolicy _policy;
+    private readonly TimeSpan _failureCharge;
+    private readonly BreakerClock _clock;
+    private readonly InstanceChoice _choice;
+    private readonly ChangeNotifier<InstanceRecords, InstanceChange> _notifier;
+    private IReadOnlyList<ServiceInstance>? _listed;
+    private InstanceRecord[] _instances = [];
+    private long _sequence;
+    private long _ejectionsRefused;
+
+    /// <param name="name">The breaker's name.</param>
+    /// <param name="options">When an instance is ejected, and how fast its latency estimate forgets.</param>
+    /// <param name="breaker">The breaker's options: its slow-call duration, and its attempt timeout, which a failure is charged as.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="random">The choice's random source; <see cref="Random.Shared"/> when null.</param>
+    /// <param name="onSubscriberError">Told when a <see cref="Changed"/> subscriber throws.</param>
+    public InstanceRecords(
+        string name, EjectionOptions options, CircuitBreakerOptions breaker, TimeProvider time, Random? random = null,
+        Action<InstanceRecords, Exception>? onSubscriberError = null)
+    {
+        Name = name;
+        _policy = new EjectionPolicy(options, breaker.SlowCallDuration);
+        _failureCharge = breaker.AttemptTimeout;
+        _clock = new BreakerClock(time);
+        _choice = new InstanceChoice(random ?? Random.Shared, options.LatencyDecay);
+        _notifier = new ChangeNotifier<InstanceRecords, InstanceChange>(this, onSubscriberError);
+    }
+
+    /// <summary>Raised for every ejection and return, after the lock is released, in order, one at a time.</summary>
+    public event Action<InstanceRecords, InstanceChange>? Changed
+    {
+        add => _notifier.Subscribe(value);
+        remove => _notifier.Unsubscribe(value);
+    }
+
+    /// <summary>The name of the breaker these records belong to.</summary>
+    public string Name { get; }
+
+    /// <summary>How many instances are ejected now.</summary>
+    public int EjectedCount => Read(static records => records.Ejected_NeedsLock());
+
+    /// <summary>How many instances may be out at once now: the policy's cap on the list as it is.</summary>
+    public int EjectionsAllowed => Read(static records => records._policy.Allowed(records._instances.Length));
+
+    /// <summary>Ejections the cap refused so far: an instance reached its threshold while as many as allowed were out.</summary>
+    public long EjectionsRefused => Read(static records => records._ejectionsRefused);
+
+    /// <summary>How long until the next ejected instance is back; null when none is out.</summary>
+    public TimeSpan? DueIn => Read(static records => records.DueIn_NeedsLock());
+
+    /// <summary>
+    /// The instance of one attempt among <paramref name="instances"/> (service discovery's list, which replaces the one
+    /// known before when it changed), counted in flight until it is settled: the lighter of two in rotation, away from
+    /// <paramref name="avoid"/> (the instance a retried attempt failed on) while anywhere else is in rotation.
+    /// </summary>
+    public InstanceLease Lease(IReadOnlyList<ServiceInstance> instances, Uri? avoid = null) =>
+        LeaseOf(instances, now => _choice.Lighter(_instances, avoid, now));
+
+    /// <summary>
+    /// A lease of the instance at <paramref name="address"/>, whatever the choice would be: the seam through which the
+    /// tests of ejection, return and verdicts send a call where they need it, apart from the tests of the choice.
+    /// </summary>
+    internal InstanceLease LeaseExactly(IReadOnlyList<ServiceInstance> instances, Uri address) =>
+        LeaseOf(instances, _ => _instances.Single(instance => instance.Address == address));
+
+    /// <summary>
+    /// Records how a leased attempt ended (its <paramref name="outcome"/>, how long it took, whether it was slow) and says
+    /// how the service's breaker counts it (<see cref="EjectionPolicy.Judge"/>). A result for an instance no longer
+    /// listed counts for the service alone; one for an instance ejected meanwhile is its instance's already.
+    /// </summary>
+    public ServiceVerdict Settle(InstanceRecord instance, CallOutcome outcome, TimeSpan duration, bool slow)
+    {
+        ServiceVerdict verdict;
+        lock (_lock)
+        {
+            var now = _clock.Now();
+            ReturnDue_NeedsLock(now);
+            instance.InFlight--;
+            verdict = outcome == CallOutcome.Cancelled ? new(outcome, Slow: false) : Judge_NeedsLock(instance, outcome == CallOutcome.Failure, duration, slow, now);
+        }
+
+        _notifier.Deliver();
+        return verdict;
+    }
+
+    /// <summary>Brings every instance back and forgets every streak and the growth of every ejection time.</summary>
+    public void Reset()
+    {
+        lock (_lock)
+        {
+            var now = _clock.Now();
+            foreach (var instance in _instances)
+            {
+                if (!instance.InRotation)
+                {
+                    Return_NeedsLock(instance, now, "breaker reset");
+                }
+
+                (instance.Streaks, instance.Ejections) = (default, 0);
+            }
+        }
+
+        _notifier.Deliver();
+    }
+
+    /// <summary>Every instance as it is now, in service discovery's order.</summary>
+    public IReadOnlyList<EndpointStatus> Snapshot() => Read(static records =>
+    {
+        var now = records._clock.Now();
+        return (IReadOnlyList<EndpointStatus>)[.. records._instances.Select(i => new EndpointStatus(
+            i.Name,
+            i.Authority,
+            i.InRotation ? EndpointState.Active : EndpointState.Ejected,
+            i.Streaks.Failures,
+            i.Streaks.SlowCalls,
+            i.Ejections,
+            i.EjectedUntil is { } until ? records._clock.ToWallClock(until) : null,
+            i.EjectionReason,
+            i.Total,
+            i.Failed,
+            Math.Round(records._choice.Estimate(records._instances, i, now), 2),
+            i.InFlight))];
+    });
+
+    private InstanceLease LeaseOf(IReadOnlyList<ServiceInstance> instances, Func<TimeSpan, InstanceRecord> choose)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(instances.Count);
+        InstanceRecord chosen;
+        lock (_lock)
+        {
+            var now = _clock.Now();
+            Track_NeedsLock(instances, now);
+            ReturnDue_NeedsLock(now);
+            chosen = choose(now);
+            chosen.InFlight++;
+            chosen.Total++;
+        }
+
+        _notifier.Deliver();
+        return new InstanceLease(this, chosen);
+    }
+
+    // Every reading brings back the instances whose time is over first, and delivers those returns outside the lock.
+    private T Read<T>(Func<InstanceRecords, T> read)
+    {
+        T value;
+        lock (_lock)
+        {
+            ReturnDue_NeedsLock(_clock.Now());
+            value = read(this);
+        }
+
+        _notifier.Deliver();
+        return value;
+    }
+
+    private ServiceVerdict Judge_NeedsLock(InstanceRecord instance, bool failed, TimeSpan duration, bool slow, TimeSpan now)
+    {
+        if (instance.Removed)
+        {
+            return new(failed ? CallOutcome.Failure : CallOutcome.Success, slow);
+        }
+
+        instance.Failed += failed ? 1 : 0;
+
+        // A failure is charged as a call of the whole attempt timeout: an instance that fails fast must not attract calls.
+        instance.Latency.Observe(failed ? _failureCharge : duration, now, _choice.LatencyDecay);
+        if (!instance.InRotation)
+        {
+            // A call that was in flight when its instance was ejected: that instance answers for it already.
+            return new(failed ? CallOutcome.Excused : slow ? CallOutcome.ExcusedSlow : CallOutcome.Success, Slow: false);
+        }
+
+        var verdict = _policy.Judge(instance.Streaks, failed, slow, Rotation_NeedsLock(instance));
+        instance.Streaks = verdict.Streaks;
+        _ejectionsRefused += verdict.Refused ? 1 : 0;
+        if (verdict.EjectFor is { } reason)
+        {
+            instance.Ejections++;
+            (instance.EjectedUntil, instance.EjectionReason) = (now + _policy.Duration(instance.Ejections), reason);
+            Enqueue_NeedsLock(instance, now, reason);
+        }
+
+        return verdict.Counted;
+    }
+
+    private Rotation Rotation_NeedsLock(InstanceRecord settled)
+    {
+        var (ejected, clearOfFailures, clearOfSlowCalls) = (0, false, false);
+        foreach (var other in _instances)
+        {
+            ejected += other.InRotation ? 0 : 1;
+            var inRotation = other != settled && other.InRotation;
+            clearOfFailures |= inRotation && other.Streaks.Failures == 0;
+            clearOfSlowCalls |= inRotation && other.Streaks.SlowCalls == 0;
+        }
+
+        return new Rotation(_instances.Length, ejected, clearOfFailures, clearOfSlowCalls);
+    }
+
+    // Service discovery's list is the truth: a new address gets a record (starting at the others' latency), a vanished
+    // one loses its record (a call in flight to it settles for the service alone), and the cap holds for the new list:
+    // one that shrank brings back, soonest due first, the ejected instances it no longer allows. The same list again,
+    // by far the usual case, changes nothing.
+    private void Track_NeedsLock(IReadOnlyList<ServiceInstance> instances, TimeSpan now)
+    {
+        if (ReferenceEquals(instances, _listed))
+        {
+            return;
+        }
+
+        // A list older than the one followed now (its attempt resolved it before another attempt brought a newer one)
+        // changes nothing: the records never go back to a list service discovery has replaced.
+        if (instances is InstanceList { Version: var version } && _listed is InstanceList { Version: var current } && version < current)
+        {
+            return;
+        }
+
+        _listed = instances;
+        if (_instances.Length == instances.Count && _instances.Select(i => i.Address).SequenceEqual(instances.Select(i => i.Address)))
+        {
+            return;
+        }
+
+        var previous = _instances;
+        _instances = [.. instances.DistinctBy(i => i.Address).Select(i => previous.FirstOrDefault(r => r.Address == i.Address) ?? new InstanceRecord(i.Name, i.Address))];
+        foreach (var gone in previous.Except(_instances))
+        {
+            gone.Removed = true;
+        }
+
+        while (Ejected_NeedsLock() > _policy.Allowed(_instances.Length))
+        {
+            Return_NeedsLock(_instances.Where(i => !i.InRotation).MinBy(i => i.EjectedUntil)!, now, "endpoint list changed");
+        }
+    }
+
+    private int Ejected_NeedsLock() => _instances.Count(instance => !instance.InRotation);
+
+    private TimeSpan? DueIn_NeedsLock() => _instances.Where(i => !i.InRotation).Min(i => i.EjectedUntil) - _clock.Now();
+
+    private void ReturnDue_NeedsLock(TimeSpan now)
+    {
+        foreach (var instance in _instances)
+        {
+            if (instance.EjectedUntil is { } until && now >= until)
+            {
+                Return_NeedsLock(instance, until, "ejection time over");
+            }
+        }
+    }
+
+    // Back in rotation with its streaks cleared, and its estimate forgotten: until a call completes on it, it is taken
+    // to be as fast as the others' average (its old estimate would starve it; zero would flood it).
+    private void Return_NeedsLock(InstanceRecord instance, TimeSpan at, string reason)
+    {
+        (instance.EjectedUntil, instance.EjectionReason, instance.Streaks, instance.Latency) = (null, null, default, default);
+        Enqueue_NeedsLock(instance, at, reason);
+    }
+
+    private void Enqueue_NeedsLock(InstanceRecord instance, TimeSpan at, string reason) =>
+        _notifier.Enqueue_NeedsLock(new InstanceChange(
+            instance.Name,
+            instance.Authority,
+            instance.InRotation ? EndpointState.Active : EndpointState.Ejected,
+            instance.EjectedUntil is { } until ? _clock.ToWallClock(until) : null,
+            instance.Ejections,
+            _clock.ToWallClock(at),
+            reason,
+            ++_sequence,
+            Math.Round(_choice.Estimate(_instances, instance, at), 2),
+            instance.InFlight));
+}

@@ -1,0 +1,41 @@
+using CircuitDemo.Contracts;
+using CircuitDemo.Resilience.Core;
+using CircuitDemo.Resilience.Http;
+using CircuitDemo.Resilience.Instances;
+
+namespace CircuitDemo.Resilience.Registration;
+
+/// <summary>
+/// One guard's status, as <c>/circuit-breakers</c> serves it: the breaker's own (<see cref="CircuitBreakerStatus"/>,
+/// which knows no instance), and beside it the instances of its service, the ejection and limits options, and its last
+/// calls.
+/// </summary>
+public sealed record ServiceBreakerStatus : CircuitBreakerStatus
+{
+    /// <summary>The breaker's status, extended.</summary>
+    public ServiceBreakerStatus(CircuitBreakerStatus breaker)
+        : base(breaker)
+    {
+    }
+
+    /// <summary>When an instance is ejected, and for how long (a copy).</summary>
+    public required EjectionOptions Ejection { get; init; }
+
+    /// <summary>The body size and concurrency limits of one call (a copy).</summary>
+    public required CallLimitsOptions Limits { get; init; }
+
+    /// <summary>Every instance service discovery resolved for the breaker's service (none before its first call), one entry each.</summary>
+    public IReadOnlyList<EndpointStatus> Endpoints { get; init; } = [];
+
+    /// <summary>How many instances may be out at once now (<c>MaxEjectionPercent</c> of those listed, never the last one).</summary>
+    public int EjectionsAllowed { get; init; }
+
+    /// <summary>Ejections the <c>MaxEjectionPercent</c> cap refused so far (an instance reached its threshold while as many as allowed were out).</summary>
+    public long EjectionsRefused { get; init; }
+
+    /// <summary>The last calls sent through the breaker, oldest first: when, to which instance, counted how, slow or not, how long.</summary>
+    public IReadOnlyList<CallRecord> RecentCalls { get; init; } = [];
+
+    /// <summary>The calls rejected since the last of <see cref="RecentCalls"/>; null when none was.</summary>
+    public RejectedCalls? RejectedSince { get; init; }
+}
