@@ -9,7 +9,23 @@ internal readonly record struct Streaks(int Failures, int SlowCalls);
 /// The rest of the service as one settled call finds it: how many instances are listed, how many of them are out, and
 /// whether another instance in rotation is clear of a failure streak, or of a slow-call streak.
 /// </summary>
-internal readonly record struct Rotation(int Listed, int Ejected, bool AnotherClearOfFailures, bool AnotherClearOfSlowCalls);
+internal readonly record struct Rotation(int Listed, int Ejected, bool AnotherClearOfFailures, bool AnotherClearOfSlowCalls)
+{
+    /// <summary>The rotation as <paramref name="settled"/>'s call finds it among <paramref name="instances"/>.</summary>
+    public static Rotation Of(InstanceRecord[] instances, InstanceRecord settled)
+    {
+        var (ejected, clearOfFailures, clearOfSlowCalls) = (0, false, false);
+        foreach (var other in instances)
+        {
+            ejected += other.InRotation ? 0 : 1;
+            var inRotation = other != settled && other.InRotation;
+            clearOfFailures |= inRotation && other.Streaks.Failures == 0;
+            clearOfSlowCalls |= inRotation && other.Streaks.SlowCalls == 0;
+        }
+
+        return new Rotation(instances.Length, ejected, clearOfFailures, clearOfSlowCalls);
+    }
+}
 
 /// <summary>What one settled call does to its instance and how the service's breaker counts it.</summary>
 /// <param name="Streaks">The instance's streaks after the call.</param>

@@ -1,3 +1,6 @@
+using CircuitDemo.Contracts;
+using CircuitDemo.Resilience.Core;
+
 namespace CircuitDemo.Resilience.Instances;
 
 /// <summary>What the records know of one instance of the service; its fields are guarded by the records' lock.</summary>
@@ -35,4 +38,32 @@ internal sealed class InstanceRecord(string name, Uri address)
     public bool Removed { get; set; }
 
     public bool InRotation => EjectedUntil is null;
+
+    /// <summary>The instance as <c>/circuit-breakers</c> shows it, with its latency estimate now.</summary>
+    public EndpointStatus ToStatus(BreakerClock clock, double latencyMs) => new(
+        Name,
+        Authority,
+        InRotation ? EndpointState.Active : EndpointState.Ejected,
+        Streaks.Failures,
+        Streaks.SlowCalls,
+        Ejections,
+        EjectedUntil is { } until ? clock.ToWallClock(until) : null,
+        EjectionReason,
+        Total,
+        Failed,
+        Math.Round(latencyMs, 2),
+        InFlight);
+
+    /// <summary>The instance ejected or back in rotation at <paramref name="at"/>, as the stream and the log report it.</summary>
+    public InstanceChange ToChange(BreakerClock clock, TimeSpan at, string reason, long sequence, double latencyMs) => new(
+        Name,
+        Authority,
+        InRotation ? EndpointState.Active : EndpointState.Ejected,
+        EjectedUntil is { } until ? clock.ToWallClock(until) : null,
+        Ejections,
+        clock.ToWallClock(at),
+        reason,
+        sequence,
+        Math.Round(latencyMs, 2),
+        InFlight);
 }

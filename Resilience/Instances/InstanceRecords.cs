@@ -10,9 +10,8 @@ namespace CircuitDemo.Resilience.Instances;
 /// service's breaker counts the call), and keeps the list, the leases, the lock and the notifier.
 /// </summary>
 /// <remarks>
-/// One short lock of its own, never held across an await or a subscriber. An instance's return is noticed whenever the
-/// records are used or read (and, with no traffic, by the guard's <see cref="DueTimer"/>); it is stamped with the
-/// moment it was due.
+/// One short lock, never held across an await or a subscriber. An instance's return is noticed whenever the records are
+/// used or read (with no traffic, by the guard's <see cref="DueTimer"/>), stamped with the moment it was due.
 /// </remarks>
 internal sealed class InstanceRecords
 {
@@ -27,12 +26,10 @@ internal sealed class InstanceRecords
     private long _sequence;
     private long _ejectionsRefused;
 
-    /// <param name="name">The breaker's name.</param>
-    /// <param name="options">When an instance is ejected, and how fast its latency estimate forgets.</param>
-    /// <param name="breaker">The breaker's options: its slow-call duration, and its attempt timeout, which a failure is charged as.</param>
-    /// <param name="time">The clock.</param>
-    /// <param name="random">The choice's random source; <see cref="Random.Shared"/> when null.</param>
-    /// <param name="onSubscriberError">Told when a <see cref="Changed"/> subscriber throws.</param>
+    /// <summary>
+    /// Records that eject by <paramref name="options"/>; from the <paramref name="breaker"/>'s options they take the
+    /// slow-call duration and the attempt timeout, which a failure is charged as in the latency estimate.
+    /// </summary>
     public InstanceRecords(
         string name, EjectionOptions options, CircuitBreakerOptions breaker, TimeProvider time, Random? random = null,
         Action<InstanceRecords, Exception>? onSubscriberError = null)
@@ -65,22 +62,20 @@ internal sealed class InstanceRecords
     public long EjectionsRefused => Read(static records => records._ejectionsRefused);
 
     /// <summary>How long until the next ejected instance is back; null when none is out.</summary>
-    public TimeSpan? DueIn => Read(static records => records.DueIn_NeedsLock());
+    public TimeSpan? DueIn => Read(static records => records._instances.Where(i => !i.InRotation).Min(i => i.EjectedUntil) - records._clock.Now());
 
     /// <summary>
     /// The instance of one attempt among <paramref name="instances"/> (service discovery's list, which replaces the one
     /// known before when it changed), counted in flight until it is settled: the lighter of two in rotation, away from
     /// <paramref name="avoid"/> (the instance a retried attempt failed on) while anywhere else is in rotation.
     /// </summary>
-    public InstanceLease Lease(IReadOnlyList<ServiceInstance> instances, Uri? avoid = null) =>
-        LeaseOf(instances, now => _choice.Lighter(_instances, avoid, now));
+    public InstanceLease Lease(IReadOnlyList<ServiceInstance> instances, Uri? avoid = null) => LeaseOf(instances, avoid, exactly: null);
 
     /// <summary>
     /// A lease of the instance at <paramref name="address"/>, whatever the choice would be: the seam through which the
     /// tests of ejection, return and verdicts send a call where they need it, apart from the tests of the choice.
     /// </summary>
-    internal InstanceLease LeaseExactly(IReadOnlyList<ServiceInstance> instances, Uri address) =>
-        LeaseOf(instances, _ => _instances.Single(instance => instance.Address == address));
+    internal InstanceLease LeaseExactly(IReadOnlyList<ServiceInstance> instances, Uri address) => LeaseOf(instances, avoid: null, address);
 
     /// <summary>
     /// Records how a leased attempt ended (its <paramref name="outcome"/>, how long it took, whether it was slow) and says
@@ -126,22 +121,10 @@ internal sealed class InstanceRecords
     public IReadOnlyList<EndpointStatus> Snapshot() => Read(static records =>
     {
         var now = records._clock.Now();
-        return (IReadOnlyList<EndpointStatus>)[.. records._instances.Select(i => new EndpointStatus(
-            i.Name,
-            i.Authority,
-            i.InRotation ? EndpointState.Active : EndpointState.Ejected,
-            i.Streaks.Failures,
-            i.Streaks.SlowCalls,
-            i.Ejections,
-            i.EjectedUntil is { } until ? records._clock.ToWallClock(until) : null,
-            i.EjectionReason,
-            i.Total,
-            i.Failed,
-            Math.Round(records._choice.Estimate(records._instances, i, now), 2),
-            i.InFlight))];
+        return (IReadOnlyList<EndpointStatus>)[.. records._instances.Select(i => i.ToStatus(records._clock, records._choice.Estimate(records._instances, i, now)))];
     });
 
-    private InstanceLease LeaseOf(IReadOnlyList<ServiceInstance> instances, Func<TimeSpan, InstanceRecord> choose)
+    private InstanceLease LeaseOf(IReadOnlyList<ServiceInstance> instances, Uri? avoid, Uri? exactly)
     {
         ArgumentOutOfRangeException.ThrowIfZero(instances.Count);
         InstanceRecord chosen;
@@ -150,7 +133,7 @@ internal sealed class InstanceRecords
             var now = _clock.Now();
             Track_NeedsLock(instances, now);
             ReturnDue_NeedsLock(now);
-            chosen = choose(now);
+            chosen = exactly is null ? _choice.Lighter(_instances, avoid, now) : _instances.Single(i => i.Address == exactly);
             chosen.InFlight++;
             chosen.Total++;
         }
@@ -190,7 +173,7 @@ internal sealed class InstanceRecords
             return new(failed ? CallOutcome.Excused : slow ? CallOutcome.ExcusedSlow : CallOutcome.Success, Slow: false);
         }
 
-        var verdict = _policy.Judge(instance.Streaks, failed, slow, Rotation_NeedsLock(instance));
+        var verdict = _policy.Judge(instance.Streaks, failed, slow, Rotation.Of(_instances, instance));
         instance.Streaks = verdict.Streaks;
         _ejectionsRefused += verdict.Refused ? 1 : 0;
         if (verdict.EjectFor is { } reason)
@@ -201,20 +184,6 @@ internal sealed class InstanceRecords
         }
 
         return verdict.Counted;
-    }
-
-    private Rotation Rotation_NeedsLock(InstanceRecord settled)
-    {
-        var (ejected, clearOfFailures, clearOfSlowCalls) = (0, false, false);
-        foreach (var other in _instances)
-        {
-            ejected += other.InRotation ? 0 : 1;
-            var inRotation = other != settled && other.InRotation;
-            clearOfFailures |= inRotation && other.Streaks.Failures == 0;
-            clearOfSlowCalls |= inRotation && other.Streaks.SlowCalls == 0;
-        }
-
-        return new Rotation(_instances.Length, ejected, clearOfFailures, clearOfSlowCalls);
     }
 
     // Service discovery's list is the truth: a new address gets a record (starting at the others' latency), a vanished
@@ -256,8 +225,6 @@ internal sealed class InstanceRecords
 
     private int Ejected_NeedsLock() => _instances.Count(instance => !instance.InRotation);
 
-    private TimeSpan? DueIn_NeedsLock() => _instances.Where(i => !i.InRotation).Min(i => i.EjectedUntil) - _clock.Now();
-
     private void ReturnDue_NeedsLock(TimeSpan now)
     {
         foreach (var instance in _instances)
@@ -278,15 +245,5 @@ internal sealed class InstanceRecords
     }
 
     private void Enqueue_NeedsLock(InstanceRecord instance, TimeSpan at, string reason) =>
-        _notifier.Enqueue_NeedsLock(new InstanceChange(
-            instance.Name,
-            instance.Authority,
-            instance.InRotation ? EndpointState.Active : EndpointState.Ejected,
-            instance.EjectedUntil is { } until ? _clock.ToWallClock(until) : null,
-            instance.Ejections,
-            _clock.ToWallClock(at),
-            reason,
-            ++_sequence,
-            Math.Round(_choice.Estimate(_instances, instance, at), 2),
-            instance.InFlight));
+        _notifier.Enqueue_NeedsLock(instance.ToChange(_clock, at, reason, ++_sequence, _choice.Estimate(_instances, instance, at)));
 }

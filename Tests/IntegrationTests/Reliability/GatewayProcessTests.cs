@@ -28,7 +28,7 @@ public sealed class GatewayProcessTests
         Assert.True(gateway.HasExited, "The gateway started and answers, with an AttemptTimeout Polly refuses.");
         await gateway.WaitForExitAsync(TestTimeouts.Shutdown); // and its output has been read to the end
         Assert.NotEqual(0, gateway.ExitCode);
-        Assert.Contains("user-service.AttemptTimeout must be between 00:00:00.0100000 and 1.00:00:00", gateway.Output);
+        Assert.Contains("user-service.Breaker.AttemptTimeout must be between 00:00:00.0100000 and 1.00:00:00", gateway.Output);
     }
 
     [Fact]
