@@ -11,6 +11,7 @@ internal static class AdminKeyExtensions
         project.WithEnvironment(Settings.AdminKeyVariable, adminKey);
 
     /// <summary>Adds the admin key header to a control-plane request.</summary>
-    public static async Task AddAdminKeyAsync(this HttpRequestMessage request, IResourceBuilder<ParameterResource> adminKey, CancellationToken cancellationToken) =>
+    public static async Task AddAdminKeyAsync(
+        this HttpRequestMessage request, IResourceBuilder<ParameterResource> adminKey, CancellationToken cancellationToken) =>
         request.Headers.Add(HeaderNames.AdminKey, await adminKey.Resource.GetValueAsync(cancellationToken));
 }

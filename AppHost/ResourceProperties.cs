@@ -9,7 +9,8 @@ internal static class ResourceProperties
     /// The properties with <paramref name="displayName"/> set to <paramref name="value"/> (added, or replaced in place).
     /// Highlighted: the dashboard shows a property it does not know only when highlighted (or on "show all").
     /// </summary>
-    public static ImmutableArray<ResourcePropertySnapshot> With(this ImmutableArray<ResourcePropertySnapshot> properties, string displayName, object? value, int order = 0)
+    public static ImmutableArray<ResourcePropertySnapshot> With(
+        this ImmutableArray<ResourcePropertySnapshot> properties, string displayName, object? value, int order = 0)
     {
         var name = "circuitdemo." + displayName.ToLowerInvariant().Replace(' ', '-');
         var property = new ResourcePropertySnapshot(name, value) { DisplayName = displayName, IsHighlighted = true, SortOrder = order };

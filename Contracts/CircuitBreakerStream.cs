@@ -41,7 +41,8 @@ public static class CircuitBreakerStream
 public sealed record BreakerSnapshotEvent(IReadOnlyList<BreakerSummary> Breakers);
 
 /// <summary>One change of state: which breaker, from, to, why, when; and the breaker right after it.</summary>
-public sealed record BreakerTransitionEvent(string Name, CircuitState From, CircuitState To, string Reason, DateTimeOffset Time, long Sequence, BreakerSummary Breaker);
+public sealed record BreakerTransitionEvent(
+    string Name, CircuitState From, CircuitState To, string Reason, DateTimeOffset Time, long Sequence, BreakerSummary Breaker);
 
 /// <summary>
 /// What a person watching a breaker needs: its state, streak, next probe, counts and last change; with the slow-call

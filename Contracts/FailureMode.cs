@@ -39,7 +39,10 @@ public enum FailureKind
     /// <summary>Answers <c>200</c> with a body the caller cannot use: see <see cref="FailureMode.Body"/>.</summary>
     [JsonStringEnumMemberName("garbage")] Garbage,
 
-    /// <summary>Answers <see cref="FailureMode.StatusCode"/> (429 or 503) with <c>Retry-After: </c><see cref="FailureMode.RetryAfterSeconds"/>.</summary>
+    /// <summary>
+    /// Answers <see cref="FailureMode.StatusCode"/> (429 or 503) with <c>Retry-After: </c><see
+    /// cref="FailureMode.RetryAfterSeconds"/>.
+    /// </summary>
     [JsonStringEnumMemberName("busy")] Busy,
 
     /// <summary>Answers <c>200</c> with a streamed body of <see cref="FailureMode.SizeBytes"/> (up to 1 GB).</summary>

@@ -36,7 +36,10 @@ public static class Paths
     /// <summary>payment-service's payments of a user (GET, and the idempotent POST), followed by <c>/{userId}</c>.</summary>
     public const string UserPayments = "/payments/user";
 
-    /// <summary>One user's path under <paramref name="prefix"/> (<see cref="Users"/>, <see cref="UserOrders"/>, <see cref="UserPayments"/>).</summary>
+    /// <summary>
+    /// One user's path under <paramref name="prefix"/> (<see cref="Users"/>, <see cref="UserOrders"/>, <see
+    /// cref="UserPayments"/>).
+    /// </summary>
     public static string ForUser(string prefix, string userId) => $"{prefix}/{userId}";
 
     /// <summary>The manual control of one breaker: <c>isolate</c> or <c>reset</c>.</summary>

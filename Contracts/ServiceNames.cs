@@ -14,7 +14,8 @@ public static class ServiceNames
 
     /// <summary>A stub's resource name from itself or its short form (<c>user</c>, <c>order</c>, <c>payment</c>); null when unknown.</summary>
     public static string? ResolveStub(string name) =>
-        Stubs.FirstOrDefault(s => s.Equals(name, StringComparison.OrdinalIgnoreCase) || s.Equals(name + "-service", StringComparison.OrdinalIgnoreCase));
+        Stubs.FirstOrDefault(
+            s => s.Equals(name, StringComparison.OrdinalIgnoreCase) || s.Equals(name + "-service", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
     /// The resource name of a stub's instance <paramref name="instance"/> (1-based): the first keeps the service's name,

@@ -7,7 +7,8 @@ namespace CircuitDemo.FailureModes;
 internal static class BrokenAnswers
 {
     private const string HtmlErrorPage =
-        "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1><p>The upstream server is not answering.</p></body></html>";
+        "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1><p>The upstream server is not "
+            + "answering.</p></body></html>";
 
     private const string OtherShape = """{"status":"degraded","items":null}""";
 
@@ -73,7 +74,10 @@ internal static class BrokenAnswers
             ? Results.Content(HtmlErrorPage, "text/html; charset=utf-8")
             : Results.Content(OtherShape, "application/json");
 
-    /// <summary>A <c>200</c> JSON body of exactly <paramref name="size"/> bytes, streamed without a length (chunked), until done or the client leaves.</summary>
+    /// <summary>
+    /// A <c>200</c> JSON body of exactly <paramref name="size"/> bytes, streamed without a length (chunked), until done
+    /// or the client leaves.
+    /// </summary>
     public static async Task HugeAsync(HttpContext http, long size)
     {
         http.Response.ContentType = "application/json";

@@ -34,7 +34,8 @@ internal sealed class FailureInjectionFilter(FailureModeState state, TimeProvide
                 return Results.Empty;
             case FailureKind.Busy:
                 http.Response.Headers.RetryAfter = mode.RetryAfterSeconds?.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                return InjectedProblem(mode.StatusCode ?? StatusCodes.Status503ServiceUnavailable, $"busy mode (Retry-After: {mode.RetryAfterSeconds} s)");
+                return InjectedProblem(
+                    mode.StatusCode ?? StatusCodes.Status503ServiceUnavailable, $"busy mode (Retry-After: {mode.RetryAfterSeconds} s)");
             case FailureKind.Garbage:
                 return BrokenAnswers.Garbage(mode.Body ?? GarbageBody.Random);
             case FailureKind.Huge:

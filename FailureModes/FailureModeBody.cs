@@ -12,7 +12,8 @@ public static class FailureModeBody
     {
         if (!request.HasJsonContentType())
         {
-            return (null, Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", $"Send the failure mode as {System.Net.Mime.MediaTypeNames.Application.Json}."));
+            return (null, Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", $"Send the failure mode as "
+                + $"{System.Net.Mime.MediaTypeNames.Application.Json}."));
         }
 
         if (request.ContentLength > FailureModeParser.MaxBodyBytes)

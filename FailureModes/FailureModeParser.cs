@@ -50,7 +50,8 @@ internal static class FailureModeParser
             "down" => (new FailureMode(FailureKind.Down), null),
             "stall" => (new FailureMode(FailureKind.Stall), null),
             "cut" => (new FailureMode(FailureKind.Cut), null),
-            "error" => Read(Integer(body, "statusCode", 500, 599, defaultValue: 500), status => new FailureMode(FailureKind.Error, StatusCode: (int)status)),
+            "error" => Read(
+                Integer(body, "statusCode", 500, 599, defaultValue: 500), status => new FailureMode(FailureKind.Error, StatusCode: (int)status)),
             "slow" => Read(Integer(body, "delayMs", 0, 120_000), delay => new FailureMode(FailureKind.Slow, DelayMs: (int)delay)),
             "trickle" => Read(Integer(body, "durationMs", 0, 120_000), duration => new FailureMode(FailureKind.Trickle, DurationMs: (int)duration)),
             "huge" => Read(Integer(body, "sizeBytes", 1, MaxHugeBytes), size => new FailureMode(FailureKind.Huge, SizeBytes: size)),

@@ -33,9 +33,11 @@ public static class PaymentApi
         }
 
         var count = PaymentLedger.DefaultLimit;
-        if (limit is not null && !(int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) && count is >= 1 and <= PaymentLedger.MaxLimit))
+        if (limit is not null
+            && !(int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) && count is >= 1 and <= PaymentLedger.MaxLimit))
         {
-            return Problems.BadRequest("Invalid limit", $"'limit' must be a whole number from 1 to {PaymentLedger.MaxLimit} (default {PaymentLedger.DefaultLimit}).");
+            return Problems.BadRequest(
+                "Invalid limit", $"'limit' must be a whole number from 1 to {PaymentLedger.MaxLimit} (default {PaymentLedger.DefaultLimit}).");
         }
 
         return TypedResults.Ok(await ledger.ForAsync(userId, count, cancellationToken));
@@ -61,7 +63,8 @@ public static class PaymentApi
         }
 
         // Not cancelled with the caller: a payment the store has begun to take is taken whole, and its answer computed.
-        var (payment, how) = await ledger.TakeAsync(userId, idempotencyKey!, requestId, request.Amount!.Value, request.Currency!, CancellationToken.None);
+        var (payment, how) = await ledger.TakeAsync(
+            userId, idempotencyKey!, requestId, request.Amount!.Value, request.Currency!, CancellationToken.None);
         switch (how)
         {
             case PaymentTaken.Created:
@@ -70,7 +73,8 @@ public static class PaymentApi
                 return TypedResults.Problem(
                     statusCode: StatusCodes.Status422UnprocessableEntity,
                     title: "Idempotency-Key already used",
-                    detail: "This Idempotency-Key was used for a payment of another amount or currency. Nothing was stored: send a new key for a new payment.");
+                    detail: "This Idempotency-Key was used for a payment of another amount or currency. Nothing was stored: send a new key for a "
+                        + "new payment.");
             default:
                 response.Headers[HeaderNames.IdempotentReplayed] = "true";
                 return TypedResults.Ok(payment);
@@ -96,7 +100,8 @@ public static class PaymentApi
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status503ServiceUnavailable,
                 title: "Ledger unavailable",
-                detail: "The payment ledger cannot be used right now. Retry with the same Idempotency-Key: the ledger takes a key once, however often it is sent.");
+                detail: "The payment ledger cannot be used right now. Retry with the same Idempotency-Key: the ledger takes a key once, however "
+                    + "often it is sent.");
         }
     }
 }

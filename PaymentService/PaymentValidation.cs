@@ -16,7 +16,8 @@ public static class PaymentValidation
     {
         if (string.IsNullOrWhiteSpace(idempotencyKey) || idempotencyKey.Length > MaxIdempotencyKeyLength || idempotencyKey.Any(char.IsControl))
         {
-            return $"An Idempotency-Key header of 1 to {MaxIdempotencyKeyLength} printable characters is required, so that a repeated request never pays twice.";
+            return $"An Idempotency-Key header of 1 to {MaxIdempotencyKeyLength} printable characters is required, so that a repeated request "
+                + $"never pays twice.";
         }
 
         if (requestId is not null && (requestId.Length is 0 or > MaxRequestIdLength || requestId.Any(c => !char.IsAsciiLetterOrDigit(c) && c != '-')))

@@ -116,5 +116,6 @@ public static class Extensions
     private static bool IsPolled(HttpRequest request) =>
         request.Path.StartsWithSegments(Extensions.HealthEndpointPath)
         || request.Path.StartsWithSegments(Extensions.AlivenessEndpointPath)
-        || (HttpMethods.IsGet(request.Method) && (request.Path.StartsWithSegments(Paths.FailureMode) || request.Path.StartsWithSegments(Paths.Stats)));
+        || (HttpMethods.IsGet(request.Method)
+            && (request.Path.StartsWithSegments(Paths.FailureMode) || request.Path.StartsWithSegments(Paths.Stats)));
 }

@@ -9,7 +9,8 @@ namespace CircuitDemo.Traffic;
 /// Sends <c>GET /user-dashboard/{id}</c> to the gateway at a steady rate, without waiting for one answer before the
 /// next tick (a slow gateway must not slow the traffic down, or the charts would lie), and records every answer.
 /// </summary>
-public sealed partial class TrafficGenerator(HttpClient gateway, IOptions<TrafficOptions> options, TrafficMetrics metrics, TimeProvider time, ILogger<TrafficGenerator> logger)
+public sealed partial class TrafficGenerator(
+    HttpClient gateway, IOptions<TrafficOptions> options, TrafficMetrics metrics, TimeProvider time, ILogger<TrafficGenerator> logger)
     : BackgroundService
 {
     private int _inFlight;

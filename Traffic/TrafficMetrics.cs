@@ -15,8 +15,14 @@ public sealed class TrafficMetrics
     public TrafficMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(MeterName);
-        _sections = meter.CreateCounter<long>("traffic.sections", unit: "{section}", description: "Dashboard sections received, by section and source: live, or the fallback's reason.");
-        _requests = meter.CreateCounter<long>("traffic.requests", unit: "{request}", description: "Dashboard requests, by how they ended: ok, error (a non-200 answer), failed (no answer), skipped (too many in flight).");
+        _sections = meter.CreateCounter<long>(
+            "traffic.sections",
+            unit: "{section}",
+            description: "Dashboard sections received, by section and source: live, or the fallback's reason.");
+        _requests = meter.CreateCounter<long>(
+            "traffic.requests",
+            unit: "{request}",
+            description: "Dashboard requests, by how they ended: ok, error (a non-200 answer), failed (no answer), skipped (too many in flight).");
         _duration = meter.CreateHistogram<double>("traffic.duration", unit: "ms", description: "Time to the whole dashboard answer.");
     }
 

@@ -2,7 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace CircuitDemo.Traffic;
 
-/// <summary>How much traffic to send (configuration section <c>Traffic</c>; the AppHost sets the rate from its <c>traffic-rate</c> parameter).</summary>
+/// <summary>
+/// How much traffic to send (configuration section <c>Traffic</c>; the AppHost sets the rate from its
+/// <c>traffic-rate</c> parameter).
+/// </summary>
 public sealed class TrafficOptions
 {
     /// <summary>The configuration section.</summary>

@@ -9,7 +9,8 @@ namespace CircuitDemo.UserService;
 public static class UserApi
 {
     private static readonly string[] FirstNames = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Margaret", "Ken", "Frances", "Niklaus"];
-    private static readonly string[] LastNames = ["Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Hamilton", "Thompson", "Allen", "Wirth"];
+    private static readonly string[] LastNames =
+        ["Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Hamilton", "Thompson", "Allen", "Wirth"];
 
     /// <summary>Maps the user endpoints.</summary>
     public static IEndpointRouteBuilder MapUserApi(this IEndpointRouteBuilder app)

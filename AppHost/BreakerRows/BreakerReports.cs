@@ -116,7 +116,8 @@ internal sealed class BreakerReports
                 .ToList();
             var estimates = seen
                 .Where(s => !s.Breaker.EndsWith(BreakerNames.WriteSuffix, StringComparison.Ordinal))
-                .Select(s => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{s.Endpoint.LatencyMs:0.#} ms, {s.Endpoint.InFlight} in flight"))
+                .Select(s => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{s.Endpoint.LatencyMs:0.#} ms, "
+                    + $"{s.Endpoint.InFlight} in flight"))
                 .ToList();
             return (ejected.Count > 0 ? string.Join("; ", ejected) : "no", estimates.Count > 0 ? string.Join("; ", estimates) : "-");
         }

@@ -32,17 +32,28 @@ internal static class BreakerRowSnapshot
         var nextProbe = replicas.Where(r => r.NextAttempt is not null).Min(r => r.NextAttempt);
         var properties = snapshot.Properties
             .With("Failure streak", $"{replicas.Max(r => r.FailureCount)} of {worst.FailureThreshold}", order: 1)
-            .With("Next probe", nextProbe is { } due ? $"in {Math.Max(0, Math.Ceiling((due - now).TotalSeconds)).ToString(CultureInfo.InvariantCulture)} s" : "-", order: 2)
-            .With("Requests", $"{replicas.Sum(r => r.TotalRequests)}: {replicas.Sum(r => r.SuccessfulRequests)} ok, {replicas.Sum(r => r.FailedRequests)} failed, {replicas.Sum(r => r.RejectedRequests)} rejected", order: 3)
+            .With(
+                "Next probe",
+                nextProbe is { } due ? $"in {Math.Max(0, Math.Ceiling((due - now).TotalSeconds)).ToString(CultureInfo.InvariantCulture)} s" : "-",
+                order: 2)
+            .With("Requests", $"{replicas.Sum(r => r.TotalRequests)}: {replicas.Sum(r => r.SuccessfulRequests)} ok, "
+                + $"{replicas.Sum(r => r.FailedRequests)} failed, {replicas.Sum(r => r.RejectedRequests)} rejected", order: 3)
             .With("Last change", worst.LastReason is { } reason ? $"{reason} ({worst.LastChange:HH:mm:ss})" : "none yet", order: 4)
             .With("Slow calls", worst.SlowCallsText, order: 5)
             .With("Endpoints", worst.EndpointsText, order: 6)
             .With("Ejections refused by the cap", replicas.Sum(r => r.EjectionsRefused).ToString(CultureInfo.InvariantCulture), order: 7)
-            .With("Replicas", string.Join(", ", replicas.GroupBy(r => r.State).OrderBy(g => Array.IndexOf(Severity, g.Key)).Select(g => $"{g.Count()} {g.Key}")), order: 8);
+            .With(
+                "Replicas",
+                string.Join(", ", replicas.GroupBy(r => r.State).OrderBy(g => Array.IndexOf(Severity, g.Key)).Select(g => $"{g.Count()} {g.Key}")),
+                order: 8);
         var health = state == CircuitState.Closed ? HealthStatus.Healthy : HealthStatus.Degraded;
         var why = worst.LastReason is { } last ? $" ({last})" : "";
         return (snapshot with { State = new ResourceStateSnapshot(state.ToString(), Style(state)), Properties = properties })
-            .WithHealthReports([new HealthReportSnapshot(HealthCheckName, health, $"Circuit breaker {worst.Name} is {state}{why}.", ExceptionText: null) { LastRunAt = now.UtcDateTime }]);
+            .WithHealthReports([new HealthReportSnapshot(
+                HealthCheckName, health, $"Circuit breaker {worst.Name} is {state}{why}.", ExceptionText: null)
+            {
+                LastRunAt = now.UtcDateTime,
+            }]);
     }
 
     private static string Style(CircuitState state) => state switch

@@ -17,7 +17,8 @@ internal static class BreakerRowsExtensions
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
     /// <summary>Adds the gateway's breakers to the dashboard (see the type's summary); their commands send the admin key.</summary>
-    public static IResourceBuilder<ProjectResource> WithBreakerRows(this IResourceBuilder<ProjectResource> gateway, IResourceBuilder<ParameterResource> adminKey)
+    public static IResourceBuilder<ProjectResource> WithBreakerRows(
+        this IResourceBuilder<ProjectResource> gateway, IResourceBuilder<ParameterResource> adminKey)
     {
         var builder = gateway.ApplicationBuilder;
         var rows = BreakerNames.Gateway.Select(name => builder.AddResource(new CircuitBreakerResource(name))
@@ -40,7 +41,9 @@ internal static class BreakerRowsExtensions
                 IconName = "QuestionCircle",
                 IsHighlighted = true,
                 Description = "Explain: why the breaker is in its state, its trip rules' counts, its last calls and its instances",
-                UpdateState = context => context.ResourceSnapshot.State?.Text == BreakerRowSnapshot.WaitingState ? ResourceCommandState.Disabled : ResourceCommandState.Enabled,
+                UpdateState = context => context.ResourceSnapshot.State?.Text == BreakerRowSnapshot.WaitingState
+                    ? ResourceCommandState.Disabled
+                    : ResourceCommandState.Enabled,
             })
             .Resource).ToList();
 
@@ -52,18 +55,26 @@ internal static class BreakerRowsExtensions
     }
 
     private static IResourceBuilder<CircuitBreakerResource> WithBreakerCommand(
-        this IResourceBuilder<CircuitBreakerResource> row, string action, string displayName, string icon, string what, Func<string, bool> enabledWhile, string? confirmation) =>
+        this IResourceBuilder<CircuitBreakerResource> row,
+        string action,
+        string displayName,
+        string icon,
+        string what,
+        Func<string, bool> enabledWhile,
+        string? confirmation) =>
         row.WithCommand(
             action,
             displayName,
-            context => context.Services.GetRequiredService<GatewayFeed>().SendToEveryReplicaAsync(row.Resource.BreakerName, action, context.CancellationToken),
+            context => context.Services.GetRequiredService<GatewayFeed>().SendToEveryReplicaAsync(
+                row.Resource.BreakerName, action, context.CancellationToken),
             new CommandOptions
             {
                 IconName = icon,
                 IsHighlighted = true,
                 ConfirmationMessage = confirmation,
                 Description = $"{displayName}: {what}",
-                UpdateState = context => context.ResourceSnapshot.State?.Text is { } state && state != BreakerRowSnapshot.WaitingState && enabledWhile(state)
+                UpdateState = context =>
+                    context.ResourceSnapshot.State?.Text is { } state && state != BreakerRowSnapshot.WaitingState && enabledWhile(state)
                     ? ResourceCommandState.Enabled
                     : ResourceCommandState.Disabled,
             });
@@ -87,7 +98,8 @@ internal static class BreakerRowsExtensions
                 var text = await response.Content.ReadAsStringAsync(context.CancellationToken);
                 return response.IsSuccessStatusCode ? text : $"{replica} answered {(int)response.StatusCode}: {text}";
             }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !context.CancellationToken.IsCancellationRequested)
+            catch (Exception exception) when (
+                exception is HttpRequestException or TaskCanceledException && !context.CancellationToken.IsCancellationRequested)
             {
                 return $"{replica} could not be reached: {exception.Message}";
             }
@@ -123,7 +135,8 @@ internal static class BreakerRowsExtensions
     // dashboard's own chart of circuit_breaker.state.
     private static IResourceBuilder<ProjectResource> WithBreakerLinks(this IResourceBuilder<ProjectResource> gateway)
     {
-        var dashboard = gateway.ApplicationBuilder.Configuration["ASPNETCORE_URLS"]?.Split(';', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.TrimEnd('/');
+        var dashboard = gateway.ApplicationBuilder.Configuration["ASPNETCORE_URLS"]?
+            .Split(';', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.TrimEnd('/');
         return gateway.WithUrls(context =>
         {
             if (context.GetEndpoint("http") is not { } http)
@@ -137,7 +150,8 @@ internal static class BreakerRowsExtensions
             {
                 context.Urls.Add(new ResourceUrlAnnotation
                 {
-                    Url = $"{dashboard}/metrics/resource/{ServiceNames.Gateway}?meter={Telemetry.CircuitBreakerMeter}&instrument={Telemetry.StateInstrument}",
+                    Url = $"{dashboard}/metrics/resource/{ServiceNames.Gateway}"
+                        + $"?meter={Telemetry.CircuitBreakerMeter}&instrument={Telemetry.StateInstrument}",
                     DisplayText = "circuit_breaker.state (chart)",
                 });
             }

@@ -23,7 +23,8 @@ internal static class EveryReplica
                     ? null
                     : $"{replica} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}";
             }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (Exception exception) when (
+                exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 return $"{replica} could not be reached: {exception.Message}";
             }

@@ -13,7 +13,11 @@ namespace CircuitDemo.AppHost.BreakerRows;
 /// say so; when it comes back, or its stream falls silent, its stream is read again.
 /// </summary>
 internal sealed partial class GatewayFeed(
-    BreakerRowSet rows, BreakerReports reports, ResourceNotificationService notifications, TimeProvider time, ILogger<GatewayFeed> logger) : BackgroundService
+    BreakerRowSet rows,
+    BreakerReports reports,
+    ResourceNotificationService notifications,
+    TimeProvider time,
+    ILogger<GatewayFeed> logger) : BackgroundService
 {
     private static readonly HttpClient StreamClient = new() { Timeout = Timeout.InfiniteTimeSpan };
     private static readonly HttpClient CommandClient = new() { Timeout = TimeSpan.FromSeconds(10) };
@@ -122,7 +126,8 @@ internal sealed partial class GatewayFeed(
     {
         var urls = change.Snapshot.EnvironmentVariables.FirstOrDefault(e => e.Name == "ASPNETCORE_URLS")?.Value;
         var own = urls?.Split(';', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(u => u.StartsWith("http://", StringComparison.Ordinal));
-        if (own is not null && Uri.TryCreate(own.Replace("+", "localhost", StringComparison.Ordinal).Replace("*", "localhost", StringComparison.Ordinal), UriKind.Absolute, out var uri))
+        var local = own?.Replace("+", "localhost", StringComparison.Ordinal).Replace("*", "localhost", StringComparison.Ordinal);
+        if (local is not null && Uri.TryCreate(local, UriKind.Absolute, out var uri))
         {
             return uri;
         }
@@ -137,7 +142,8 @@ internal sealed partial class GatewayFeed(
             try
             {
                 await GatewayStream.ReadAsync(
-                    StreamClient, new Uri(url, $"{CircuitBreakerStream.Path}?status=true"), CircuitBreakerStream.SilenceLimit, time, item => ApplyAsync(replica, stream, item), stop);
+                    StreamClient, new Uri(url, $"{CircuitBreakerStream.Path}?status=true"), CircuitBreakerStream.SilenceLimit, time, item =>
+                        ApplyAsync(replica, stream, item), stop);
             }
             catch (Exception exception) when (!stop.IsCancellationRequested)
             {
@@ -198,7 +204,8 @@ internal sealed partial class GatewayFeed(
     // the instance's allocated endpoint; published only when it changed.
     private async Task PublishInstancesAsync()
     {
-        foreach (var instance in rows.Gateway.Annotations.OfType<ResourceRelationshipAnnotation>().Select(a => a.Resource).OfType<ProjectResource>().Distinct())
+        var instances = rows.Gateway.Annotations.OfType<ResourceRelationshipAnnotation>().Select(a => a.Resource).OfType<ProjectResource>();
+        foreach (var instance in instances.Distinct())
         {
             if (instance.GetEndpoint("http") is not { IsAllocated: true } http)
             {

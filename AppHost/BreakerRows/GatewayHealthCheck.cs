@@ -47,7 +47,9 @@ internal sealed class GatewayHealthCheck(Func<IReadOnlyList<Uri>> replicas, Http
                 _ => HealthCheckResult.Unhealthy(description),
             };
         }
-        catch (Exception exception) when (exception is HttpRequestException or JsonException or NotSupportedException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (
+            exception is HttpRequestException or JsonException or NotSupportedException or TaskCanceledException
+            && !cancellationToken.IsCancellationRequested)
         {
             return HealthCheckResult.Unhealthy($"The /health of {replica} could not be read.", exception);
         }

@@ -14,7 +14,8 @@ internal static class GatewayStream
         HttpClient http, Uri url, TimeSpan silenceLimit, TimeProvider time, Func<SseItem<string>, Task> apply, CancellationToken stop)
     {
         using var silence = new CancellationTokenSource();
-        using var watchdog = time.CreateTimer(static state => ((CancellationTokenSource)state!).Cancel(), silence, silenceLimit, Timeout.InfiniteTimeSpan);
+        using var watchdog = time.CreateTimer(
+            static state => ((CancellationTokenSource)state!).Cancel(), silence, silenceLimit, Timeout.InfiniteTimeSpan);
         using var reading = CancellationTokenSource.CreateLinkedTokenSource(stop, silence.Token);
         try
         {

@@ -9,7 +9,8 @@ namespace CircuitDemo.AppHost.Ledger;
 /// ledger's row: the payments it holds as the row's state, the store and where it is as properties. A store that cannot
 /// be used reads "Unavailable".
 /// </summary>
-internal sealed class LedgerWatcher(WatchedLedger ledger, IEnumerable<LedgerReader> readers, ResourceNotificationService notifications, TimeProvider time)
+internal sealed class LedgerWatcher(
+    WatchedLedger ledger, IEnumerable<LedgerReader> readers, ResourceNotificationService notifications, TimeProvider time)
     : BackgroundService
 {
     public const string WaitingState = "Waiting";
@@ -65,7 +66,9 @@ internal sealed class LedgerWatcher(WatchedLedger ledger, IEnumerable<LedgerRead
 
                 unavailable = true; // the instance answers, its store does not
             }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException && !stoppingToken.IsCancellationRequested)
+            catch (Exception exception) when (
+                exception is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException
+                && !stoppingToken.IsCancellationRequested)
             {
                 // Starting or stopped: ask the next instance.
             }

@@ -44,7 +44,8 @@ internal static class FailureModeCommands
                     Description = button.Mode is null
                         ? $"{button.DisplayName}: back to normal (failure mode none)"
                         : $"{button.DisplayName}: failure mode {JsonSerializer.Serialize(button.Mode, JsonSerializerOptions.Web)}",
-                    ConfirmationMessage = button.Confirm ? $"{button.DisplayName}: {service.Resource.Name} will stop answering properly until you press Recover. Go ahead?" : null,
+                    ConfirmationMessage = button.Confirm ? $"{button.DisplayName}: {service.Resource.Name} will stop answering properly until you "
+                        + $"press Recover. Go ahead?" : null,
                     PrepareRequest = async context =>
                     {
                         await context.Request.AddAdminKeyAsync(adminKey, context.CancellationToken);
@@ -59,5 +60,6 @@ internal static class FailureModeCommands
         return service;
     }
 
-    private sealed record FailureButton(string Name, string DisplayName, string Icon, FailureMode? Mode, bool Highlighted = false, bool Confirm = false);
+    private sealed record FailureButton(
+        string Name, string DisplayName, string Icon, FailureMode? Mode, bool Highlighted = false, bool Confirm = false);
 }

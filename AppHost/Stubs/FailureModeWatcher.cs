@@ -13,7 +13,8 @@ namespace CircuitDemo.AppHost.Stubs;
 /// its <see cref="FailureModeHealthCheck"/>, so the row reads the mode and Degraded together. A cheap loopback read;
 /// nothing a request would have to reveal.
 /// </summary>
-internal sealed class FailureModeWatcher(IEnumerable<WatchedStub> stubs, ResourceNotificationService notifications, TimeProvider time) : BackgroundService
+internal sealed class FailureModeWatcher(
+    IEnumerable<WatchedStub> stubs, ResourceNotificationService notifications, TimeProvider time) : BackgroundService
 {
     private const string Property = "Failure mode";
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
@@ -39,7 +40,8 @@ internal sealed class FailureModeWatcher(IEnumerable<WatchedStub> stubs, Resourc
                 mode = await Http.GetFromJsonAsync<FailureMode>($"{endpoint.Url}{Paths.FailureMode}", stoppingToken);
             }
         }
-        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException && !stoppingToken.IsCancellationRequested)
+        catch (Exception exception) when (
+            exception is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException && !stoppingToken.IsCancellationRequested)
         {
             // Starting or stopped: nothing to show yet.
         }

@@ -45,7 +45,8 @@ internal static class StubServiceExtensions
             return 1;
         }
 
-        return int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count) && count is >= 1 and <= Settings.MaxStubInstances
+        return int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count)
+            && count is >= 1 and <= Settings.MaxStubInstances
             ? count
             : throw new InvalidOperationException($"{key} must be a whole number between 1 and {Settings.MaxStubInstances} (was '{value}').");
     }

@@ -30,12 +30,16 @@ public static class BreakerExplanation
         text.AppendLine();
         text.AppendLine("| rule | now | opens at |");
         text.AppendLine("|---|---|---|");
-        text.AppendLine(CultureInfo.InvariantCulture, $"| consecutive failures | {status.FailureCount} within {DurationText.Seconds(options.FailureWindow)} | {options.FailureThreshold} |");
+        text.AppendLine(
+            CultureInfo.InvariantCulture,
+            $"| consecutive failures | {status.FailureCount} within {DurationText.Seconds(options.FailureWindow)} | {options.FailureThreshold} |");
         text.AppendLine(options.FailureRatio is { } ratio
-            ? string.Create(CultureInfo.InvariantCulture, $"| failure ratio | {status.FailureRatioFailures} of {status.FailureRatioCalls} calls in {DurationText.Seconds(options.SamplingDuration)} failed | {ratio:P0} of at least {options.MinimumThroughput} calls |")
+            ? string.Create(CultureInfo.InvariantCulture, $"| failure ratio | {status.FailureRatioFailures} of {status.FailureRatioCalls} calls "
+                + $"in {DurationText.Seconds(options.SamplingDuration)} failed | {ratio:P0} of at least {options.MinimumThroughput} calls |")
             : "| failure ratio | off | |");
         text.AppendLine(options.SlowCallDuration is { } slowCall
-            ? string.Create(CultureInfo.InvariantCulture, $"| slow calls | {status.SlowCalls} of {status.SlowCallWindowCalls} over {DurationText.Seconds(slowCall)} | {options.SlowCallRatio:P0} of a full window of {options.SlowCallWindow} |")
+            ? string.Create(CultureInfo.InvariantCulture, $"| slow calls | {status.SlowCalls} of {status.SlowCallWindowCalls} over "
+                + $"{DurationText.Seconds(slowCall)} | {options.SlowCallRatio:P0} of a full window of {options.SlowCallWindow} |")
             : "| slow calls | off | |");
         text.AppendLine();
 
@@ -44,7 +48,8 @@ public static class BreakerExplanation
         if (status.RejectedSince is { } rejected)
         {
             // Apart from the calls below: an open breaker's rejections would push the calls that opened it out of view.
-            text.AppendLine(CultureInfo.InvariantCulture, $"Since the last of these, {rejected.Count} {(rejected.Count == 1 ? "call was" : "calls were")} rejected without being sent (the last at {rejected.Last:HH:mm:ss} UTC).");
+            text.AppendLine(CultureInfo.InvariantCulture, $"Since the last of these, {rejected.Count} "
+                + $"{(rejected.Count == 1 ? "call was" : "calls were")} rejected without being sent (the last at {rejected.Last:HH:mm:ss} UTC).");
             text.AppendLine();
         }
 
@@ -58,12 +63,16 @@ public static class BreakerExplanation
             text.AppendLine("|---|---|---|---|");
             foreach (var call in status.RecentCalls.Reverse())
             {
-                text.AppendLine(CultureInfo.InvariantCulture, $"| {call.Time:HH:mm:ss.fff} | {call.Instance ?? "-"} | {call.Outcome} | {call.DurationMs:0.#} ms{(call.Slow ? " (slow)" : "")} |");
+                text.AppendLine(CultureInfo.InvariantCulture, $"| {call.Time:HH:mm:ss.fff} | {call.Instance ?? "-"} | {call.Outcome} | "
+                    + $"{call.DurationMs:0.#} ms{(call.Slow ? " (slow)" : "")} |");
             }
         }
 
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Since start: {status.TotalRequests} calls, {status.SuccessfulRequests} succeeded, {status.FailedRequests} failed, {status.RejectedRequests} rejected, {status.CancelledRequests} cancelled, {status.InFlightRequests} in flight.");
+        text.AppendLine(
+            CultureInfo.InvariantCulture,
+            $"Since start: {status.TotalRequests} calls, {status.SuccessfulRequests} succeeded, {status.FailedRequests} failed, "
+            + $"{status.RejectedRequests} rejected, {status.CancelledRequests} cancelled, {status.InFlightRequests} in flight.");
         text.AppendLine();
 
         text.AppendLine("### The instances");
@@ -75,14 +84,23 @@ public static class BreakerExplanation
         else
         {
             var ejected = status.Endpoints.Count(e => e.State == EndpointState.Ejected);
-            text.AppendLine(CultureInfo.InvariantCulture, $"{status.Endpoints.Count - ejected} in rotation, {ejected} ejected; at most {status.EjectionsAllowed} may be out at once ({status.Ejection.MaxEjectionPercent} %, never the last); {status.EjectionsRefused} ejections refused by that cap so far.");
+            text.AppendLine(
+                CultureInfo.InvariantCulture,
+                $"{status.Endpoints.Count - ejected} in rotation, {ejected} ejected; at most {status.EjectionsAllowed} may be out at once "
+                + $"({status.Ejection.MaxEjectionPercent} %, never the last); {status.EjectionsRefused} ejections refused by that cap so far.");
             text.AppendLine();
             text.AppendLine("| instance | state | failures in a row | slow calls in a row | latency estimate | in flight | calls | ejections |");
             text.AppendLine("|---|---|---|---|---|---|---|---|");
             foreach (var e in status.Endpoints)
             {
-                var state = e.State == EndpointState.Ejected ? $"**ejected** until {e.EjectedUntil:HH:mm:ss} UTC ({e.EjectionReason})" : "in rotation";
-                text.AppendLine(CultureInfo.InvariantCulture, $"| {e.Name} ({e.Address}) | {state} | {e.ConsecutiveFailures} of {status.Ejection.EjectionConsecutiveFailures} | {e.ConsecutiveSlowCalls} of {status.Ejection.EjectionConsecutiveSlowCalls} | {e.LatencyMs:0.##} ms | {e.InFlight} | {e.TotalRequests}, {e.FailedRequests} failed | {e.Ejections} |");
+                var state = e.State == EndpointState.Ejected
+                    ? $"**ejected** until {e.EjectedUntil:HH:mm:ss} UTC ({e.EjectionReason})"
+                    : "in rotation";
+                var (failures, slowCalls) = (status.Ejection.EjectionConsecutiveFailures, status.Ejection.EjectionConsecutiveSlowCalls);
+                text.AppendLine(
+                    CultureInfo.InvariantCulture,
+                    $"| {e.Name} ({e.Address}) | {state} | {e.ConsecutiveFailures} of {failures} | {e.ConsecutiveSlowCalls} of {slowCalls} | "
+                    + $"{e.LatencyMs:0.##} ms | {e.InFlight} | {e.TotalRequests}, {e.FailedRequests} failed | {e.Ejections} |");
             }
         }
 
@@ -101,8 +119,13 @@ public static class BreakerExplanation
         return status.State switch
         {
             CircuitState.Closed => $"Closed since {last.Timestamp:HH:mm:ss} UTC ({last.Reason}): calls go through, and every failure is counted.",
-            CircuitState.Open => $"Opened at {last.Timestamp:HH:mm:ss} UTC by the rule: **{last.Reason}**. Every call is rejected at once, without reaching the service.",
-            CircuitState.HalfOpen => $"Half open since {last.Timestamp:HH:mm:ss} UTC ({last.Reason}); it had opened because of **{opened?.Reason ?? "its trip rules"}**. Probes test whether the service has recovered: {status.Options.HalfOpenMaxProbes} at a time, {status.Options.SuccessThreshold} successful ones close it ({status.SuccessCount} so far), one failed or slow one opens it again.",
+            CircuitState.Open => $"Opened at {last.Timestamp:HH:mm:ss} UTC by the rule: **{last.Reason}**. Every call is rejected at once, "
+                + $"without reaching the service.",
+            CircuitState.HalfOpen => $"Half open since {last.Timestamp:HH:mm:ss} UTC ({last.Reason}); "
+                + $"it had opened because of **{opened?.Reason ?? "its trip rules"}**. "
+                + $"Probes test whether the service has recovered: {status.Options.HalfOpenMaxProbes} at a time, "
+                + $"{status.Options.SuccessThreshold} successful ones close it ({status.SuccessCount} so far), "
+                + "one failed or slow one opens it again.",
             _ => $"Isolated by hand at {last.Timestamp:HH:mm:ss} UTC: every call is rejected until someone resets it.",
         };
     }
@@ -110,7 +133,8 @@ public static class BreakerExplanation
     private static string Next(CircuitBreakerStatus status, DateTimeOffset now) => status.State switch
     {
         CircuitState.Open when status.NextAttempt is { } next =>
-            $"**Next probe:** in {Math.Max(0, Math.Ceiling((next - now).TotalSeconds)).ToString(CultureInfo.InvariantCulture)} s, at {next:HH:mm:ss} UTC: the first call after that is let through as a probe.",
+            $"**Next probe:** in {Math.Max(0, Math.Ceiling((next - now).TotalSeconds)).ToString(CultureInfo.InvariantCulture)} s, at "
+                + $"{next:HH:mm:ss} UTC: the first call after that is let through as a probe.",
         CircuitState.HalfOpen => "**Next probe:** the next call, while a probe slot is free.",
         CircuitState.Isolated => "**Next probe:** none until a reset.",
         _ => "**Next probe:** none: the circuit is closed.",

@@ -15,7 +15,8 @@ namespace CircuitDemo.Gateway.CircuitBreakers;
 
 /// <summary>
 /// <c>GET /circuit-breakers/stream</c>: Server-Sent Events, a snapshot of every breaker on connect, then one event per
-/// change of state and one per endpoint ejected or back (watch it with <c>curl -N</c>). <c>?status=true</c> adds a status event each second in which any
+/// change of state and one per endpoint ejected or back (watch it with <c>curl -N</c>). <c>?status=true</c> adds a status event each second in which
+/// any
 /// breaker's status moved, which the AppHost uses for the breakers' rows on the dashboard. A heartbeat follows every
 /// <see cref="CircuitBreakerStreamOptions.HeartbeatInterval"/> of silence; at most
 /// <see cref="CircuitBreakerStreamOptions.MaxStreams"/> streams are open at once (429 beyond); every stream ends as soon
@@ -49,7 +50,8 @@ public static class CircuitBreakerStreamApi
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status429TooManyRequests,
                 title: "Too many streams",
-                detail: $"At most {options.Value.MaxStreams} transition streams may be open at once. Close one, or read {Paths.CircuitBreakers} instead.");
+                detail: $"At most {options.Value.MaxStreams} transition streams may be open at once. Close one, or read {Paths.CircuitBreakers} "
+                    + $"instead.");
         }
 
         response.RegisterForDispose(reader);
@@ -58,7 +60,11 @@ public static class CircuitBreakerStreamApi
     }
 
     private static async IAsyncEnumerable<SseItem<object>> Events(
-        TransitionFeed.Reader reader, CircuitBreakerRegistry registry, TimeProvider time, StreamSettings settings, [EnumeratorCancellation] CancellationToken cancellationToken)
+        TransitionFeed.Reader reader,
+        CircuitBreakerRegistry registry,
+        TimeProvider time,
+        StreamSettings settings,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var last = Snapshot(registry);
         yield return new SseItem<object>(last, CircuitBreakerStream.Snapshot);
@@ -94,7 +100,8 @@ public static class CircuitBreakerStreamApi
                     else if (time.GetElapsedTime(lastSent) >= settings.HeartbeatInterval)
                     {
                         lastSent = time.GetTimestamp();
-                        yield return new SseItem<object>(time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture), CircuitBreakerStream.Heartbeat);
+                        yield return new SseItem<object>(
+                            time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture), CircuitBreakerStream.Heartbeat);
                     }
 
                     continue;
@@ -111,10 +118,28 @@ public static class CircuitBreakerStreamApi
                     yield return item.Change switch
                     {
                         CircuitStateChange change => new SseItem<object>(
-                            new BreakerTransitionEvent(item.Breaker, change.From, change.To, change.Reason, change.Timestamp, change.Sequence, Summarize(registry.Status(item.Breaker)!)),
+                            new BreakerTransitionEvent(
+                                item.Breaker,
+                                change.From,
+                                change.To,
+                                change.Reason,
+                                change.Timestamp,
+                                change.Sequence,
+                                Summarize(registry.Status(item.Breaker)!)),
                             CircuitBreakerStream.Transition),
                         InstanceChange change => new SseItem<object>(
-                            new BreakerEndpointEvent(item.Breaker, change.Name, change.Address, change.State, change.EjectedUntil, change.Ejections, change.Reason, change.Timestamp, change.Sequence, change.LatencyMs, change.InFlight),
+                            new BreakerEndpointEvent(
+                                item.Breaker,
+                                change.Name,
+                                change.Address,
+                                change.State,
+                                change.EjectedUntil,
+                                change.Ejections,
+                                change.Reason,
+                                change.Timestamp,
+                                change.Sequence,
+                                change.LatencyMs,
+                                change.InFlight),
                             CircuitBreakerStream.Endpoint),
                         _ => throw new InvalidOperationException($"The feed carries changes of state and of endpoints, not {item.Change}."),
                     };
@@ -151,7 +176,8 @@ public static class CircuitBreakerStreamApi
         status.SlowCallWindowCalls,
         status.Options.SlowCallDuration,
         new EndpointSummaries(status.Endpoints.Select(e => new EndpointSummary(
-            e.Name, e.Address, e.State, e.EjectedUntil, e.Ejections, e.EjectionReason, e.LatencyMs, e.InFlight, e.ConsecutiveFailures, e.ConsecutiveSlowCalls))),
+            e.Name, e.Address, e.State, e.EjectedUntil, e.Ejections, e.EjectionReason, e.LatencyMs, e.InFlight,
+            e.ConsecutiveFailures, e.ConsecutiveSlowCalls))),
         status.EjectionsRefused);
 
     private sealed record StreamSettings(bool WithStatus, TimeSpan HeartbeatInterval, CancellationToken Stopping);

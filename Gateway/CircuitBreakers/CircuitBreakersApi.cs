@@ -25,8 +25,10 @@ public static class CircuitBreakersApi
         var breakers = app.MapGroup(Paths.CircuitBreakers).WithTags("Circuit breakers");
         breakers.MapGet("/", (CircuitBreakerRegistry registry) => TypedResults.Ok(new CircuitBreakersView(registry.Statuses())));
         breakers.MapGet("/{name}/explain", Explain);
-        breakers.MapPost("/{name}/isolate", (string name, CircuitBreakerRegistry registry) => Answer(registry, name, registry.Isolate(name))).RequireAdminKey();
-        breakers.MapPost("/{name}/reset", (string name, CircuitBreakerRegistry registry) => Answer(registry, name, registry.Reset(name))).RequireAdminKey();
+        breakers.MapPost("/{name}/isolate", (string name, CircuitBreakerRegistry registry) => Answer(registry, name, registry.Isolate(name)))
+            .RequireAdminKey();
+        breakers.MapPost("/{name}/reset", (string name, CircuitBreakerRegistry registry) => Answer(registry, name, registry.Reset(name)))
+            .RequireAdminKey();
         return app;
     }
 
@@ -36,9 +38,12 @@ public static class CircuitBreakersApi
             ? TypedResults.Text(BreakerExplanation.ToMarkdown(status, time.GetUtcNow()), "text/markdown; charset=utf-8")
             : Unknown(registry, name);
 
-    private static Results<Ok<ServiceBreakerStatus>, ProblemHttpResult> Answer(CircuitBreakerRegistry registry, string name, ServiceBreakerStatus? after) =>
+    private static Results<Ok<ServiceBreakerStatus>, ProblemHttpResult> Answer(
+        CircuitBreakerRegistry registry, string name, ServiceBreakerStatus? after) =>
         after is not null ? TypedResults.Ok(after) : Unknown(registry, name);
 
     private static ProblemHttpResult Unknown(CircuitBreakerRegistry registry, string name) =>
-        Problems.NotFound("Unknown circuit breaker", $"There is no circuit breaker named '{name}'. Known: {string.Join(", ", registry.Statuses().Select(b => b.Name))}.");
+        Problems.NotFound(
+            "Unknown circuit breaker",
+            $"There is no circuit breaker named '{name}'. Known: {string.Join(", ", registry.Statuses().Select(b => b.Name))}.");
 }

@@ -26,6 +26,7 @@ public static class DiagnosticsApi
         GC.WaitForPendingFinalizers();
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         using var process = System.Diagnostics.Process.GetCurrentProcess();
-        return TypedResults.Ok(new HeapView(GC.GetTotalMemory(forceFullCollection: false), GC.GetTotalAllocatedBytes(), GC.CollectionCount(2), process.WorkingSet64));
+        return TypedResults.Ok(
+            new HeapView(GC.GetTotalMemory(forceFullCollection: false), GC.GetTotalAllocatedBytes(), GC.CollectionCount(2), process.WorkingSet64));
     }
 }

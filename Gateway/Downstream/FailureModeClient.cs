@@ -42,7 +42,8 @@ public sealed class FailureModeClient(HttpClient http, ServiceInstances instance
     /// <summary>PUTs the mode to one instance: its answer as it was given, or how the call failed.</summary>
     public async Task<InstanceAnswer> SetAsync(StubInstance target, FailureMode mode, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(DownstreamClientsExtensions.BaseAddress(target.Service), Paths.FailureMode))
+        using var request = new HttpRequestMessage(
+            HttpMethod.Put, new Uri(DownstreamClientsExtensions.BaseAddress(target.Service), Paths.FailureMode))
         {
             Content = JsonContent.Create(mode),
         };

@@ -7,5 +7,6 @@ public sealed class OrderServiceClient(HttpClient http, ILogger<OrderServiceClie
 {
     /// <summary>The user's orders, or the empty fallback.</summary>
     public Task<Section<OrdersView>> GetOrdersAsync(string userId, CancellationToken cancellationToken) =>
-        GetSectionAsync<UserOrders, OrdersView>(Paths.ForUser(Paths.UserOrders, userId), orders => new(orders.UserId, orders.Orders), Fallbacks.Orders, cancellationToken);
+        GetSectionAsync<UserOrders, OrdersView>(
+            Paths.ForUser(Paths.UserOrders, userId), orders => new(orders.UserId, orders.Orders), Fallbacks.Orders, cancellationToken);
 }

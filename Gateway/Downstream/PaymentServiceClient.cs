@@ -10,7 +10,8 @@ public sealed class PaymentServiceClient(HttpClient http, ILogger<PaymentService
 {
     /// <summary>The user's payments, or the "unavailable" fallback.</summary>
     public Task<Section<PaymentsView>> GetPaymentsAsync(string userId, CancellationToken cancellationToken) =>
-        GetSectionAsync<UserPayments, PaymentsView>(Paths.ForUser(Paths.UserPayments, userId), payments => new(payments.UserId, payments.Payments), Fallbacks.Payments, cancellationToken);
+        GetSectionAsync<UserPayments, PaymentsView>(
+            Paths.ForUser(Paths.UserPayments, userId), payments => new(payments.UserId, payments.Payments), Fallbacks.Payments, cancellationToken);
 
     /// <summary>
     /// POSTs a payment with the caller's idempotency key to any instance in rotation (every instance shares one ledger),
@@ -19,9 +20,13 @@ public sealed class PaymentServiceClient(HttpClient http, ILogger<PaymentService
     /// the caller gets the answer one attempt would have given (201 for a payment this call made). Breaker rejections,
     /// timeouts, transport failures and unusable answers surface as exceptions.
     /// </summary>
-    public async Task<ServiceAnswer> CreatePaymentAsync(string userId, string idempotencyKey, PaymentRequest payment, CancellationToken cancellationToken)
+    public async Task<ServiceAnswer> CreatePaymentAsync(
+        string userId, string idempotencyKey, PaymentRequest payment, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, Paths.ForUser(Paths.UserPayments, userId)) { Content = JsonContent.Create(payment) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, Paths.ForUser(Paths.UserPayments, userId))
+        {
+            Content = JsonContent.Create(payment),
+        };
         request.Headers.Add(HeaderNames.IdempotencyKey, idempotencyKey);
         request.Headers.Add(HeaderNames.RequestId, Guid.NewGuid().ToString("N"));
         request.ExpectJson<Payment>();

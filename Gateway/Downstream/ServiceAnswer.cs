@@ -25,12 +25,16 @@ public sealed record ServiceAnswer(int StatusCode, JsonElement? Body, string? Co
 
         try
         {
-            var body = await JsonSerializer.DeserializeAsync<JsonElement>(await content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+            var body = await JsonSerializer.DeserializeAsync<JsonElement>(
+                await content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
             return new((int)response.StatusCode, body, content.Headers.ContentType?.MediaType);
         }
         catch (JsonException exception)
         {
-            throw new HttpRequestException($"{response.RequestMessage?.RequestUri?.Host} answered {(int)response.StatusCode} with a body that is not JSON.", exception, response.StatusCode);
+            throw new HttpRequestException(
+                $"{response.RequestMessage?.RequestUri?.Host} answered {(int)response.StatusCode} with a body that is not JSON.",
+                exception,
+                response.StatusCode);
         }
     }
 

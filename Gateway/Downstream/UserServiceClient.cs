@@ -7,5 +7,6 @@ public sealed class UserServiceClient(HttpClient http, ILogger<UserServiceClient
 {
     /// <summary>The user, or the fallback user.</summary>
     public Task<Section<UserView>> GetUserAsync(string userId, CancellationToken cancellationToken) =>
-        GetSectionAsync<User, UserView>(Paths.ForUser(Paths.Users, userId), user => new(user.Id, user.Name, user.Email), () => Fallbacks.User(userId), cancellationToken);
+        GetSectionAsync<User, UserView>(
+            Paths.ForUser(Paths.Users, userId), user => new(user.Id, user.Name, user.Email), () => Fallbacks.User(userId), cancellationToken);
 }

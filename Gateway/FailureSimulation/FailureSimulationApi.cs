@@ -35,7 +35,9 @@ public static class FailureSimulationApi
         {
             return Problems.NotFound(
                 "Unknown service",
-                $"There is no service or instance '{service}'. Use one of {string.Join(", ", ServiceNames.Stubs)}, user, order, payment, or one instance's name such as {ServiceNames.Instance(ServiceNames.Payment, 2)} (when the AppHost runs that many) or a pod's such as {ServiceNames.Payment}-0.");
+                $"There is no service or instance '{service}'. Use one of {string.Join(", ", ServiceNames.Stubs)}, user, order, payment, "
+                + $"or one instance's name such as {ServiceNames.Instance(ServiceNames.Payment, 2)} (when the AppHost runs that many) "
+                + $"or a pod's such as {ServiceNames.Payment}-0.");
         }
 
         var (mode, problem) = await FailureModeBody.ReadAsync(request, cancellationToken);
@@ -54,7 +56,8 @@ public static class FailureSimulationApi
         var unchanged = answers.Where(a => !a.Changed).ToList();
         var detail = answers.Length == 1
             ? $"{answers[0].Instance}: {answers[0].Why}; its failure mode is unknown."
-            : $"Set on {Names(answers.Where(a => a.Changed))}; not on {string.Join("; ", unchanged.Select(a => $"{a.Instance} ({a.Why}; its failure mode is unknown)"))}.";
+            : $"Set on {Names(answers.Where(a => a.Changed))}; not on "
+                + $"{string.Join("; ", unchanged.Select(a => $"{a.Instance} ({a.Why}; its failure mode is unknown)"))}.";
         return TypedResults.Problem(
             statusCode: unchanged.All(a => a.Failure is CallFailure.TimedOut) ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway,
             title: answers.Length == 1 ? "Failure mode not set" : "Failure mode not set on every instance",

@@ -52,7 +52,9 @@ public static class PaymentsApi
             // server error, which is the gateway's 502: the caller should retry with the same Idempotency-Key.
             var answer = await payments.CreatePaymentAsync(userId, idempotencyKey, payment, cancellationToken);
             return answer.StatusCode >= StatusCodes.Status500InternalServerError
-                ? NotTaken(StatusCodes.Status502BadGateway, $"payment-service answered {answer.StatusCode}. The payment may or may not have been taken: retry with the same Idempotency-Key.")
+                ? NotTaken(
+                    StatusCodes.Status502BadGateway,
+                    $"payment-service answered {answer.StatusCode}. The payment may or may not have been taken: retry with the same Idempotency-Key.")
                 : answer.Forward();
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested
@@ -71,8 +73,11 @@ public static class PaymentsApi
             return failure switch
             {
                 CallFailure.Rejected => NotTaken(StatusCodes.Status503ServiceUnavailable, exception.Message),
-                CallFailure.Overloaded => NotTaken(StatusCodes.Status503ServiceUnavailable, "payment-service has as many payments in flight as the gateway allows. Retry with the same Idempotency-Key."),
-                CallFailure.TimedOut => NotTaken(StatusCodes.Status504GatewayTimeout, "payment-service did not answer in time. Retry with the same Idempotency-Key."),
+                CallFailure.Overloaded => NotTaken(
+                    StatusCodes.Status503ServiceUnavailable,
+                    "payment-service has as many payments in flight as the gateway allows. Retry with the same Idempotency-Key."),
+                CallFailure.TimedOut =>
+                    NotTaken(StatusCodes.Status504GatewayTimeout, "payment-service did not answer in time. Retry with the same Idempotency-Key."),
                 _ => NotTaken(StatusCodes.Status502BadGateway, $"payment-service failed ({exception.Message}). Retry with the same Idempotency-Key."),
             };
         }

@@ -19,7 +19,12 @@ public sealed class LedgerStore : IAsyncDisposable
     private volatile bool _schemaReady;
 
     internal LedgerStore(
-        DbDataSource source, string store, string location, Func<DbConnection, CancellationToken, Task>? prepare = null, string? onOpen = null, TimeSpan? oneWriterAtATime = null)
+        DbDataSource source,
+        string store,
+        string location,
+        Func<DbConnection, CancellationToken, Task>? prepare = null,
+        string? onOpen = null,
+        TimeSpan? oneWriterAtATime = null)
     {
         _source = source;
         _prepare = prepare ?? ((_, _) => Task.CompletedTask);
@@ -69,7 +74,8 @@ public sealed class LedgerStore : IAsyncDisposable
     /// Stores <paramref name="candidate"/> for <paramref name="userId"/> and <paramref name="idempotencyKey"/> unless the
     /// key has a payment already, and returns the payment stored for the key: the candidate, or the first one.
     /// </summary>
-    internal Task<StoredPayment> InsertOrReadAsync(string userId, string idempotencyKey, StoredPayment candidate, long createdAt, CancellationToken cancellationToken) =>
+    internal Task<StoredPayment> InsertOrReadAsync(
+        string userId, string idempotencyKey, StoredPayment candidate, long createdAt, CancellationToken cancellationToken) =>
         UseAsync(write: true, async connection =>
         {
             await using (var insert = Command(connection, LedgerSql.Insert))
@@ -141,7 +147,8 @@ public sealed class LedgerStore : IAsyncDisposable
         }
         catch (Exception exception) when (IsStoreFailure(exception) && !cancellationToken.IsCancellationRequested)
         {
-            throw new LedgerUnavailableException($"The ledger ({Store}) cannot be used now: {exception.GetType().Name}: {exception.Message}", exception);
+            throw new LedgerUnavailableException(
+                $"The ledger ({Store}) cannot be used now: {exception.GetType().Name}: {exception.Message}", exception);
         }
         finally
         {
@@ -179,7 +186,8 @@ public sealed class LedgerStore : IAsyncDisposable
         while (await reader.ReadAsync(cancellationToken))
         {
             payments.Add(new StoredPayment(
-                new Contracts.Payment(reader.GetString(0), StoredPayment.ParseAmount(reader.GetString(1)), reader.GetString(2).Trim(), reader.GetString(3)),
+                new Contracts.Payment(
+                    reader.GetString(0), StoredPayment.ParseAmount(reader.GetString(1)), reader.GetString(2).Trim(), reader.GetString(3)),
                 reader.GetString(4)));
         }
 

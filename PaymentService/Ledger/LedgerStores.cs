@@ -26,7 +26,8 @@ public static class LedgerStores
         var path = Path.GetFullPath(configuration[Settings.LedgerPath] is { Length: > 0 } configured ? configured : "ledger.db", contentRoot);
         var busy = configuration[BusyTimeout];
         var timeout = busy is null ? TimeSpan.FromSeconds(2)
-            : TimeSpan.TryParse(busy, System.Globalization.CultureInfo.InvariantCulture, out var parsed) && parsed >= TimeSpan.FromSeconds(1) && parsed <= TimeSpan.FromMinutes(1) ? parsed
+            : TimeSpan.TryParse(busy, System.Globalization.CultureInfo.InvariantCulture, out var parsed)
+                && parsed >= TimeSpan.FromSeconds(1) && parsed <= TimeSpan.FromMinutes(1) ? parsed
             : throw new InvalidOperationException($"{BusyTimeout} must be a time span from 00:00:01 to 00:01:00 (was '{busy}').");
         return Sqlite(path, timeout);
     }
@@ -71,7 +72,8 @@ public static class LedgerStores
         catch (ArgumentException malformed)
         {
             // The message names the part that is wrong, never the value (it may hold the password).
-            throw new InvalidOperationException($"{Settings.LedgerConnectionString} is not a PostgreSQL connection string: {malformed.Message}", malformed);
+            throw new InvalidOperationException(
+                $"{Settings.LedgerConnectionString} is not a PostgreSQL connection string: {malformed.Message}", malformed);
         }
 
         if (string.IsNullOrWhiteSpace(parsed.Host))
@@ -96,11 +98,15 @@ public static class LedgerStores
         }
         catch (SqliteException failed)
         {
-            throw new InvalidOperationException($"{Settings.LedgerPath}: {store.Location} cannot be used as the ledger ({failed.Message}). Point {Settings.LedgerPath} at a ledger file, or at a path where none exists yet.", failed);
+            throw new InvalidOperationException($"{Settings.LedgerPath}: {store.Location} cannot be used as the ledger ({failed.Message}). Point "
+                + $"{Settings.LedgerPath} at a ledger file, or at a path where none exists yet.", failed);
         }
         catch (NpgsqlException unreachable)
         {
-            app.Logger.LogWarning("The ledger at {Location} does not answer yet ({Reason}); payments are answered 503 until it does.", store.Location, unreachable.Message);
+            app.Logger.LogWarning(
+                "The ledger at {Location} does not answer yet ({Reason}); payments are answered 503 until it does.",
+                store.Location,
+                unreachable.Message);
         }
     }
 }

@@ -44,7 +44,8 @@ public sealed class PaymentLedger(LedgerStore store, TimeProvider time)
         string userId, string idempotencyKey, string? requestId, decimal amount, string currency, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var candidate = new StoredPayment(new Payment("pay-" + Guid.CreateVersion7(now).ToString("N"), amount, currency, "completed"), requestId ?? "");
+        var candidate = new StoredPayment(
+            new Payment("pay-" + Guid.CreateVersion7(now).ToString("N"), amount, currency, "completed"), requestId ?? "");
         var stored = await store.InsertOrReadAsync(userId, idempotencyKey, candidate, now.ToUnixTimeMilliseconds(), cancellationToken);
         var how = stored.Payment.Id == candidate.Payment.Id ? PaymentTaken.Created
             : stored.Payment.Amount != amount || stored.Payment.Currency != currency ? PaymentTaken.Conflict

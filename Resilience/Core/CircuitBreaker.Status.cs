@@ -23,7 +23,8 @@ public sealed partial class CircuitBreaker
     public int FailureCount => Read(static breaker => breaker._tripPolicy.FailureCount(breaker.Now()));
 
     /// <summary>How long until the circuit turns HalfOpen by itself (while Open); null when nothing is due.</summary>
-    internal TimeSpan? DueIn => Read(static breaker => breaker._state == CircuitState.Open ? breaker._openPeriod.Until - breaker.Now() : (TimeSpan?)null);
+    internal TimeSpan? DueIn =>
+        Read(static breaker => breaker._state == CircuitState.Open ? breaker._openPeriod.Until - breaker.Now() : (TimeSpan?)null);
 
     /// <summary>A consistent snapshot of state, counts, recent changes and (a copy of) the options.</summary>
     public CircuitBreakerStatus GetStatus() => Read(static breaker => breaker.Status_NeedsLock());

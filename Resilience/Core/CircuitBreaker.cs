@@ -33,7 +33,8 @@ public sealed partial class CircuitBreaker
     /// <param name="options">The options; the breaker keeps its own copy, so changing them later changes nothing.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="onSubscriberError">Told when a <see cref="StateChanged"/> subscriber throws (the breaker carries on regardless).</param>
-    public CircuitBreaker(string name, CircuitBreakerOptions options, TimeProvider? timeProvider = null, Action<CircuitBreaker, Exception>? onSubscriberError = null)
+    public CircuitBreaker(
+        string name, CircuitBreakerOptions options, TimeProvider? timeProvider = null, Action<CircuitBreaker, Exception>? onSubscriberError = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         Name = name;

@@ -121,7 +121,8 @@ internal sealed partial class DnsSrvList : IAsyncDisposable
             return;
         }
 
-        var listed = string.Join(", ", pods.Select(pod => $"{pod.Name} ({string.Join(" ", pod.Addresses.Select(a => new IPEndPoint(a, pod.Port)))})"));
+        var listed = string.Join(
+            ", ", pods.Select(pod => $"{pod.Name} ({string.Join(" ", pod.Addresses.Select(a => new IPEndPoint(a, pod.Port)))})"));
         if (listed == _listed)
         {
             return;
@@ -150,6 +151,7 @@ internal sealed partial class DnsSrvList : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "{Service}: DNS lists {Count} endpoints: {Endpoints}.")]
     private static partial void LogListed(ILogger logger, string service, int count, string endpoints);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Service}: DNS did not list {Record} ({Reason}); keeping the last good list of {Count} endpoints.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Service}: DNS did not list {Record} ({Reason}); keeping the last good list of {Count} "
+        + "endpoints.")]
     private static partial void LogKept(ILogger logger, string service, string record, string reason, int count);
 }

@@ -49,7 +49,9 @@ internal sealed class SrvLookup
                     throw new DnsResponseException($"{candidate}: {answer.ErrorMessage}");
                 }
             }
-            catch (Exception exception) when (exception is DnsResponseException or System.Net.Sockets.SocketException or TimeoutException && !cancellationToken.IsCancellationRequested)
+            catch (Exception exception) when (
+                exception is DnsResponseException or System.Net.Sockets.SocketException or TimeoutException
+                && !cancellationToken.IsCancellationRequested)
             {
                 failed = exception; // this candidate's server failed: the next candidate may still answer
                 continue;
@@ -64,7 +66,10 @@ internal sealed class SrvLookup
             }
 
             var lowest = records.Min(r => r.Priority);
-            return await PodsAsync(answer, [.. records.Where(r => r.Priority == lowest).OrderByDescending(r => r.Weight).ThenBy(r => r.Target.Value, StringComparer.Ordinal)]).ConfigureAwait(false);
+            var preferred = records.Where(r => r.Priority == lowest)
+                .OrderByDescending(r => r.Weight)
+                .ThenBy(r => r.Target.Value, StringComparer.Ordinal);
+            return await PodsAsync(answer, [.. preferred]).ConfigureAwait(false);
         }
 
         return failed is null ? [] : throw failed;
@@ -107,7 +112,8 @@ internal sealed class SrvLookup
                 addresses = [.. (await _client.GetHostEntryAsync(target).ConfigureAwait(false))?.AddressList ?? []];
             }
 
-            var address = addresses.FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork) ?? addresses.FirstOrDefault();
+            var address = addresses.FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+                ?? addresses.FirstOrDefault();
             if (address is not null && pods.TrueForAll(p => p.Name != target))
             {
                 pods.Add(new Pod(target, record.Port, [address]));

@@ -19,7 +19,8 @@ public static class CircuitBreakerRoute
     internal static CircuitBreakerKey For(HttpRequestMessage request) =>
         request.RequestUri is { IsAbsoluteUri: true } uri
             ? new CircuitBreakerKey(uri.Host, IsWrite(request.Method))
-            : throw new InvalidOperationException($"A request through a circuit breaker needs an absolute URI to name its service (was '{request.RequestUri}').");
+            : throw new InvalidOperationException(
+                $"A request through a circuit breaker needs an absolute URI to name its service (was '{request.RequestUri}').");
 
     /// <summary>GET and HEAD are reads (safe to retry); every other method is a write.</summary>
     public static bool IsWrite(HttpMethod method) => method != HttpMethod.Get && method != HttpMethod.Head;

@@ -48,7 +48,8 @@ internal static class HttpOutcomeClassifier
     /// </summary>
     public static bool IsRetriable(Polly.Outcome<HttpResponseMessage> outcome, CancellationToken callerToken) =>
         Classify(outcome, callerToken) == CallOutcome.Failure
-        && (outcome.Exception is null || FailureOf(outcome.Exception) is not (CallFailure.Rejected or CallFailure.Overloaded or CallFailure.TimedOut));
+        && (outcome.Exception is null
+            || FailureOf(outcome.Exception) is not (CallFailure.Rejected or CallFailure.Overloaded or CallFailure.TimedOut));
 
     /// <summary>
     /// True when a write that ended in <paramref name="outcome"/> is worth one more attempt, on another instance: it

@@ -19,16 +19,29 @@ internal sealed class UnusableResponseException : HttpRequestException
     internal UnusableResponseReason Reason { get; }
 
     internal static UnusableResponseException CutOff(HttpResponseMessage response, Exception inner) =>
-        new(UnusableResponseReason.CutOff, response.StatusCode, $"{Service(response)} answered {(int)response.StatusCode}, then the body was cut off: {inner.Message}", inner);
+        new(
+            UnusableResponseReason.CutOff,
+            response.StatusCode,
+            $"{Service(response)} answered {(int)response.StatusCode}, then the body was cut off: {inner.Message}",
+            inner);
 
     internal static UnusableResponseException TooLarge(HttpResponseMessage response, long limit) =>
-        new(UnusableResponseReason.TooLarge, response.StatusCode, $"{Service(response)} answered {(int)response.StatusCode} with a body over the limit of {limit} bytes.");
+        new(
+            UnusableResponseReason.TooLarge,
+            response.StatusCode,
+            $"{Service(response)} answered {(int)response.StatusCode} with a body over the limit of {limit} bytes.");
 
     internal static UnusableResponseException NotJson(HttpResponseMessage response, string why) =>
-        new(UnusableResponseReason.NotJson, response.StatusCode, $"{Service(response)} answered {(int)response.StatusCode} with a body that is not JSON: {why}");
+        new(
+            UnusableResponseReason.NotJson,
+            response.StatusCode,
+            $"{Service(response)} answered {(int)response.StatusCode} with a body that is not JSON: {why}");
 
     internal static UnusableResponseException WrongShape(HttpResponseMessage response, string why) =>
-        new(UnusableResponseReason.WrongShape, response.StatusCode, $"{Service(response)} answered {(int)response.StatusCode} with JSON of another shape: {why}");
+        new(
+            UnusableResponseReason.WrongShape,
+            response.StatusCode,
+            $"{Service(response)} answered {(int)response.StatusCode} with JSON of another shape: {why}");
 
     private static string Service(HttpResponseMessage response) => response.RequestMessage?.RequestUri?.Host ?? "The service";
 }

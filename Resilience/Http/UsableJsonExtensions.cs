@@ -26,8 +26,11 @@ public static class UsableJsonExtensions
         {
             UsableJsonContent { Value: T value } => value,
             _ when !response.IsSuccessStatusCode => throw new HttpRequestException(
-                $"{response.RequestMessage?.RequestUri?.Host} answered {(int)response.StatusCode}: no {typeof(T).Name} to read.", null, response.StatusCode),
-            _ => throw new InvalidOperationException($"{nameof(GetUsableJsonAsync)} needs the HttpClient to carry ServiceDefaults' circuit-breaker pipeline (AddServiceDefaults): nothing checked this answer."),
+                $"{response.RequestMessage?.RequestUri?.Host} answered {(int)response.StatusCode}: no {typeof(T).Name} to read.",
+                null,
+                response.StatusCode),
+            _ => throw new InvalidOperationException($"{nameof(GetUsableJsonAsync)} needs the HttpClient to carry ServiceDefaults' "
+                + $"circuit-breaker pipeline (AddServiceDefaults): nothing checked this answer."),
         };
     }
 

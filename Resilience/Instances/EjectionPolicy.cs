@@ -76,7 +76,8 @@ internal sealed class EjectionPolicy(EjectionOptions options, TimeSpan? slowCall
         var byFailures = failed ? Due(streaks.Failures, FailureThreshold, room, rotation) : Ejection.NotDue;
         var bySlowCalls = slow && byFailures != Ejection.Ejected ? Due(streaks.SlowCalls, SlowCallThreshold, room, rotation) : Ejection.NotDue;
         var ejectFor = byFailures == Ejection.Ejected ? $"{streaks.Failures} consecutive failures"
-            : bySlowCalls == Ejection.Ejected ? $"{streaks.SlowCalls} consecutive calls slower than {Contracts.DurationText.Seconds(slowCallDuration!.Value)}"
+            : bySlowCalls == Ejection.Ejected ? $"{streaks.SlowCalls} consecutive calls slower than "
+                + $"{Contracts.DurationText.Seconds(slowCallDuration!.Value)}"
             : null;
         var refused = byFailures == Ejection.Refused || bySlowCalls == Ejection.Refused;
 

@@ -90,7 +90,8 @@ internal sealed class InstanceRecords
             var now = _clock.Now();
             ReturnDue_NeedsLock(now);
             instance.InFlight--;
-            verdict = outcome == CallOutcome.Cancelled ? new(outcome, Slow: false) : Judge_NeedsLock(instance, outcome == CallOutcome.Failure, duration, slow, now);
+            verdict = outcome == CallOutcome.Cancelled ? new(outcome, Slow: false) : Judge_NeedsLock(
+                instance, outcome == CallOutcome.Failure, duration, slow, now);
         }
 
         _notifier.Deliver();
@@ -121,7 +122,8 @@ internal sealed class InstanceRecords
     public IReadOnlyList<EndpointStatus> Snapshot() => Read(static records =>
     {
         var now = records._clock.Now();
-        return (IReadOnlyList<EndpointStatus>)[.. records._instances.Select(i => i.ToStatus(records._clock, records._choice.Estimate(records._instances, i, now)))];
+        return (IReadOnlyList<EndpointStatus>)[.. records._instances.Select(
+            i => i.ToStatus(records._clock, records._choice.Estimate(records._instances, i, now)))];
     });
 
     private InstanceLease LeaseOf(IReadOnlyList<ServiceInstance> instances, Uri? avoid, Uri? exactly)
@@ -211,7 +213,8 @@ internal sealed class InstanceRecords
         }
 
         var previous = _instances;
-        _instances = [.. instances.DistinctBy(i => i.Address).Select(i => previous.FirstOrDefault(r => r.Address == i.Address) ?? new InstanceRecord(i.Name, i.Address))];
+        _instances = [.. instances.DistinctBy(i => i.Address).Select(
+            i => previous.FirstOrDefault(r => r.Address == i.Address) ?? new InstanceRecord(i.Name, i.Address))];
         foreach (var gone in previous.Except(_instances))
         {
             gone.Removed = true;

@@ -31,7 +31,9 @@ public sealed class ServiceInstances(ServiceEndpointResolver resolver)
     public async ValueTask<IReadOnlyList<ServiceInstance>> ResolveAsync(Uri serviceUri, CancellationToken cancellationToken, bool remember = true)
     {
         var key = (serviceUri.Scheme, serviceUri.Host, serviceUri.Port);
-        var service = remember ? _services.GetOrAdd(key, static key => new Service(key.Scheme, key.Host, key.Port)) : _services.GetValueOrDefault(key) ?? new Service(key.Scheme, key.Host, key.Port);
+        var service = remember
+            ? _services.GetOrAdd(key, static key => new Service(key.Scheme, key.Host, key.Port))
+            : _services.GetValueOrDefault(key) ?? new Service(key.Scheme, key.Host, key.Port);
         var source = await resolver.GetEndpointsAsync(service.Name, cancellationToken).ConfigureAwait(false);
         var instances = service.InstancesOf(source);
         return instances.Count > 0
@@ -47,7 +49,8 @@ public sealed class ServiceInstances(ServiceEndpointResolver resolver)
         ResolveAsync(new Uri($"http://{service}"), cancellationToken);
 
     /// <summary>
-    /// Sends <paramref name="request"/> to the instance at <paramref name="address"/> (one of <see cref="ResolveAsync(Uri, CancellationToken, bool)"/>),
+    /// Sends <paramref name="request"/> to the instance at <paramref name="address"/> (one of <see cref="ResolveAsync(Uri, CancellationToken,
+    /// bool)"/>),
     /// for a control-plane call to one instance; the service's name stays in the URI, so its pipeline (timeout, limits) applies.
     /// </summary>
     public static void Pin(HttpRequestMessage request, Uri address) => request.Options.Set(PinnedKey, address);
@@ -106,9 +109,12 @@ public sealed class ServiceInstances(ServiceEndpointResolver resolver)
             }
 
             var resolved = new Resolved(source, new InstanceList(
-                Interlocked.Increment(ref _versions), [.. source.Endpoints.Select((e, i) => new ServiceInstance(NameOf(host, e, i), AddressOf(e.EndPoint, scheme)))]));
+                Interlocked.Increment(ref _versions), [.. source.Endpoints.Select(
+                    (e, i) => new ServiceInstance(NameOf(host, e, i), AddressOf(e.EndPoint, scheme)))]));
             var winner = Interlocked.CompareExchange(ref _last, resolved, last);
-            return winner is not null && !ReferenceEquals(winner, last) && ReferenceEquals(winner.Source, source) ? winner.Instances : resolved.Instances;
+            return winner is not null && !ReferenceEquals(winner, last) && ReferenceEquals(winner.Source, source)
+                ? winner.Instances
+                : resolved.Instances;
         }
 
         private sealed record Resolved(ServiceEndpointSource Source, InstanceList Instances);

@@ -30,7 +30,10 @@ internal sealed class CircuitBreakerTelemetry
     /// <summary>The span tag with the decision: allowed, probe or rejected.</summary>
     public const string DecisionTag = "circuit_breaker.decision";
 
-    /// <summary>What turned a rejected call away: <c>circuit</c> (Open, HalfOpen without a slot, Isolated), <c>limit</c> or <c>endpoint</c>.</summary>
+    /// <summary>
+    /// What turned a rejected call away: <c>circuit</c> (Open, HalfOpen without a slot, Isolated), <c>limit</c> or
+    /// <c>endpoint</c>.
+    /// </summary>
     public const string RejectedByTag = "circuit_breaker.rejected_by";
 
     /// <summary>Whether a completed call was slower than the slow-call duration (only with the slow-call rule on).</summary>
@@ -101,7 +104,8 @@ internal sealed class CircuitBreakerTelemetry
             return null;
         }
 
-        var activity = Source.StartActivity(_observed.TryGetValue(name, out var observed) ? observed.SpanName : "circuit_breaker " + name, ActivityKind.Internal);
+        var activity = Source.StartActivity(
+            _observed.TryGetValue(name, out var observed) ? observed.SpanName : "circuit_breaker " + name, ActivityKind.Internal);
         activity?.SetTag(NameTag, name);
         return activity;
     }

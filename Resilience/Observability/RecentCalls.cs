@@ -66,7 +66,8 @@ internal sealed class RecentCalls(TimeProvider time)
 
         // Each call's time of day from its timestamp: the monotonic clock, read once per call, is the cheaper one.
         var now = time.GetUtcNow();
-        return [.. kept.Select(c => new CallRecord(now - time.GetElapsedTime(c.Timestamp), c.Instance, NameOf(c.Outcome), c.Slow, Math.Round(c.Duration.TotalMilliseconds, 1)))];
+        return [.. kept.Select(c => new CallRecord(
+            now - time.GetElapsedTime(c.Timestamp), c.Instance, NameOf(c.Outcome), c.Slow, Math.Round(c.Duration.TotalMilliseconds, 1)))];
     }
 
     private static string NameOf(CallOutcome outcome) => outcome switch

@@ -23,7 +23,8 @@ internal sealed class CircuitBreakerAttempt(ServiceGuard guard, ServiceInstances
     protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
         Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback, ResilienceContext context, TState state)
     {
-        var request = context.GetRequestMessage() ?? throw new InvalidOperationException("The attempt runs inside an HttpClient's resilience handler.");
+        var request = context.GetRequestMessage() ?? throw new InvalidOperationException(
+            "The attempt runs inside an HttpClient's resilience handler.");
         var service = request.RequestUri!;
 
         // 1. The breaker's permit. Open, Isolated, or HalfOpen with every probe slot taken: rejected at once, nothing sent.

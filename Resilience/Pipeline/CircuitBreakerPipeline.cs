@@ -115,7 +115,8 @@ internal static class CircuitBreakerPipeline
     // applied: the retry carries the same request, so the same Idempotency-Key and X-Request-Id (by which payment-service
     // tells the call that made a payment from a later one), to another instance, which reads the same ledger.
     private static readonly HttpRetryStrategyOptions WriteRetry = OnceElsewhere(
-        WriteRetryStrategyName, static args => HttpOutcomeClassifier.IsRetriableWrite(args.Context.GetRequestMessage(), args.Outcome, args.Context.CancellationToken));
+        WriteRetryStrategyName, static args =>
+            HttpOutcomeClassifier.IsRetriableWrite(args.Context.GetRequestMessage(), args.Outcome, args.Context.CancellationToken));
 
     // One more attempt, 50 ms later give or take a quarter (so that many callers do not retry in step), never after a
     // Retry-After; the attempt itself goes elsewhere (CircuitBreakerAttempt.PreviousInstance).

@@ -17,14 +17,16 @@ internal sealed class DirectAttempt(ServiceInstances instances, bool remember = 
     protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
         Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback, ResilienceContext context, TState state)
     {
-        var request = context.GetRequestMessage() ?? throw new InvalidOperationException("The attempt runs inside an HttpClient's resilience handler.");
+        var request = context.GetRequestMessage() ?? throw new InvalidOperationException(
+            "The attempt runs inside an HttpClient's resilience handler.");
         var service = request.RequestUri!;
         try
         {
             var address = ServiceInstances.PinnedOf(request);
             if (address is null)
             {
-                var resolved = await instances.ResolveAsync(service, context.CancellationToken, remember).ConfigureAwait(context.ContinueOnCapturedContext);
+                var resolved = await instances.ResolveAsync(service, context.CancellationToken, remember).ConfigureAwait(
+                    context.ContinueOnCapturedContext);
                 address = AnyBut(resolved, context.Properties.GetValue(CircuitBreakerAttempt.PreviousInstance, null));
                 context.Properties.Set(CircuitBreakerAttempt.PreviousInstance, address);
             }

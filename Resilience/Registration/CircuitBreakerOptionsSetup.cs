@@ -37,7 +37,10 @@ internal sealed class CircuitBreakerOptionsSetup(IConfiguration configuration) :
 
     public void Configure(ServiceGuardOptions options) => Configure(Options.DefaultName, options);
 
-    /// <summary>The breakers configuration names: a read breaker per service under <c>CircuitBreaker:Services</c>, and a write breaker where it has a <c>Write</c> section.</summary>
+    /// <summary>
+    /// The breakers configuration names: a read breaker per service under <c>CircuitBreaker:Services</c>, and a write
+    /// breaker where it has a <c>Write</c> section.
+    /// </summary>
     public IEnumerable<string> ConfiguredBreakers() =>
         _section.GetSection("Services").GetChildren().SelectMany(service => service.GetSection("Write").Exists()
             ? new[] { service.Key, Contracts.BreakerNames.For(service.Key, isWrite: true) }

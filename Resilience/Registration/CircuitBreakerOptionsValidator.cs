@@ -24,13 +24,18 @@ internal sealed class CircuitBreakerOptionsValidator : IValidateOptions<ServiceG
         }
 
         var (breaker, ejection) = (options.Breaker, options.Ejection);
-        Check(breaker.MaxOpenDuration >= breaker.OpenDuration, $"MaxOpenDuration ({breaker.MaxOpenDuration}) must be at least OpenDuration ({breaker.OpenDuration}).");
-        Check(ejection.MaxEjectionTime >= ejection.BaseEjectionTime, $"MaxEjectionTime ({ejection.MaxEjectionTime}) must be at least BaseEjectionTime ({ejection.BaseEjectionTime}).");
+        Check(
+            breaker.MaxOpenDuration >= breaker.OpenDuration,
+            $"MaxOpenDuration ({breaker.MaxOpenDuration}) must be at least OpenDuration ({breaker.OpenDuration}).");
+        Check(
+            ejection.MaxEjectionTime >= ejection.BaseEjectionTime,
+            $"MaxEjectionTime ({ejection.MaxEjectionTime}) must be at least BaseEjectionTime ({ejection.BaseEjectionTime}).");
 
         // A call that takes its whole attempt timeout has timed out: it is a failure, never a slow success.
         Check(
             breaker.SlowCallDuration is not { } slowCall || slowCall < breaker.AttemptTimeout,
-            $"SlowCallDuration ({breaker.SlowCallDuration}) must be less than AttemptTimeout ({breaker.AttemptTimeout}), or the slow-call rule could never see a slow call that succeeded.");
+            $"SlowCallDuration ({breaker.SlowCallDuration}) must be less than AttemptTimeout ({breaker.AttemptTimeout}), or the slow-call rule "
+                + $"could never see a slow call that succeeded.");
         return builder.Build();
     }
 }

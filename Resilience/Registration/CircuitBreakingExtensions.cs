@@ -28,7 +28,8 @@ public static class CircuitBreakingExtensions
     /// the option), the status and the state gauge show them before any call, and each has an entry in <c>/health</c>
     /// (Degraded unless Closed).
     /// </summary>
-    public static TBuilder AddCircuitBreakers<TBuilder>(this TBuilder builder, IEnumerable<string> breakerNames) where TBuilder : IHostApplicationBuilder
+    public static TBuilder AddCircuitBreakers<TBuilder>(this TBuilder builder, IEnumerable<string> breakerNames)
+        where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddCircuitBreakerRegistry();
         var healthChecks = builder.Services.AddHealthChecks();
@@ -63,7 +64,8 @@ public static class CircuitBreakingExtensions
         // HttpClient's own timeout must never be what ends a call (its cancellation would look like the caller's):
         // every attempt ends at its attempt timeout, and a read with its one retry within two of them.
         builder.ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
-        builder.AddResilienceHandler(PipelineName, static (pipeline, context) => CircuitBreakerPipeline.Build(pipeline, context.InstanceName, context.ServiceProvider))
+        builder.AddResilienceHandler(
+            PipelineName, static (pipeline, context) => CircuitBreakerPipeline.Build(pipeline, context.InstanceName, context.ServiceProvider))
             .SelectPipelineBy(static services =>
             {
                 var registry = services.GetRequiredService<CircuitBreakerRegistry>();

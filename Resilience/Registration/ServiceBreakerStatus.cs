@@ -30,7 +30,10 @@ public sealed record ServiceBreakerStatus : CircuitBreakerStatus
     /// <summary>How many instances may be out at once now (<c>MaxEjectionPercent</c> of those listed, never the last one).</summary>
     public int EjectionsAllowed { get; init; }
 
-    /// <summary>Ejections the <c>MaxEjectionPercent</c> cap refused so far (an instance reached its threshold while as many as allowed were out).</summary>
+    /// <summary>
+    /// Ejections the <c>MaxEjectionPercent</c> cap refused so far (an instance reached its threshold while as many as
+    /// allowed were out).
+    /// </summary>
     public long EjectionsRefused { get; init; }
 
     /// <summary>The last calls sent through the breaker, oldest first: when, to which instance, counted how, slow or not, how long.</summary>

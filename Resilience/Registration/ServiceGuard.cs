@@ -16,7 +16,8 @@ internal sealed class ServiceGuard : IDisposable
         Name = name;
         Options = options.Copy();
         Breaker = new CircuitBreaker(name, Options.Breaker, time, (_, exception) => onSubscriberError?.Invoke(name, exception));
-        Instances = new InstanceRecords(name, Options.Ejection, Options.Breaker, time, random: null, (_, exception) => onSubscriberError?.Invoke(name, exception));
+        Instances = new InstanceRecords(
+            name, Options.Ejection, Options.Breaker, time, random: null, (_, exception) => onSubscriberError?.Invoke(name, exception));
         Due = new DueTimer(time, () => Earliest(Breaker.DueIn, Instances.DueIn), ReadDue);
         Recent = new RecentCalls(time);
         Breaker.StateChanged += (_, _) => Due.Rearm();

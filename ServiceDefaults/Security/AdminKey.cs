@@ -4,7 +4,10 @@ using CircuitDemo.Contracts;
 
 namespace CircuitDemo.ServiceDefaults.Security;
 
-/// <summary>The admin key that guards every control-plane endpoint (<see cref="Settings.AdminKey"/>, sent in <see cref="HeaderNames.AdminKey"/>).</summary>
+/// <summary>
+/// The admin key that guards every control-plane endpoint (<see cref="Settings.AdminKey"/>, sent in <see
+/// cref="HeaderNames.AdminKey"/>).
+/// </summary>
 internal static class AdminKey
 {
     /// <summary>
