@@ -194,14 +194,10 @@ internal sealed class InstanceRecords
     // by far the usual case, changes nothing.
     private void Track_NeedsLock(IReadOnlyList<ServiceInstance> instances, TimeSpan now)
     {
-        if (ReferenceEquals(instances, _listed))
-        {
-            return;
-        }
-
         // A list older than the one followed now (its attempt resolved it before another attempt brought a newer one)
         // changes nothing: the records never go back to a list service discovery has replaced.
-        if (instances is InstanceList { Version: var version } && _listed is InstanceList { Version: var current } && version < current)
+        if (ReferenceEquals(instances, _listed)
+            || (instances is InstanceList { Version: var version } && _listed is InstanceList { Version: var current } && version < current))
         {
             return;
         }

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using static CircuitDemo.UnitTests.Support.Instances;
+using static CircuitDemo.UnitTests.Support.TestInstances;
 
 namespace CircuitDemo.UnitTests.CircuitBreaking;
 

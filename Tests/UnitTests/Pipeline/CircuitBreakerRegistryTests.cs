@@ -52,7 +52,7 @@ public class CircuitBreakerRegistryTests
         var registry = new CircuitBreakerRegistry(["user-service"], _ => new ServiceGuardOptions { Breaker = TestBreakers.Options, Ejection = new() { EjectionConsecutiveFailures = 1 } }, time);
         var guard = registry.Guard(new("user-service", IsWrite: false));
         guard.Breaker.Isolate();
-        guard.Instances.Lease(Instances.Three).Settle(CallOutcome.Failure, TimeSpan.Zero, slow: false);
+        guard.Instances.Lease(TestInstances.Three).Settle(CallOutcome.Failure, TimeSpan.Zero, slow: false);
         Assert.Equal(1, guard.Instances.EjectedCount);
 
         var after = registry.Reset("user-service")!;

@@ -1,6 +1,6 @@
-using static CircuitDemo.UnitTests.Support.Instances;
+using static CircuitDemo.UnitTests.Support.TestInstances;
 
-namespace CircuitDemo.UnitTests.Endpoints;
+namespace CircuitDemo.UnitTests.Instances;
 
 /// <summary>
 /// A slow call that its instance answers for (ejected for it, or still can be) is neutral for the service, as a failure

@@ -1,6 +1,6 @@
-using static CircuitDemo.UnitTests.Support.Instances;
+using static CircuitDemo.UnitTests.Support.TestInstances;
 
-namespace CircuitDemo.UnitTests.Endpoints;
+namespace CircuitDemo.UnitTests.Instances;
 
 /// <summary>
 /// The records follow service discovery's newest list: an attempt that resolved a list, then leased after another attempt

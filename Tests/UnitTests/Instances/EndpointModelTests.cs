@@ -1,7 +1,7 @@
 using CsCheck;
 using Microsoft.Extensions.Time.Testing;
 
-namespace CircuitDemo.UnitTests.Endpoints;
+namespace CircuitDemo.UnitTests.Instances;
 
 /// <summary>
 /// Random sequences on one to five endpoints, with ejection thresholds, caps and breaker thresholds drawn at random:
@@ -13,7 +13,7 @@ namespace CircuitDemo.UnitTests.Endpoints;
 /// </summary>
 public sealed class EndpointModelTests
 {
-    private static readonly ServiceInstance[] Pool = [Instances.A, Instances.B, Instances.C, Instances.D, Instances.E];
+    private static readonly ServiceInstance[] Pool = [TestInstances.A, TestInstances.B, TestInstances.C, TestInstances.D, TestInstances.E];
     private static readonly TimeSpan SlowCall = TimeSpan.FromSeconds(1);
 
     [Fact]

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
-using static CircuitDemo.UnitTests.Support.Instances;
+using static CircuitDemo.UnitTests.Support.TestInstances;
 
-namespace CircuitDemo.UnitTests.Endpoints;
+namespace CircuitDemo.UnitTests.Instances;
 
 /// <summary>
 /// Outlier ejection per endpoint, on a fake clock, beside the service's breaker: one bad instance of three is ejected

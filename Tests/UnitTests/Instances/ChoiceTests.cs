@@ -1,6 +1,6 @@
-using static CircuitDemo.UnitTests.Support.Instances;
+using static CircuitDemo.UnitTests.Support.TestInstances;
 
-namespace CircuitDemo.UnitTests.Endpoints;
+namespace CircuitDemo.UnitTests.Instances;
 
 /// <summary>
 /// Where each call goes: the lighter of two endpoints in rotation by latency estimate times calls in flight, a retry

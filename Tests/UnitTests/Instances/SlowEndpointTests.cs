@@ -1,6 +1,6 @@
-using static CircuitDemo.UnitTests.Support.Instances;
+using static CircuitDemo.UnitTests.Support.TestInstances;
 
-namespace CircuitDemo.UnitTests.Endpoints;
+namespace CircuitDemo.UnitTests.Instances;
 
 /// <summary>
 /// A slow instance among healthy ones: its slow calls in a row eject it as failures do, and its slowness is its own,

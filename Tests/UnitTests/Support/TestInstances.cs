@@ -1,7 +1,7 @@
 namespace CircuitDemo.UnitTests.Support;
 
 /// <summary>Instances of a service as service discovery resolves them, named as the AppHost names its resources.</summary>
-internal static class Instances
+internal static class TestInstances
 {
     public static readonly ServiceInstance A = new("payment-service", new Uri("http://localhost:3003"));
     public static readonly ServiceInstance B = new("payment-service-2", new Uri("http://localhost:3013"));

@@ -1,6 +1,6 @@
-using static CircuitDemo.UnitTests.Support.Instances;
+using static CircuitDemo.UnitTests.Support.TestInstances;
 
-namespace CircuitDemo.UnitTests.Endpoints;
+namespace CircuitDemo.UnitTests.Instances;
 
 /// <summary>The ejections the cap refuses, counted once per refusal: once per call, whichever streaks the call ends.</summary>
 public sealed class EjectionsRefusedTests

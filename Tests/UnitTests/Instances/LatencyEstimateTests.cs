@@ -1,4 +1,4 @@
-namespace CircuitDemo.UnitTests.Endpoints;
+namespace CircuitDemo.UnitTests.Instances;
 
 /// <summary>The peak EWMA of an endpoint's latency: up at once on a slower call, down with time.</summary>
 public sealed class LatencyEstimateTests
