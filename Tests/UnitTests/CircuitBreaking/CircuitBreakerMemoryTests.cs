@@ -1,4 +1,3 @@
-
 namespace CircuitDemo.UnitTests.CircuitBreaking;
 
 /// <summary>Runs alone: the heap is process-wide, and other tests allocating meanwhile would blur the measurement.</summary>

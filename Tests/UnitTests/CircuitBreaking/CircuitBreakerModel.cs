@@ -1,4 +1,3 @@
-
 namespace CircuitDemo.UnitTests.CircuitBreaking;
 
 /// <summary>
@@ -9,7 +8,7 @@ namespace CircuitDemo.UnitTests.CircuitBreaking;
 /// rule's window is only as exact as the README promises (where that leaves a verdict open, the model accepts what the
 /// breaker did), and a reason is checked for what it must say, not spelled out.
 /// </summary>
-internal sealed class CircuitBreakerModel(CircuitBreakerOptions options)
+internal sealed partial class CircuitBreakerModel(CircuitBreakerOptions options)
 {
     private readonly List<Event> _log = [];
     private int _calls;
@@ -49,7 +48,7 @@ internal sealed class CircuitBreakerModel(CircuitBreakerOptions options)
 
     private readonly record struct Event(TimeSpan At, EventKind Kind, int Call, CallOutcome Outcome, bool BreakerOpened);
 
-    private sealed class Replay(CircuitBreakerOptions options)
+    private sealed partial class Replay(CircuitBreakerOptions options)
     {
         private readonly Dictionary<int, (CircuitDecision Decision, int PeriodsBefore)> _calls = [];
         private readonly Dictionary<int, TimeSpan> _admittedAt = [];
@@ -189,91 +188,6 @@ internal sealed class CircuitBreakerModel(CircuitBreakerOptions options)
             }
         }
 
-        private void CompleteWhileClosed(bool failed, bool slow, TimeSpan at, bool breakerOpened)
-        {
-            _sampled.Add((at, failed));
-            _slowness.Add(slow);
-            var slowTrips = SlowCallsTrip(out var slowReason);
-            if (!failed)
-            {
-                _streak.Clear();
-                if (slowTrips)
-                {
-                    Open(slowReason, at);
-                }
-
-                return;
-            }
-
-            _streak.Add(at);
-            if (FailuresInWindow(at) >= options.FailureThreshold)
-            {
-                Open([$"{options.FailureThreshold}", "consecutive"], at);
-                return;
-            }
-
-            string[]? ratioReason = null;
-            var ratioTrips = options.FailureRatio is { } ratio ? RatioTrips(ratio, at, out ratioReason) : false;
-            ratioReason ??= [];
-            switch (ratioTrips)
-            {
-                case true:
-                    Open(ratioReason, at);
-                    break;
-                case null when slowTrips:
-                    // Either rule may have said it first: the reason names one of them.
-                    Open(ratioReason, at, or: slowReason);
-                    break;
-                case null when breakerOpened:
-                    Open(ratioReason, at);
-                    break;
-                default:
-                    if (slowTrips)
-                    {
-                        Open(slowReason, at);
-                    }
-
-                    break;
-            }
-        }
-
-        // Contract: of the last SlowCallWindow completed calls (a full window), the share slower than SlowCallDuration
-        // reaches SlowCallRatio. The reason says how many of how many were slower than the duration.
-        private bool SlowCallsTrip(out string[] reason)
-        {
-            reason = [];
-            if (options.SlowCallDuration is not { } duration || _slowness.Count < options.SlowCallWindow)
-            {
-                return false;
-            }
-
-            var slow = _slowness.TakeLast(options.SlowCallWindow).Count(s => s);
-            reason = [$"{slow} of {options.SlowCallWindow}", "slower than", $"{duration.TotalSeconds:0.###} s"];
-            return slow >= options.SlowCallRatio * options.SlowCallWindow;
-        }
-
-        // README, the ratio rule: over the last SamplingDuration, the window moving in steps of a tenth of it. So a call
-        // completed at most nine tenths of it ago is in the window, one completed the whole duration ago or earlier is
-        // not, and of those in between the window holds the younger ones, however many. True or false when every such
-        // window agrees; null when the contract allows either.
-        private bool? RatioTrips(double ratio, TimeSpan at, out string[]? reason)
-        {
-            var surely = _sampled.Where(c => at - c.At <= options.SamplingDuration * 0.9).ToList();
-            var perhaps = _sampled.Where(c => at - c.At > options.SamplingDuration * 0.9 && at - c.At < options.SamplingDuration)
-                .OrderByDescending(c => c.At).ToList();
-            var verdicts = Enumerable.Range(0, perhaps.Count + 1)
-                .Select(younger => surely.Concat(perhaps.Take(younger)).ToList())
-                .Select(window => window.Count >= options.MinimumThroughput && window.Count(c => c.Failed) >= ratio * window.Count)
-                .Distinct()
-                .ToList();
-
-            // It names the ratio it reached, and the failures out of the calls when the window is known exactly.
-            reason = perhaps.Count == 0
-                ? ["ratio", $"{ratio:0.##}", $"{surely.Count(c => c.Failed)}/{surely.Count}"]
-                : ["ratio", $"{ratio:0.##}"];
-            return verdicts.Count == 1 ? verdicts[0] : null;
-        }
-
         private void CompleteProbe(bool failed, bool slow, TimeSpan at)
         {
             if (failed || slow)
@@ -317,31 +231,3 @@ internal sealed class CircuitBreakerModel(CircuitBreakerOptions options)
         }
     }
 }
-
-/// <summary>
-/// One change of state in the model: when, from, to, and what its reason must say (each text, in any case), or else
-/// what it may say instead where the contract allows two reasons.
-/// </summary>
-internal sealed record ModelTransition(TimeSpan At, CircuitState From, CircuitState To, IReadOnlyList<string> ReasonSays, IReadOnlyList<string>? OrSays = null)
-{
-    public bool Explains(string reason) => Says(ReasonSays, reason) || (OrSays is { } other && Says(other, reason));
-
-    private static bool Says(IReadOnlyList<string> texts, string reason) => texts.All(text => reason.Contains(text, StringComparison.OrdinalIgnoreCase));
-}
-
-/// <summary>What the model says can be observed at one moment.</summary>
-internal sealed record ModelView(
-    CircuitState State,
-    IReadOnlyDictionary<int, (CircuitDecision Decision, int PeriodsBefore)> Calls,
-    Dictionary<int, TimeSpan?> RetryAfter,
-    int FailureCount,
-    int SuccessCount,
-    TimeSpan? NextAttempt,
-    long? RetryAfterMs,
-    long Total,
-    long Succeeded,
-    long Failed,
-    long Rejected,
-    long Cancelled,
-    long InFlight,
-    IReadOnlyList<ModelTransition> Transitions);

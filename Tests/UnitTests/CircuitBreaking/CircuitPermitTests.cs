@@ -1,4 +1,3 @@
-
 namespace CircuitDemo.UnitTests.CircuitBreaking;
 
 /// <summary>
