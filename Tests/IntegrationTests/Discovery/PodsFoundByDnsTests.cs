@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using CircuitDemo.Contracts;
-using CircuitDemo.IntegrationTests.Reliability;
 
 namespace CircuitDemo.IntegrationTests.Discovery;
 

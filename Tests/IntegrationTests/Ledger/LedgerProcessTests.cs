@@ -1,4 +1,3 @@
-using CircuitDemo.IntegrationTests.Reliability;
 using Microsoft.Data.Sqlite;
 
 namespace CircuitDemo.IntegrationTests.Ledger;

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using CircuitDemo.IntegrationTests.Reliability;
 
 namespace CircuitDemo.IntegrationTests.Ledger;
 

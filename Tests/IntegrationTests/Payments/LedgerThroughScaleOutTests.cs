@@ -1,6 +1,5 @@
 using CircuitDemo.IntegrationTests.Discovery;
 using CircuitDemo.IntegrationTests.Ledger;
-using CircuitDemo.IntegrationTests.Reliability;
 
 namespace CircuitDemo.IntegrationTests.Payments;
 

@@ -1,6 +1,6 @@
 using CircuitDemo.Contracts;
 
-namespace CircuitDemo.IntegrationTests.Reliability;
+namespace CircuitDemo.IntegrationTests.Security;
 
 /// <summary>
 /// The admin key is never logged, at any level: the four processes log every category at Trace (the HttpClient's

@@ -4,7 +4,7 @@ using System.Text;
 using CircuitDemo.AppHost.BreakerRows;
 using Microsoft.Extensions.Time.Testing;
 
-namespace CircuitDemo.IntegrationTests.AppHostParts;
+namespace CircuitDemo.IntegrationTests.Stream;
 
 /// <summary>The AppHost's reader of a gateway's stream notices a gateway that has gone silent, instead of waiting forever.</summary>
 public sealed class GatewayStreamTests

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 
-namespace CircuitDemo.IntegrationTests.Reliability;
+namespace CircuitDemo.IntegrationTests;
 
 /// <summary>
 /// A loopback HTTP server that a test fully controls, for a service behaving as no stub service can be told to: it

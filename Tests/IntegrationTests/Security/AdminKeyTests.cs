@@ -1,6 +1,6 @@
 using CircuitDemo.Contracts;
 
-namespace CircuitDemo.IntegrationTests.Reliability;
+namespace CircuitDemo.IntegrationTests.Security;
 
 /// <summary>
 /// Every state-changing endpoint of every project, asked without the key and with wrong ones, and with GET. Before

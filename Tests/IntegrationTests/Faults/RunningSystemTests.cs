@@ -1,7 +1,7 @@
 using CircuitDemo.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CircuitDemo.IntegrationTests;
+namespace CircuitDemo.IntegrationTests.Faults;
 
 /// <summary>The running system end to end: resources, live data, the original article's breaker test, failure simulation, idempotent payments.</summary>
 [Collection(SharedSystem.Name)]

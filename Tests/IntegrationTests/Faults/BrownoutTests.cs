@@ -1,6 +1,6 @@
 using CircuitDemo.Contracts;
 
-namespace CircuitDemo.IntegrationTests.Reliability;
+namespace CircuitDemo.IntegrationTests.Faults;
 
 /// <summary>
 /// A brownout through the real system: a service that still answers, each answer late but within its attempt

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using CircuitDemo.Contracts;
 using Xunit.Abstractions;
 
-namespace CircuitDemo.IntegrationTests.Reliability;
+namespace CircuitDemo.IntegrationTests.Faults;
 
 /// <summary>
 /// 32 clients on <c>/user-dashboard</c> while a chaos loop breaks a random service in a random way every 1.5 seconds.

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using CircuitDemo.Contracts;
 
-namespace CircuitDemo.IntegrationTests.Reliability;
+namespace CircuitDemo.IntegrationTests;
 
 /// <summary>
 /// The four projects as plain processes, without the AppHost, each on a free loopback port and with no admin key

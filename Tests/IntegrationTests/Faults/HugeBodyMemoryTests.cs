@@ -1,7 +1,7 @@
 using CircuitDemo.Contracts;
 using Xunit.Abstractions;
 
-namespace CircuitDemo.IntegrationTests.Reliability;
+namespace CircuitDemo.IntegrationTests.Faults;
 
 /// <summary>A 300 MB answer leaves the gateway's memory where it was: the body is read only up to the size limit.</summary>
 [Collection(SharedSystem.Name)]

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using CircuitDemo.Contracts;
 
-namespace CircuitDemo.IntegrationTests.Reliability;
+namespace CircuitDemo.IntegrationTests;
 
 /// <summary>
 /// One project as a plain process (no AppHost), the gateway unless told otherwise, as <c>scripts/load.sh</c> starts it,

@@ -1,6 +1,6 @@
 using CircuitDemo.Contracts;
 
-namespace CircuitDemo.IntegrationTests.Reliability;
+namespace CircuitDemo.IntegrationTests.Instances;
 
 /// <summary>
 /// One bad instance of three, through the real AppHost with <c>Stubs:payment-service:Instances</c> = 3: the gateway

@@ -1,6 +1,6 @@
 using CircuitDemo.Contracts;
 
-namespace CircuitDemo.IntegrationTests.Reliability;
+namespace CircuitDemo.IntegrationTests.Security;
 
 /// <summary>
 /// With no admin key configured the control plane is switched off: every state-changing endpoint of the four real

@@ -3,7 +3,7 @@ using CircuitDemo.Contracts;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
-namespace CircuitDemo.IntegrationTests.Reliability;
+namespace CircuitDemo.IntegrationTests.Faults;
 
 /// <summary>
 /// Every fault a stub service can inject, and a real process stop, against each service in turn: the dashboard keeps

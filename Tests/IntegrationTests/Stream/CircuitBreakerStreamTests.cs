@@ -1,7 +1,7 @@
 using System.Net.ServerSentEvents;
 using CircuitDemo.Contracts;
 
-namespace CircuitDemo.IntegrationTests;
+namespace CircuitDemo.IntegrationTests.Stream;
 
 /// <summary>The gateway's <c>/circuit-breakers/stream</c>, read as <c>curl -N</c> would: a snapshot, then each change as it happens.</summary>
 [Collection(SharedSystem.Name)]
