@@ -9,7 +9,7 @@ public static class Settings
     /// <summary>Where the AppHost puts the admin key: <see cref="AdminKey"/> as an environment variable.</summary>
     public static string AdminKeyVariable => EnvironmentVariable(AdminKey);
 
-    /// <summary>The section every breaker option is read from (README: Configuring the breakers).</summary>
+    /// <summary>The section every breaker option is read from (docs/running.md, "Configuring the breakers").</summary>
     public const string CircuitBreakerSection = "CircuitBreaker";
 
     /// <summary>The traffic resource's requests per second.</summary>

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Copies the figures the tests, benchmarks and scripts measured into docs/results.md (and Benchmarks/README.md), each
+# Copies the figures the tests, benchmarks and scripts measured into RESULTS.md (and Benchmarks/README.md), each
 # between its markers, with the date and the commit they were measured at. Nothing is typed by hand:
 #
 #   bash .ci/run                    # or dotnet test: writes Tests/artifacts/*.md
@@ -31,7 +31,7 @@ replace() {
   echo "updated $name from $source"
 }
 
-RESULTS=docs/results.md
+RESULTS=RESULTS.md
 replace $RESULTS fault-matrix Tests/artifacts/fault-matrix.md '`FaultMatrixTests`'
 replace $RESULTS soak Tests/artifacts/soak.md '`ChaosSoakTests`'
 replace $RESULTS payment-writes Tests/artifacts/payment-writes.md '`PaymentWritesUnderFaultsTests`'

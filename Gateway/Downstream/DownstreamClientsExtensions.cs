@@ -6,9 +6,8 @@ namespace CircuitDemo.Gateway.Downstream;
 public static class DownstreamClientsExtensions
 {
     /// <summary>
-    /// Adds the user, order, payment and failure-mode clients. Each HttpClient gets ServiceDefaults'
-    /// circuit-breaker pipeline (read retry, the breaker of the request's service and kind, attempt timeout, whole-body
-    /// read), and finds its service by its resource name through service discovery.
+    /// Adds the user, order, payment and failure-mode clients. Each HttpClient gets the circuit-breaker pipeline that
+    /// ServiceDefaults adds to every client, and finds its service by its resource name through service discovery.
     /// </summary>
     public static IServiceCollection AddDownstreamClients(this IServiceCollection services)
     {

@@ -2,7 +2,7 @@ using CircuitDemo.Contracts;
 
 namespace CircuitDemo.Gateway.Downstream;
 
-/// <summary>The fallbacks of the Node.js article this project started from, one per service (README: Endpoints).</summary>
+/// <summary>The fallbacks of the Node.js article this project started from, one per service (docs/contract.md, "3. The gateway").</summary>
 public static class Fallbacks
 {
     /// <summary>The user fallback.</summary>

@@ -50,12 +50,9 @@ public static class CircuitBreakingExtensions
 
     /// <summary>
     /// Adds Microsoft.Extensions.Http.Resilience's resilience handler, the only handler this adds, with one pipeline per
-    /// breaker (<see cref="CircuitBreakerPipeline"/>): from outside in, Polly's retry of a failed read (once; never a
-    /// write, a rejection or a timeout, and never waiting on a <c>Retry-After</c>); the attempt through the breaker of the
-    /// request's service and kind, to one instance of the service that the breaker's endpoint records choose; Polly's
-    /// attempt timeout; and the response body read whole within it and a size limit (and checked as JSON where the caller
-    /// expects it). Only the services the process declares or configures are guarded; every host is still resolved
-    /// through service discovery. Do not add service discovery's own handler as well: the pipeline resolves and chooses.
+    /// breaker, built by <see cref="CircuitBreakerPipeline.Build"/> (whose remarks state the strategies' order). Only the
+    /// services the process declares or configures are guarded; every host is still resolved through service discovery.
+    /// Do not add service discovery's own handler as well: the pipeline resolves and chooses.
     /// </summary>
     public static IHttpClientBuilder AddCircuitBreakerPipeline(this IHttpClientBuilder builder)
     {

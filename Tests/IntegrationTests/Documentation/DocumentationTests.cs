@@ -11,7 +11,7 @@ public sealed partial class DocumentationTests
     private const int ReadmeMaxLines = 250;
 
     public static TheoryData<string> Documents =>
-        [.. new[] { "README.md", "Benchmarks/README.md" }.Concat(Directory.GetFiles(Path.Combine(Repository.Root, "docs"), "*.md")
+        [.. new[] { "README.md", "RESULTS.md", "Benchmarks/README.md", "Resilience/README.md" }.Concat(Directory.GetFiles(Path.Combine(Repository.Root, "docs"), "*.md")
             .Select(f => Path.GetRelativePath(Repository.Root, f).Replace('\\', '/')).Order())];
 
     [Fact]
@@ -61,6 +61,42 @@ public sealed partial class DocumentationTests
         Assert.InRange(items, 5, 8);
         Assert.All(files, file => Assert.True(File.Exists(Path.Combine(Repository.Root, file)), $"The reading order names {file}, which does not exist."));
         Assert.True(files.Count >= items, $"{items} steps name only {files.Count} files.");
+        Assert.True(files.Count(f => f.StartsWith("Resilience/", StringComparison.Ordinal)) >= items - 1, "The reading order walks the library, Resilience/.");
+    }
+
+    /// <summary>
+    /// A code comment that sends the reader to the documentation names the document and the heading, quoted
+    /// (<c>docs/contract.md, "4. The breaker"</c>); the heading must be there, so a comment never points at a section that
+    /// moved or was renamed. Any other mention of README or a docs page by a section's name is refused.
+    /// </summary>
+    [Fact]
+    public void EveryDocumentMentionedInACodeComment_NamesAHeadingThatExists()
+    {
+        var folders = new[] { "Resilience", "ServiceDefaults", "FailureModes", "Contracts", "Gateway", "AppHost", "UserService", "OrderService", "PaymentService", "Traffic", "Tests", "Benchmarks" };
+        var files = folders.SelectMany(folder => Directory.EnumerateFiles(Path.Combine(Repository.Root, folder), "*.cs", SearchOption.AllDirectories))
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+        var mentions = 0;
+        var broken = new List<string>();
+        foreach (var file in files)
+        {
+            var comments = string.Join(' ', File.ReadLines(file).Select(l => l.Trim()).Where(l => l.StartsWith("//", StringComparison.Ordinal)).Select(l => l.TrimStart('/').Trim()));
+            foreach (Match mention in DocumentMention().Matches(comments))
+            {
+                mentions++;
+                var document = mention.Groups["doc"].Value is var doc && doc.StartsWith("README", StringComparison.Ordinal) ? "README.md" : doc;
+                var heading = mention.Groups["heading"].Value;
+                var path = Path.Combine(Repository.Root, document);
+                if (!File.Exists(path) || !File.ReadLines(path).Any(l => l.StartsWith('#') && l.TrimStart('#').Trim().Equals(heading, StringComparison.Ordinal)))
+                {
+                    broken.Add($"{Path.GetRelativePath(Repository.Root, file)}: {document}, \"{heading}\"");
+                }
+            }
+
+            broken.AddRange(LooseMention().Matches(comments).Select(m => $"{Path.GetRelativePath(Repository.Root, file)}: {m.Value} (name the heading, quoted)"));
+        }
+
+        Assert.True(mentions >= 5, $"only {mentions} mentions found: the pattern no longer matches the comments");
+        Assert.Empty(broken);
     }
 
     private static IEnumerable<string> LinksIn(string document)
@@ -85,6 +121,12 @@ public sealed partial class DocumentationTests
 
     [GeneratedRegex(@"^```.*?^```", RegexOptions.Singleline | RegexOptions.Multiline)]
     private static partial Regex FencedBlock();
+
+    [GeneratedRegex(@"(?<doc>README(?:\.md)?|RESULTS\.md|docs/[a-z-]+\.md), ""(?<heading>[^""]+)""")]
+    private static partial Regex DocumentMention();
+
+    [GeneratedRegex(@"(README|docs/[a-z-]+\.md)(:|, (?!"")[A-Z])[^.;)]*")]
+    private static partial Regex LooseMention();
 
     [GeneratedRegex(@"[^\p{L}\p{N}\- _]")]
     private static partial Regex NotInSlug();

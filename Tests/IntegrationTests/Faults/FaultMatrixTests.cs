@@ -9,7 +9,7 @@ namespace CircuitDemo.IntegrationTests.Faults;
 /// Every fault a stub service can inject, and a real process stop, against each service in turn: the dashboard keeps
 /// answering 200 in time with that section's fallback and the others live, the breaker opens at its threshold, a call
 /// it rejects reaches no service, and after recovery it goes HalfOpen after the open duration and Closed after the
-/// success threshold. Each case writes its row of the README's table.
+/// success threshold. Each case writes its row of the table in RESULTS.md, "The fault matrix, the soak, writes under faults, memory (the integration tests)".
 /// </summary>
 [Collection(FaultMatrixSystem.Name)]
 [TestCaseOrderer("CircuitDemo.IntegrationTests.Reliability.FaultMatrixTests+InTableOrder", "CircuitDemo.IntegrationTests")]

@@ -49,7 +49,7 @@ public sealed class RunningSystemTests(CircuitDemoApp system) : IAsyncLifetime
     [Fact]
     public async Task PaymentServiceErrors_TripBreaker_FallBackWithoutCalling_ThenRecover()
     {
-        // The test of the Node.js article this project started from (README, introduction): fail, trip, fall back, recover.
+        // The test of the Node.js article this project started from (docs/contract.md, "The outside contract"): fail, trip, fall back, recover.
         var changesBefore = (await system.BreakerAsync(ServiceNames.Payment)).ChangesSoFar;
         await system.SetFailureModeAsync(ServiceNames.Payment, new FailureMode(FailureKind.Error, StatusCode: 500));
 

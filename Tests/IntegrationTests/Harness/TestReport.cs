@@ -4,7 +4,7 @@ namespace CircuitDemo.IntegrationTests;
 
 /// <summary>
 /// Figures the tests measure, written as Markdown tables to <c>Tests/artifacts/</c> by the code that measured them;
-/// <c>scripts/update-readme.sh</c> copies them into the README between markers, and <c>.ci/run</c> prints them.
+/// <c>scripts/update-readme.sh</c> copies them into RESULTS.md between markers, and <c>.ci/run</c> prints them.
 /// </summary>
 internal static class TestReport
 {

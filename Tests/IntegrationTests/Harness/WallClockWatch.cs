@@ -5,7 +5,7 @@ namespace CircuitDemo.IntegrationTests;
 /// <summary>
 /// Watches the machine's wall clock against its monotonic clock while a test compares wall-clock times the gateway
 /// wrote. The breaker's shown times follow a wall clock stepped by more than a second (NTP on a freshly booted
-/// machine, a resumed VM: README, "Where the contract was silent"), so across a step such a comparison holds only up
+/// machine, a resumed VM: docs/decisions.md, "The breaker"), so across a step such a comparison holds only up
 /// to the step. Without one it must hold exactly; a CI run saw a step of about eight seconds in the middle of a test.
 /// </summary>
 internal sealed class WallClockWatch

@@ -15,7 +15,7 @@ public class CircuitBreakerMemoryTests
     [Fact]
     public void MillionFailuresWhileClosed_EachForgottenByTheWindow_RetainNoGrowingMemory()
     {
-        // Where the original Node.js breaker kept a timer per failure (README: What the seed got wrong): failures in
+        // Where the original Node.js breaker kept a timer per failure (docs/contract.md, "7. What must not happen"): failures in
         // Closed that each expire before the next arrives, so the breaker never opens and every failure goes through
         // the path that records and forgets it.
         var (breaker, clock) = TestBreakers.Create(new CircuitBreakerOptions

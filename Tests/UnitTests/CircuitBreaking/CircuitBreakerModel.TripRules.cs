@@ -68,7 +68,7 @@ internal sealed partial class CircuitBreakerModel
             return slow >= options.SlowCallRatio * options.SlowCallWindow;
         }
 
-        // README, the ratio rule: over the last SamplingDuration, the window moving in steps of a tenth of it. So a call
+        // docs/pattern.md, "The states", the ratio rule: over the last SamplingDuration, the window moving in steps of a tenth of it. So a call
         // completed at most nine tenths of it ago is in the window, one completed the whole duration ago or earlier is
         // not, and of those in between the window holds the younger ones, however many. True or false when every such
         // window agrees; null when the contract allows either.

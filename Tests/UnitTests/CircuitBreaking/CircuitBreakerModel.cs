@@ -1,7 +1,7 @@
 namespace CircuitDemo.UnitTests.CircuitBreaking;
 
 /// <summary>
-/// A reference model of the breaker, written from the outside contract and the README's rules, as naively as possible:
+/// A reference model of the breaker, written from the outside contract and docs/pattern.md, "The states", as naively as possible:
 /// it keeps nothing but a log of what happened and when, and answers every question by replaying the whole log from
 /// the start. No epochs, no counters kept up to date, no promotion on read: time passing is just another reason for
 /// the replay to move from Open to HalfOpen. Slow, and meant to be. It states the contract, not the code: the ratio

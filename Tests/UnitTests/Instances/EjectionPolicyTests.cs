@@ -2,7 +2,7 @@ namespace CircuitDemo.UnitTests.Instances;
 
 /// <summary>
 /// The ejection policy on its own, as a pure function: no clock, no list, no lock. Whose failure a failure is, when an
-/// instance is ejected and for how long, and the cap, stated as the contract states them (docs/pattern.md, "Instances").
+/// instance is ejected and for how long, and the cap, stated as the contract states them (docs/pattern.md, "Instances, and ejecting a bad one").
 /// </summary>
 public sealed class EjectionPolicyTests
 {
