@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 
-namespace CircuitDemo.UnitTests.Pipeline;
+namespace CircuitDemo.UnitTests.Observability;
 
 /// <summary>
 /// The last calls Explain lists: the calls that were sent stay in view however many rejections follow them (an open
