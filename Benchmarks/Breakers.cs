@@ -17,6 +17,10 @@ internal static class Breakers
         MaxOpenDuration = LongBreak,
     });
 
+    /// <summary>Our breaker as its users put it into a pipeline of their own: Polly's, with the breaker's strategy alone.</summary>
+    public static ResiliencePipeline<int> InPipeline(CircuitBreaker breaker) =>
+        new ResiliencePipelineBuilder<int>().AddCircuitDemoBreaker(breaker).Build();
+
     public static ResiliencePipeline<int> Polly() => new ResiliencePipelineBuilder<int>()
         .AddCircuitBreaker(new CircuitBreakerStrategyOptions<int>
         {

@@ -9,7 +9,7 @@ public class ContentionBenchmarks
 {
     private const int TotalCalls = 80_000;
 
-    private readonly CircuitBreaker _ours = Breakers.Ours();
+    private readonly ResiliencePipeline<int> _ours = Breakers.InPipeline(Breakers.Ours());
     private readonly ResiliencePipeline<int> _polly = Breakers.Polly();
 
     [Params(1, 2, 8)]

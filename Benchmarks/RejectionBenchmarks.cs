@@ -9,16 +9,18 @@ namespace CircuitDemo.Benchmarks;
 public class RejectionBenchmarks
 {
     private CircuitBreaker _ours = null!;
+    private ResiliencePipeline<int> _oursPipeline = null!;
     private ResiliencePipeline<int> _polly = null!;
 
     [GlobalSetup]
     public async Task OpenBoth()
     {
         _ours = Breakers.Ours();
+        _oursPipeline = Breakers.InPipeline(_ours);
         _polly = Breakers.Polly();
         for (var i = 0; i < 3; i++)
         {
-            await Swallow(() => _ours.ExecuteAsync(static (v, _) => Breakers.Failing(v), i).AsTask());
+            await Swallow(() => _oursPipeline.ExecuteAsync(static (v, _) => Breakers.Failing(v), i).AsTask());
             await Swallow(() => _polly.ExecuteAsync(static (v, _) => Breakers.Failing(v), i).AsTask());
         }
 
@@ -33,7 +35,7 @@ public class RejectionBenchmarks
     {
         try
         {
-            await _ours.ExecuteAsync(static (value, _) => Breakers.Completed(value), 1);
+            await _oursPipeline.ExecuteAsync(static (value, _) => Breakers.Completed(value), 1);
             return false;
         }
         catch (CircuitBreakerRejectedException)
