@@ -54,23 +54,23 @@ internal sealed class InstanceChoice(Random random, TimeSpan latencyDecay)
     }
 
     /// <summary>
-    /// An instance's latency estimate now, in milliseconds. One that no call has completed on yet (a new one, one just
-    /// back, or one that hangs) is taken to be as fast as the average of those that have one: zero would make it look
-    /// the fastest of all and flood it, hung or not.
+    /// An instance's latency estimate now, in milliseconds (<see cref="LatencyEstimate"/>). One that no call has completed
+    /// on yet (a new one, one just back, or one that hangs) is taken to be as fast as the average of those that have one:
+    /// zero would make it look the fastest of all and flood it, hung or not.
     /// </summary>
     public double Estimate(InstanceRecord[] instances, InstanceRecord instance, TimeSpan now)
     {
-        if (instance.Latency.HasValue)
+        if (instance.Latency.At(now, latencyDecay) is { } own)
         {
-            return instance.Latency.At(now, latencyDecay);
+            return own;
         }
 
         var (sum, known) = (0.0, 0);
         foreach (var other in instances)
         {
-            if (other.Latency.HasValue && other.InRotation)
+            if (other.InRotation && other.Latency.At(now, latencyDecay) is { } estimate)
             {
-                sum += other.Latency.At(now, latencyDecay);
+                sum += estimate;
                 known++;
             }
         }

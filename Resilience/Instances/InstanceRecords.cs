@@ -167,8 +167,10 @@ internal sealed class InstanceRecords
 
         instance.Failed += failed ? 1 : 0;
 
-        // A failure is charged as a call of the whole attempt timeout: an instance that fails fast must not attract calls.
-        instance.Latency.Observe(failed ? _failureCharge : duration, now, _choice.LatencyDecay);
+        // A failure is charged as a call of the whole attempt timeout, to the penalty that fades fast: an instance that
+        // fails fast must not attract calls, and one that recovers must not be starved for long.
+        instance.Latency.Record(failed ? _failureCharge : duration, failed, now, _choice.LatencyDecay);
+
         if (!instance.InRotation)
         {
             // A call that was in flight when its instance was ejected: that instance answers for it already.

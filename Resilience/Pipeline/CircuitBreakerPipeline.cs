@@ -46,13 +46,14 @@ internal static class CircuitBreakerPipeline
 
     /// <summary>Builds the pipeline of one key: the breaker's, a control-plane call's, or a host's no breaker guards.</summary>
     /// <remarks>
-    /// The order of the strategies, stated here once. From outside in: Polly's retry, once, for a read that failed fast or a write that got no usable answer (to another
-    /// instance, with the same idempotency key); Polly's concurrency limiter, when the breaker
-    /// has <c>MaxConcurrentCalls</c>; the attempt through the breaker of the key's service and kind
-    /// (<see cref="CircuitBreakerAttempt"/>), or straight to an instance when the call bypasses it or the breaker is off
-    /// (<see cref="DirectAttempt"/>); Polly's attempt timeout; and the whole-body read (<see cref="WholeResponseStrategy"/>),
-    /// so a body that stalls, trickles, is cut off, is too large or is unusable is a failed attempt: timed out, counted
-    /// by the breaker, retried like a 5xx. A host no breaker guards gets the instance choice alone.
+    /// The order of the strategies, stated here once. From outside in: Polly's retry, once, for a read that failed fast
+    /// or a write that got no usable answer (to another instance, with the same idempotency key); Polly's concurrency
+    /// limiter, when the breaker has <c>MaxConcurrentCalls</c>; the attempt through the breaker of the key's service
+    /// and kind (<see cref="CircuitBreakerAttempt"/>), or straight to an instance when the call bypasses it or the
+    /// breaker is off (<see cref="DirectAttempt"/>); Polly's attempt timeout; and the whole-body read (<see
+    /// cref="WholeResponseStrategy"/>), so a body that stalls, trickles, is cut off, is too large or is unusable is a
+    /// failed attempt: timed out, counted by the breaker, retried like a 5xx. A host no breaker guards gets the
+    /// instance choice alone.
     /// </remarks>
     public static void Build(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, string key, IServiceProvider services)
     {

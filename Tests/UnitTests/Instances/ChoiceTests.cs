@@ -58,6 +58,7 @@ public sealed class ChoiceTests
     public void ASlowEndpoint_IsTriedAgain_OnceItsEstimateHasDecayedToTheOthers()
     {
         var (guard, clock) = GuardCalls.Create(Options);
+        guard.Warm([A, B], clock, A, B);
         guard.CallOn([A, B], A, CallOutcome.Success, clock, TimeSpan.FromMilliseconds(5));
         guard.CallOn([A, B], B, CallOutcome.Success, clock, TimeSpan.FromMilliseconds(600));
 
@@ -105,6 +106,7 @@ public sealed class ChoiceTests
     public void AnEndpointNoCallHasCompletedOn_IsTakenToBeAsFastAsTheOthersAverage_SoAHungOneStopsGettingCalls()
     {
         var (guard, clock) = GuardCalls.Create(Options);
+        guard.Warm(Three, clock, A, C);
         guard.CallOn(Three, A, CallOutcome.Success, clock, TimeSpan.FromMilliseconds(4));
         guard.CallOn(Three, C, CallOutcome.Success, clock, TimeSpan.FromMilliseconds(8));
         var hung = guard.Instances.LeaseOn(Three, B);
