@@ -127,7 +127,10 @@ MUTATIONS=(
   "ejection settings not bound from configuration|Resilience/Registration/CircuitBreakerOptionsSetup.cs|        layer.Bind(options.Ejection);\n|"
   "the top-level switch ignored|Resilience/Registration/CircuitBreakerOptionsSetup.cs|            options.Enabled = false;|            options.Enabled = options.Enabled;"
   "the core names a sibling namespace|Resilience/Core/CircuitBreakerStatus.cs|using CircuitDemo.Contracts;\n|using CircuitDemo.Contracts;\nusing CircuitDemo.Resilience.Instances;\n"
-  "slow decided twice, the records with their own rule|Resilience/Pipeline/CircuitBreakerAttempt.cs|var counted = lease?.Settle(verdict, duration, slow)|var counted = lease?.Settle(verdict, duration, duration > TimeSpan.FromMilliseconds(1))"
+  "slow decided twice, the records with their own rule|Resilience/Pipeline/CircuitBreakerAttempt.cs|var counted = lease?.Settle(verdict, duration, slow)|var counted = lease?.Settle(verdict, duration, duration > TimeSpan.FromDays(1))"
+  "a failure's penalty fades as slowly as a latency|Resilience/Instances/LatencyEstimate.cs|public const int PenaltyFadesFaster = 10;|public const int PenaltyFadesFaster = 1;"
+  "an instance's cold first call taken as its latency|Resilience/Instances/LatencyEstimate.cs|        if (!_answered)\n|        if (false)\n"
+  "a heading a code comment cites renamed|docs/contract.md|## 3. The gateway|## 3. The Gateway|FullyQualifiedName~EveryDocumentMentioned"
 )
 
 

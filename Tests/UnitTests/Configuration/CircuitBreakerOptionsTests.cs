@@ -141,6 +141,25 @@ public class CircuitBreakerOptionsTests
     }
 
     [Fact]
+    public void Bound_TheSameFlatKeys_IntoEachPart()
+    {
+        using var breakers = new ConfiguredBreakers(new Dictionary<string, string?>
+        {
+            ["CircuitBreaker:Services:payment-service:FailureThreshold"] = "7",
+            ["CircuitBreaker:Services:payment-service:BaseEjectionTime"] = "00:01:00",
+            ["CircuitBreaker:Services:payment-service:LatencyDecay"] = "00:00:03",
+            ["CircuitBreaker:Services:payment-service:MaxResponseBodyBytes"] = "2048",
+            ["CircuitBreaker:Services:payment-service:Enabled"] = "false",
+        });
+
+        var options = breakers.Options("payment-service");
+
+        Assert.Equal(7, options.Breaker.FailureThreshold);
+        Assert.Equal((TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(3)), (options.Ejection.BaseEjectionTime, options.Ejection.LatencyDecay));
+        Assert.Equal((2048L, false), (options.Limits.MaxResponseBodyBytes, options.Enabled));
+    }
+
+    [Fact]
     public void Bound_TopLevelEnabledFalse_SwitchesEveryBreakerOff()
     {
         using var breakers = new ConfiguredBreakers(new Dictionary<string, string?>
