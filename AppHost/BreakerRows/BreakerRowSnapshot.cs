@@ -24,7 +24,8 @@ internal static class BreakerRowSnapshot
     {
         if (replicas.Count == 0)
         {
-            return snapshot with { State = new ResourceStateSnapshot(WaitingState, KnownResourceStateStyles.Info) };
+            // No replica reports (the gateway stopped, or has not started): no health either, not the last one it had.
+            return (snapshot with { State = new ResourceStateSnapshot(WaitingState, KnownResourceStateStyles.Info) }).WithHealthReports([]);
         }
 
         var state = Severity.First(s => replicas.Any(r => r.State == s));

@@ -23,6 +23,17 @@ public sealed class BreakerRowSnapshotTests
     }
 
     [Fact]
+    public void TheGatewayStopped_TheRowWaits_WithNoHealthLeftOver()
+    {
+        var open = BreakerRowSnapshot.Update(Empty, [Summary(CircuitState.Open, total: 5, failed: 3)], Now);
+
+        var stopped = BreakerRowSnapshot.Update(open, [], Now.AddSeconds(1));
+
+        Assert.Equal(BreakerRowSnapshot.WaitingState, stopped.State?.Text);
+        Assert.Empty(stopped.HealthReports);
+    }
+
+    [Fact]
     public void ReplicasInDifferentStates_TheRowIsTheMostSevere_WithTheCountsAddedUp()
     {
         var closed = Summary(CircuitState.Closed, total: 10, failed: 1);
