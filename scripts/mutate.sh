@@ -84,9 +84,9 @@ MUTATIONS=(
   "every endpoint failing still answers for it|Resilience/Instances/EjectionPolicy.cs|clearOfFailures \x7c= inRotation && other.Streaks.Failures == 0;|clearOfFailures \x7c= inRotation;"
   "choice of two ignores calls in flight|Resilience/Instances/InstanceChoice.cs|Math.Max(Estimate(instances, instance, now), LeastLatencyMs) * (instance.InFlight + 1);|Math.Max(Estimate(instances, instance, now), LeastLatencyMs);"
   "choice of two ignores latency|Resilience/Instances/InstanceChoice.cs|Math.Max(Estimate(instances, instance, now), LeastLatencyMs) * (instance.InFlight + 1);|LeastLatencyMs * (instance.InFlight + 1);"
-  "a failure charged no penalty|Resilience/Instances/InstanceRecords.cs|instance.Latency.Observe(failed ? _failureCharge : duration, now, _choice.LatencyDecay);|instance.Latency.Observe(duration, now, _choice.LatencyDecay);"
-  "latency estimate never decays|$EP/LatencyEstimate.cs|now <= _at ? _milliseconds : _milliseconds * Math.Exp(-(now - _at).Ticks / (double)decay.Ticks);|_milliseconds;"
-  "a slower call does not raise the estimate|$EP/LatencyEstimate.cs|_milliseconds = Math.Max(duration.TotalMilliseconds, HasValue ? At(now, decay) : 0);|_milliseconds = HasValue ? At(now, decay) : duration.TotalMilliseconds;"
+  "a failure charged no penalty|Resilience/Instances/InstanceRecords.cs|instance.Latency.Record(failed ? _failureCharge : duration, failed, now, _choice.LatencyDecay);|instance.Latency.Record(duration, failed, now, _choice.LatencyDecay);"
+  "latency estimate never decays|Resilience/Instances/LatencyEstimate.cs|now <= at ? value : value * Math.Exp(-(now - at).Ticks / (double)decay.Ticks);|value;"
+  "a slower call does not raise the estimate|Resilience/Instances/LatencyEstimate.cs|_latency = Math.Max(duration.TotalMilliseconds, HasLatency ? LatencyAt(now, decay) : 0);|_latency = HasLatency ? LatencyAt(now, decay) : duration.TotalMilliseconds;"
   "an endpoint nothing completed on looks the fastest|$EP/InstanceChoice.cs|return known > 0 ? sum / known : 0;|return 0;"
   "slow calls never eject|Resilience/Instances/EjectionPolicy.cs|var bySlowCalls = slow && byFailures != Ejection.Ejected|var bySlowCalls = false && byFailures != Ejection.Ejected"
   "an endpoint's slowness reaches the service's rule|Resilience/Instances/EjectionPolicy.cs|var slowExcused = slow && (ejected \x7c\x7c (SlowCallThreshold > 0 && room && rotation.AnotherClearOfSlowCalls));|var slowExcused = false;"
@@ -131,6 +131,8 @@ MUTATIONS=(
   "a failure's penalty fades as slowly as a latency|Resilience/Instances/LatencyEstimate.cs|public const int PenaltyFadesFaster = 10;|public const int PenaltyFadesFaster = 1;"
   "an instance's cold first call taken as its latency|Resilience/Instances/LatencyEstimate.cs|        if (!_answered)\n|        if (false)\n"
   "a heading a code comment cites renamed|docs/contract.md|## 3. The gateway|## 3. The Gateway|FullyQualifiedName~EveryDocumentMentioned"
+  "a stopped gateway's breaker row keeps its last health|AppHost/BreakerRows/BreakerRowSnapshot.cs|KnownResourceStateStyles.Info) }).WithHealthReports([]);|KnownResourceStateStyles.Info) });|FullyQualifiedName~BreakerRowSnapshotTests"
+  "a first DNS answer waited on past the attempt timeout|Resilience/Pipeline/CircuitBreakerAttempt.cs|await ResolveWithinAttemptTimeout(service, context)|await instances.ResolveAsync(service, context.CancellationToken)"
 )
 
 

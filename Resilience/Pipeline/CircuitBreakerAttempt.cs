@@ -4,6 +4,7 @@ using CircuitDemo.Resilience.Instances;
 using CircuitDemo.Resilience.Observability;
 using CircuitDemo.Resilience.Registration;
 using Polly;
+using Polly.Timeout;
 
 namespace CircuitDemo.Resilience.Pipeline;
 
@@ -45,7 +46,7 @@ internal sealed class CircuitBreakerAttempt(ServiceGuard guard, ServiceInstances
         try
         {
             // 2. An instance of the service: the lighter of two in rotation, away from the one the previous attempt went to.
-            var resolved = await instances.ResolveAsync(service, context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+            var resolved = await ResolveWithinAttemptTimeout(service, context).ConfigureAwait(context.ContinueOnCapturedContext);
             lease = guard.Instances.Lease(resolved, context.Properties.GetValue(PreviousInstance, null));
             context.Properties.Set(PreviousInstance, lease.Address);
 
@@ -82,5 +83,26 @@ internal sealed class CircuitBreakerAttempt(ServiceGuard guard, ServiceInstances
         }
 
         return outcome;
+    }
+
+    // Service discovery's list, at once nearly always; a first answer still awaited (DNS asked for the first time, and
+    // slow or silent) is waited on no longer than the attempt timeout, holding the permit no longer than a call could.
+    // The lookup goes on, for the calls after this one.
+    private async ValueTask<IReadOnlyList<ServiceInstance>> ResolveWithinAttemptTimeout(Uri service, ResilienceContext context)
+    {
+        var pending = instances.ResolveAsync(service, context.CancellationToken);
+        if (pending.IsCompleted)
+        {
+            return pending.Result;
+        }
+
+        try
+        {
+            return await pending.AsTask().WaitAsync(guard.Options.Breaker.AttemptTimeout, time, context.CancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutRejectedException($"Service discovery gave no instance of {service.Host} within the attempt timeout.");
+        }
     }
 }

@@ -18,7 +18,12 @@ internal sealed class ClientPipeline : IDisposable
     private readonly System.Collections.Concurrent.ConcurrentQueue<Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>> _script = new();
     private readonly TaskCompletionSource _stubEntered = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public ClientPipeline(TimeProvider? time = null, Dictionary<string, string?>? configuration = null, Action<Microsoft.Extensions.Logging.ILoggingBuilder>? logging = null, bool httpLogging = true)
+    public ClientPipeline(
+        TimeProvider? time = null,
+        Dictionary<string, string?>? configuration = null,
+        Action<Microsoft.Extensions.Logging.ILoggingBuilder>? logging = null,
+        bool httpLogging = true,
+        Action<IServiceCollection>? services = null)
     {
         var values = new Dictionary<string, string?>
         {
@@ -39,19 +44,20 @@ internal sealed class ClientPipeline : IDisposable
             _stubEntered.TrySetResult();
             return _script.TryDequeue(out var answer) ? answer(request, token) : Task.FromResult(Json("""{"id":"1","name":"Ada","email":"ada@example.com"}"""));
         });
-        var services = new ServiceCollection();
-        services.AddLogging(logging ?? (_ => { }));
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
-        services.AddSingleton(time ?? TimeProvider.System);
-        services.AddServiceDiscovery();
-        var client = services.AddHttpClient(ClientName).AddCircuitBreakerPipeline().ConfigurePrimaryHttpMessageHandler(() => Stub);
+        var collection = new ServiceCollection();
+        services?.Invoke(collection);
+        collection.AddLogging(logging ?? (_ => { }));
+        collection.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
+        collection.AddSingleton(time ?? TimeProvider.System);
+        collection.AddServiceDiscovery();
+        var client = collection.AddHttpClient(ClientName).AddCircuitBreakerPipeline().ConfigurePrimaryHttpMessageHandler(() => Stub);
         if (!httpLogging)
         {
             // Without the client factory's logging handlers, whatever the stub answers reaches the pipeline as it is.
             client.RemoveAllLoggers();
         }
 
-        _services = services.BuildServiceProvider();
+        _services = collection.BuildServiceProvider();
 
         // Service discovery resolves a service the first time on another thread; from then on it answers at once. Done
         // here, a test that moves the fake clock right after the stub is entered finds the pipeline where it expects it.
