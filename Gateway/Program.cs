@@ -5,7 +5,6 @@ using CircuitDemo.Gateway.Diagnostics;
 using CircuitDemo.Gateway.Downstream;
 using CircuitDemo.Gateway.FailureSimulation;
 using CircuitDemo.Gateway.Payments;
-using CircuitDemo.Resilience.Http;
 using CircuitDemo.Resilience.Observability;
 using CircuitDemo.Resilience.Pipeline;
 using CircuitDemo.Resilience.Registration;

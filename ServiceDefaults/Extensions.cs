@@ -1,8 +1,6 @@
 using CircuitDemo.Contracts;
 using CircuitDemo.Resilience.Discovery;
-using CircuitDemo.Resilience.Http;
 using CircuitDemo.Resilience.Observability;
-using CircuitDemo.Resilience.Pipeline;
 using CircuitDemo.Resilience.Registration;
 using CircuitDemo.ServiceDefaults.Health;
 using CircuitDemo.ServiceDefaults.Security;

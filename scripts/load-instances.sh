@@ -84,37 +84,9 @@ URL="http://127.0.0.1:$BASE_PORT/user-dashboard/42"
 BAD=${PAYMENT_PORTS[1]}
 
 ROWS=()
-measure() { # label fault-body: the fault on the second instance, 3 s of load, then the measured run
-  local label=$1 fault=$2 out rps p99 live answers before after opens
-  for port in "${PAYMENT_PORTS[@]}"; do mode "$port" '{"mode":"none"}'; done
-  reset_breakers
-  wrk -t$THREADS -c$CONNECTIONS -d3s --timeout 10s "$URL" >/dev/null
-  [ -n "$fault" ] && mode "$BAD" "$fault"
-  wrk -t$THREADS -c$CONNECTIONS -d${FAULT_WARMUP}s --timeout 10s "$URL" >/dev/null
-  before=$(served "$BAD")
-  out=$(wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --timeout 10s --latency -s "$LOGS/count.lua" "$URL")
-  after=$(served "$BAD")
-  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-  read -r live answers < <(awk '/^LIVE/ {print $2, $3}' <<<"$out")
-  opens=$(curl -sf "http://127.0.0.1:$BASE_PORT/circuit-breakers" | python3 -c '
-import json, sys
-b = next(b for b in json.load(sys.stdin)["breakers"] if b["name"] == "payment-service")
-print(sum(1 for c in b["stateChanges"] if c["to"] == "Open"))')
-  ROWS+=("$label|$rps|$p99|$live|$answers|$((after - before))|$opens")
-  echo "  $label: $rps rps, p99 $p99, payments live $live of $answers, calls to the bad instance $((after - before)), breaker opened $opens times"
-}
-
-# A recovery: the fault on the second instance under load for 10 s, then none, and the run measured at once: how soon
-# the recovered instance is back to its share (its calls against the first healthy row's, within 0.5x to 1.5x).
-measure_recovery() { # label fault-body
-  local label=$1 fault=$2 out rps p99 live answers before after opens
-  for port in "${PAYMENT_PORTS[@]}"; do mode "$port" '{"mode":"none"}'; done
-  reset_breakers
-  wrk -t$THREADS -c$CONNECTIONS -d3s --timeout 10s "$URL" >/dev/null
-  mode "$BAD" "$fault"
-  wrk -t$THREADS -c$CONNECTIONS -d10s --timeout 10s "$URL" >/dev/null
-  mode "$BAD" '{"mode":"none"}'
+# The measured run, with the second instance's calls counted, as one row of the table.
+measured_row() { # label
+  local label=$1 out rps p99 live answers before after opens
   before=$(served "$BAD")
   out=$(wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --timeout 10s --latency -s "$LOGS/count.lua" "$URL")
   after=$(served "$BAD")
@@ -127,6 +99,29 @@ b = next(b for b in json.load(sys.stdin)["breakers"] if b["name"] == "payment-se
 print(sum(1 for c in b["stateChanges"] if c["to"] == "Open"))')
   ROWS+=("$label|$rps|$p99|$live|$answers|$((after - before))|$opens")
   echo "  $label: $rps rps, p99 $p99, payments live $live of $answers, calls to instance 2 $((after - before)), breaker opened $opens times"
+}
+
+healthy_start() { # every instance healthy, the breakers reset, 3 s of load
+  for port in "${PAYMENT_PORTS[@]}"; do mode "$port" '{"mode":"none"}'; done
+  reset_breakers
+  wrk -t$THREADS -c$CONNECTIONS -d3s --timeout 10s "$URL" >/dev/null
+}
+
+measure() { # label fault-body: the fault on the second instance, 3 s of load, then the measured run
+  healthy_start
+  [ -n "$2" ] && mode "$BAD" "$2"
+  wrk -t$THREADS -c$CONNECTIONS -d${FAULT_WARMUP}s --timeout 10s "$URL" >/dev/null
+  measured_row "$1"
+}
+
+# A recovery: the fault on the second instance under load for 10 s, then none, and the run measured at once: how soon
+# the recovered instance is back to its share (its calls against the first healthy row's, within 0.5x to 1.5x).
+measure_recovery() { # label fault-body
+  healthy_start
+  mode "$BAD" "$2"
+  wrk -t$THREADS -c$CONNECTIONS -d10s --timeout 10s "$URL" >/dev/null
+  mode "$BAD" '{"mode":"none"}'
+  measured_row "$1"
 }
 
 # Fifteen seconds of load first: the first row measured on cold processes (tiered JIT) read a third of the later ones.

@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using CircuitDemo.Resilience.Http;
 using CircuitDemo.Resilience.Observability;
 using CircuitDemo.Resilience.Pipeline;
 using CircuitDemo.Resilience.Registration;

@@ -1,5 +1,4 @@
 using CircuitDemo.Resilience.Http;
-using CircuitDemo.Resilience.Instances;
 using CircuitDemo.Resilience.Observability;
 using CircuitDemo.Resilience.Pipeline;
 using CircuitDemo.Resilience.Registration;

@@ -1,8 +1,6 @@
-using System.Net.Http.Json;
 using CircuitDemo.Contracts;
 using CircuitDemo.Resilience.Http;
 using CircuitDemo.Resilience.Instances;
-using CircuitDemo.Resilience.Observability;
 using CircuitDemo.Resilience.Pipeline;
 using CircuitDemo.Resilience.Registration;
 

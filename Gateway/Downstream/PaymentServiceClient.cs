@@ -1,7 +1,5 @@
-using System.Net.Http.Json;
 using CircuitDemo.Contracts;
 using CircuitDemo.Resilience.Http;
-using CircuitDemo.Resilience.Instances;
 
 namespace CircuitDemo.Gateway.Downstream;
 

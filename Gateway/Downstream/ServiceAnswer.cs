@@ -1,6 +1,5 @@
 using System.Text.Json;
 using CircuitDemo.Resilience.Http;
-using CircuitDemo.Resilience.Instances;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CircuitDemo.Gateway.Downstream;

@@ -3,7 +3,6 @@ using CircuitDemo.Contracts;
 using CircuitDemo.FailureModes;
 using CircuitDemo.Gateway.Downstream;
 using CircuitDemo.Resilience.Http;
-using CircuitDemo.Resilience.Observability;
 using CircuitDemo.Resilience.Pipeline;
 using CircuitDemo.Resilience.Registration;
 using CircuitDemo.ServiceDefaults.Security;

@@ -4,7 +4,6 @@ using CircuitDemo.Contracts;
 using CircuitDemo.Gateway.Downstream;
 using CircuitDemo.Resilience.Core;
 using CircuitDemo.Resilience.Http;
-using CircuitDemo.Resilience.Instances;
 using CircuitDemo.Resilience.Observability;
 using CircuitDemo.Resilience.Pipeline;
 using CircuitDemo.Resilience.Registration;

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using CircuitDemo.Resilience.Core;
 
 namespace CircuitDemo.Resilience.Http;
 

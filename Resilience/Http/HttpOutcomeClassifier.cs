@@ -1,6 +1,5 @@
 using System.Net;
 using CircuitDemo.Resilience.Core;
-using CircuitDemo.Resilience.Instances;
 using CircuitDemo.Resilience.Observability;
 using CircuitDemo.Resilience.Pipeline;
 using CircuitDemo.Resilience.Registration;

@@ -1,4 +1,3 @@
-using CircuitDemo.Resilience.Instances;
 using CircuitDemo.Resilience.Observability;
 using CircuitDemo.Resilience.Pipeline;
 using CircuitDemo.Resilience.Registration;

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using CircuitDemo.Resilience.Instances;
 using CircuitDemo.Resilience.Observability;
 using CircuitDemo.Resilience.Pipeline;
 using CircuitDemo.Resilience.Registration;

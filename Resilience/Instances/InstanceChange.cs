@@ -1,5 +1,4 @@
 using CircuitDemo.Contracts;
-using CircuitDemo.Resilience.Http;
 
 namespace CircuitDemo.Resilience.Instances;
 

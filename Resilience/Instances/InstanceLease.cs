@@ -1,5 +1,4 @@
 using CircuitDemo.Resilience.Core;
-using CircuitDemo.Resilience.Http;
 
 namespace CircuitDemo.Resilience.Instances;
 

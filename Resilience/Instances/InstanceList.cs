@@ -1,5 +1,4 @@
 using System.Collections;
-using CircuitDemo.Resilience.Http;
 
 namespace CircuitDemo.Resilience.Instances;
 

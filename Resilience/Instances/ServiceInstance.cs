@@ -1,5 +1,3 @@
-using CircuitDemo.Resilience.Http;
-
 namespace CircuitDemo.Resilience.Instances;
 
 /// <summary>

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using CircuitDemo.Contracts;
-using CircuitDemo.Resilience.Http;
 using Microsoft.Extensions.ServiceDiscovery;
 
 namespace CircuitDemo.Resilience.Instances;

@@ -1,5 +1,4 @@
 using CircuitDemo.Contracts;
-using CircuitDemo.Resilience.Http;
 using CircuitDemo.Resilience.Pipeline;
 using CircuitDemo.Resilience.Registration;
 using Microsoft.Extensions.Logging;

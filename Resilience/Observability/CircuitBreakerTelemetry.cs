@@ -3,9 +3,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using CircuitDemo.Contracts;
 using CircuitDemo.Resilience.Core;
-using CircuitDemo.Resilience.Http;
 using CircuitDemo.Resilience.Instances;
-using CircuitDemo.Resilience.Pipeline;
 using CircuitDemo.Resilience.Registration;
 using Microsoft.Extensions.Logging;
 

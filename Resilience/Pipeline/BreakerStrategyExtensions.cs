@@ -3,7 +3,6 @@ using CircuitDemo.Resilience.Http;
 using CircuitDemo.Resilience.Observability;
 using CircuitDemo.Resilience.Registration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Http.Resilience;
 using Polly;
 
 namespace CircuitDemo.Resilience.Pipeline;

@@ -1,7 +1,5 @@
 using CircuitDemo.Resilience.Core;
-using CircuitDemo.Resilience.Http;
 using CircuitDemo.Resilience.Observability;
-using CircuitDemo.Resilience.Registration;
 using Polly;
 
 namespace CircuitDemo.Resilience.Pipeline;

@@ -1,6 +1,4 @@
-using CircuitDemo.Resilience.Http;
 using CircuitDemo.Resilience.Instances;
-using CircuitDemo.Resilience.Observability;
 using CircuitDemo.Resilience.Registration;
 using Polly;
 

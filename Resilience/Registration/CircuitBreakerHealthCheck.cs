@@ -1,6 +1,5 @@
 using CircuitDemo.Contracts;
 using CircuitDemo.Resilience.Core;
-using CircuitDemo.Resilience.Http;
 using CircuitDemo.Resilience.Observability;
 using CircuitDemo.Resilience.Pipeline;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

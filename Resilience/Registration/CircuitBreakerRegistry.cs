@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using CircuitDemo.Resilience.Core;
-using CircuitDemo.Resilience.Http;
 using CircuitDemo.Resilience.Instances;
-using CircuitDemo.Resilience.Observability;
 using CircuitDemo.Resilience.Pipeline;
 
 namespace CircuitDemo.Resilience.Registration;

@@ -1,5 +1,4 @@
 using CircuitDemo.Contracts;
-using CircuitDemo.Resilience.Core;
 using CircuitDemo.Resilience.Http;
 using CircuitDemo.Resilience.Instances;
 using CircuitDemo.Resilience.Observability;

@@ -1,4 +1,3 @@
-using CircuitDemo.Resilience.Core;
 using CircuitDemo.Resilience.Http;
 using CircuitDemo.Resilience.Observability;
 using CircuitDemo.Resilience.Pipeline;

@@ -1,5 +1,4 @@
 using CircuitDemo.AppHost.BreakerRows;
-using CircuitDemo.Contracts;
 
 namespace CircuitDemo.IntegrationTests.AppHostParts;
 

@@ -1,5 +1,4 @@
 using CircuitDemo.AppHost.BreakerRows;
-using CircuitDemo.Contracts;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CircuitDemo.IntegrationTests.AppHostParts;

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using CircuitDemo.Contracts;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 

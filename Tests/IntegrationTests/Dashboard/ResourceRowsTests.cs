@@ -1,4 +1,3 @@
-using CircuitDemo.Contracts;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CircuitDemo.IntegrationTests.Dashboard;

@@ -1,4 +1,3 @@
-using CircuitDemo.Contracts;
 using k8s.Models;
 using Microsoft.Extensions.Configuration;
 

@@ -1,5 +1,3 @@
-using CircuitDemo.Contracts;
-
 namespace CircuitDemo.IntegrationTests.Deployment;
 
 /// <summary>The deployment manifest the AppHost writes lists every project, the traffic included, and no breaker rows.</summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 using CircuitDemo.Contracts;
 
 namespace CircuitDemo.IntegrationTests.Discovery;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using CircuitDemo.Contracts;
 using Xunit.Abstractions;
 
 namespace CircuitDemo.IntegrationTests.Faults;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using CircuitDemo.Contracts;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 

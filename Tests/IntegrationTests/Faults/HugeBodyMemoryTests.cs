@@ -1,4 +1,3 @@
-using CircuitDemo.Contracts;
 using Xunit.Abstractions;
 
 namespace CircuitDemo.IntegrationTests.Faults;

@@ -1,4 +1,3 @@
-using CircuitDemo.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CircuitDemo.IntegrationTests.Faults;

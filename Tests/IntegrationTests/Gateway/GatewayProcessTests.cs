@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net.ServerSentEvents;
-using CircuitDemo.Contracts;
 
 namespace CircuitDemo.IntegrationTests.Gateway;
 

@@ -3,7 +3,6 @@ extern alias orderservice;
 extern alias paymentservice;
 extern alias userservice;
 
-using CircuitDemo.Contracts;
 using CircuitDemo.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Routing;

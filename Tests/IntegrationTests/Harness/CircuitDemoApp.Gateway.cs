@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CircuitDemo.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using CircuitDemo.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;

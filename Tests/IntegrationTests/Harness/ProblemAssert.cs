@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace CircuitDemo.IntegrationTests;
 
 /// <summary>What every refusal of the system's must be: ProblemDetails with the right status, and a title.</summary>

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using CircuitDemo.Contracts;
 
 namespace CircuitDemo.IntegrationTests;
 

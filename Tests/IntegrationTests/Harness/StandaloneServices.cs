@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using CircuitDemo.Contracts;
 
 namespace CircuitDemo.IntegrationTests;
 

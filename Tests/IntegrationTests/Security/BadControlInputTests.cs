@@ -1,5 +1,3 @@
-using CircuitDemo.Contracts;
-
 namespace CircuitDemo.IntegrationTests.Security;
 
 /// <summary>

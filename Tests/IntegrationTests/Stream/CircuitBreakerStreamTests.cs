@@ -1,5 +1,4 @@
 using System.Net.ServerSentEvents;
-using CircuitDemo.Contracts;
 
 namespace CircuitDemo.IntegrationTests.Stream;
 

@@ -1,4 +1,3 @@
-using System.Net.ServerSentEvents;
 using System.Net.Sockets;
 using System.Text;
 using CircuitDemo.AppHost.BreakerRows;

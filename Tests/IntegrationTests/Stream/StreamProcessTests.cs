@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.ServerSentEvents;
-using CircuitDemo.Contracts;
 
 namespace CircuitDemo.IntegrationTests.Stream;
 

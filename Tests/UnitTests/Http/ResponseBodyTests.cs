@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using CircuitDemo.Contracts;
 using Microsoft.Extensions.Time.Testing;
 using Polly.Timeout;
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
 using static CircuitDemo.UnitTests.Support.TestInstances;
 
 namespace CircuitDemo.UnitTests.Instances;

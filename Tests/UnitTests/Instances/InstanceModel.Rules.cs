@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-
 namespace CircuitDemo.UnitTests.Instances;
 
 /// <summary>The contract's instance rules, as the model states them, apart from the code under test.</summary>

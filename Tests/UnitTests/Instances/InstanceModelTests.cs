@@ -1,5 +1,4 @@
 using CsCheck;
-using Microsoft.Extensions.Time.Testing;
 
 namespace CircuitDemo.UnitTests.Instances;
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using Polly.Timeout;

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
-using Polly.Timeout;
 
 namespace CircuitDemo.UnitTests.Pipeline;
 

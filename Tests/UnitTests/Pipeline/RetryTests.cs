@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using System.Net;
-using Microsoft.Extensions.Time.Testing;
 using Polly.Timeout;
 
 namespace CircuitDemo.UnitTests.Pipeline;
