@@ -8,7 +8,7 @@ namespace CircuitDemo.Resilience.Instances;
 /// <summary>
 /// The instances of a service, as Microsoft.Extensions.ServiceDiscovery resolves them (from configuration,
 /// <c>services__{service}__http__{i}</c>, in order; or from DNS on a cluster), each with its name: what the pipeline
-/// chooses each attempt's endpoint among, and what a caller addresses one instance by (<see cref="Pin"/>).
+/// chooses each attempt's instance among, and what a caller addresses one instance by (<see cref="Pin"/>).
 /// </summary>
 public sealed class ServiceInstances(ServiceEndpointResolver resolver)
 {
@@ -23,10 +23,10 @@ public sealed class ServiceInstances(ServiceEndpointResolver resolver)
     /// <param name="serviceUri">The service's URI (any path).</param>
     /// <param name="cancellationToken">Cancels the wait for service discovery's first answer.</param>
     /// <param name="remember">
-    /// Keeps the service's last list, so that an unchanged list is the same object (what the endpoint records need); false
+    /// Keeps the service's last list, so that an unchanged list is the same object (what the instance records need); false
     /// for a host no breaker guards, which could be any host at all and must not be kept for good.
     /// </param>
-    /// <exception cref="HttpRequestException">Service discovery resolved no endpoint at all.</exception>
+    /// <exception cref="HttpRequestException">Service discovery resolved no instance at all.</exception>
     public async ValueTask<IReadOnlyList<ServiceInstance>> ResolveAsync(Uri serviceUri, CancellationToken cancellationToken, bool remember = true)
     {
         var key = (serviceUri.Scheme, serviceUri.Host, serviceUri.Port);
@@ -69,7 +69,7 @@ public sealed class ServiceInstances(ServiceEndpointResolver resolver)
 
     // An instance's name: the host name a DNS provider gave (a pod's, such as payment-service-0.payment-service.ns...),
     // or the configured host's, by their first label when it names an instance of the service (payment-service-0);
-    // otherwise the AppHost's resource name for the i-th configured endpoint (payment-service, payment-service-2, ...).
+    // otherwise the AppHost's resource name for the i-th configured instance (payment-service, payment-service-2, ...).
     private static string NameOf(string service, ServiceEndpoint endpoint, int index)
     {
         var host = endpoint.Features.Get<IHostNameFeature>()?.HostName
@@ -90,8 +90,8 @@ public sealed class ServiceInstances(ServiceEndpointResolver resolver)
     };
 
     // One service as service discovery names it. Service discovery hands out the same source until the service's
-    // endpoints change: each source is turned into instances once, so that the same list is the same object and the
-    // endpoint records see at once that nothing changed.
+    // instances change: each source is turned into instances once, so that the same list is the same object and the
+    // instance records see at once that nothing changed.
     private sealed class Service(string scheme, string host, int port)
     {
         private Resolved? _last;

@@ -19,12 +19,12 @@ internal static partial class CircuitBreakerLog
         + "carries on")]
     public static partial void SubscriberFailed(ILogger logger, string breakerName, Exception exception);
 
-    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Circuit breaker {BreakerName} ejected endpoint {Instance} ({Address}) until "
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Circuit breaker {BreakerName} ejected instance {Instance} ({Address}) until "
         + "{EjectedUntil:O} ({Reason})")]
-    public static partial void EndpointEjected(
+    public static partial void InstanceEjected(
         ILogger logger, string breakerName, string instance, string address, DateTimeOffset? ejectedUntil, string reason);
 
-    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Circuit breaker {BreakerName} took endpoint {Instance} ({Address}) back "
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Circuit breaker {BreakerName} took instance {Instance} ({Address}) back "
         + "into rotation ({Reason})")]
-    public static partial void EndpointReturned(ILogger logger, string breakerName, string instance, string address, string reason);
+    public static partial void InstanceReturned(ILogger logger, string breakerName, string instance, string address, string reason);
 }

@@ -11,7 +11,7 @@ namespace CircuitDemo.Resilience.Observability;
 
 /// <summary>
 /// Makes every breaker visible: the state gauge (reported from start), transition and call counters, a span per call
-/// tagged with the breaker's decision, the endpoints' ejections (a counter, a gauge of those out now, and a counter of
+/// tagged with the breaker's decision, the instances' ejections (a counter, a gauge of those out now, and a counter of
 /// those the cap refused), and a log line per transition and per ejection. Told of each breaker as it is created.
 /// </summary>
 internal sealed class CircuitBreakerTelemetry
@@ -76,22 +76,22 @@ internal sealed class CircuitBreakerTelemetry
             description: "Endpoints ejected from rotation, tagged with the breaker and the endpoint's server.address and server.port.");
         meter.CreateObservableGauge(
             Contracts.Telemetry.EjectedInstrument,
-            () => Each(static (name, _, endpoints) => new Measurement<int>(endpoints.EjectedCount, Tag(name))),
+            () => Each(static (name, _, instances) => new Measurement<int>(instances.EjectedCount, Tag(name))),
             unit: "{endpoint}",
             description: "Endpoints of each breaker's service out of rotation now.");
         meter.CreateObservableCounter(
             Contracts.Telemetry.EjectionsOverflowInstrument,
-            () => Each(static (name, _, endpoints) => new Measurement<long>(endpoints.EjectionsRefused, Tag(name))),
+            () => Each(static (name, _, instances) => new Measurement<long>(instances.EjectionsRefused, Tag(name))),
             unit: "{ejection}",
             description: "Ejections the MaxEjectionPercent cap refused: an endpoint reached its threshold while as many as allowed were out.");
     }
 
-    /// <summary>Starts reporting one breaker and its endpoint records.</summary>
-    public void Observe(string name, CircuitBreaker breaker, InstanceRecords endpoints)
+    /// <summary>Starts reporting one breaker and its instance records.</summary>
+    public void Observe(string name, CircuitBreaker breaker, InstanceRecords instances)
     {
-        _observed[name] = ("circuit_breaker " + name, breaker, endpoints);
+        _observed[name] = ("circuit_breaker " + name, breaker, instances);
         breaker.StateChanged += OnStateChanged;
-        endpoints.Changed += OnEndpointChanged;
+        instances.Changed += OnInstanceChanged;
     }
 
     /// <summary>Starts the span that wraps one call through the breaker <paramref name="name"/> (null when nobody listens).</summary>
@@ -185,17 +185,17 @@ internal sealed class CircuitBreakerTelemetry
         where T : struct =>
         [.. _observed.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => measure(o.Key, o.Value.Breaker, o.Value.Endpoints))];
 
-    private void OnEndpointChanged(InstanceRecords endpoints, InstanceChange change)
+    private void OnInstanceChanged(InstanceRecords instances, InstanceChange change)
     {
         if (change.State == EndpointState.Ejected)
         {
             var address = new Uri(change.Address);
-            _ejections.Add(1, Tag(endpoints.Name), new("server.address", address.Host), new("server.port", address.Port));
-            CircuitBreakerLog.EndpointEjected(_logger, endpoints.Name, change.Name, change.Address, change.EjectedUntil, change.Reason);
+            _ejections.Add(1, Tag(instances.Name), new("server.address", address.Host), new("server.port", address.Port));
+            CircuitBreakerLog.InstanceEjected(_logger, instances.Name, change.Name, change.Address, change.EjectedUntil, change.Reason);
         }
         else
         {
-            CircuitBreakerLog.EndpointReturned(_logger, endpoints.Name, change.Name, change.Address, change.Reason);
+            CircuitBreakerLog.InstanceReturned(_logger, instances.Name, change.Name, change.Address, change.Reason);
         }
     }
 

@@ -33,7 +33,7 @@ public static class BreakerStrategyExtensions
     /// Adds the breakers of an HttpClient's calls to a pipeline of your own: each request goes through the breaker of its
     /// service and operation kind (<see cref="CircuitBreakerRoute"/>), from the <see cref="CircuitBreakerRegistry"/> of
     /// <paramref name="services"/>, with telemetry. 5xx, 408 and 429 answers and exceptions are failures. The breaker
-    /// alone: the endpoint records are the part of ServiceDefaults' own pipeline (<c>AddCircuitBreakerPipeline</c>).
+    /// alone: the instance records are the part of ServiceDefaults' own pipeline (<c>AddCircuitBreakerPipeline</c>).
     /// </summary>
     public static ResiliencePipelineBuilder<HttpResponseMessage> AddCircuitDemoBreaker(
         this ResiliencePipelineBuilder<HttpResponseMessage> builder, IServiceProvider services)

@@ -10,15 +10,15 @@ namespace CircuitDemo.Resilience.Pipeline;
 
 /// <summary>
 /// One attempt of an HTTP call through its service's guard, top to bottom in <see cref="ExecuteCore"/>: the breaker's
-/// permit; an endpoint of the service; the request sent there; the verdict on its outcome; the endpoint's record settled
+/// permit; an instance of the service; the request sent there; the verdict on its outcome; the instance's record settled
 /// with it; the permit completed. What the attempt needs was decided when its pipeline was built (the guard of its
-/// breaker) or comes forward with the call: the request, and on the <see cref="ResilienceContext"/> the endpoint the
+/// breaker) or comes forward with the call: the request, and on the <see cref="ResilienceContext"/> the instance the
 /// call's previous attempt went to.
 /// </summary>
 internal sealed class CircuitBreakerAttempt(ServiceGuard guard, ServiceInstances instances, CircuitBreakerTelemetry telemetry, TimeProvider time)
     : ResilienceStrategy<HttpResponseMessage>
 {
-    /// <summary>The endpoint of the call's previous attempt: a retry goes elsewhere.</summary>
+    /// <summary>The instance of the call's previous attempt: a retry goes elsewhere.</summary>
     internal static readonly ResiliencePropertyKey<Uri?> PreviousInstance = new("CircuitDemo.PreviousInstance");
 
     protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(

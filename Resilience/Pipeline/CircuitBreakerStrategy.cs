@@ -8,7 +8,7 @@ namespace CircuitDemo.Resilience.Pipeline;
 /// The hand-written breaker as a Polly strategy of any result type, for any pipeline: a thin adapter, the way Polly's own
 /// breaker strategy sits over its state controller. It asks the breaker for a permit, turns a refusal into a
 /// <see cref="CircuitBreakerRejectedException"/> outcome without calling on, and reports how the admitted call ended.
-/// No endpoints: that is the HTTP attempt's part (<see cref="CircuitBreakerAttempt"/>).
+/// No instances: that is the HTTP attempt's part (<see cref="CircuitBreakerAttempt"/>).
 /// </summary>
 internal sealed class CircuitBreakerStrategy<T>(
     Func<ResilienceContext, CircuitBreaker?> selectBreaker,

@@ -7,7 +7,7 @@ namespace CircuitDemo.Resilience.Pipeline;
 /// <summary>
 /// An attempt that no breaker guards (a control-plane call, a breaker switched off, a host the process declared no
 /// breaker for): sent to the instance it is pinned to, or else to any instance of its service, as service discovery
-/// resolves them, another than the one its previous attempt went to (a retried write). No permit, no endpoint record,
+/// resolves them, another than the one its previous attempt went to (a retried write). No permit, no instance record,
 /// no verdict.
 /// </summary>
 internal sealed class DirectAttempt(ServiceInstances instances, bool remember = true) : ResilienceStrategy<HttpResponseMessage>

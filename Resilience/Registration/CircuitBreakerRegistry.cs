@@ -15,7 +15,7 @@ public sealed class CircuitBreakerRegistry : IDisposable
 {
     private readonly ConcurrentDictionary<string, ServiceGuard> _guards = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _guarded = new(StringComparer.OrdinalIgnoreCase);
-    private readonly List<(Action<string, CircuitStateChange> OnState, Action<string, InstanceChange> OnEndpoint)> _observers = [];
+    private readonly List<(Action<string, CircuitStateChange> OnState, Action<string, InstanceChange> OnInstance)> _observers = [];
     private readonly Lock _createLock = new();
     private readonly Func<string, ServiceGuardOptions> _optionsOf;
     private readonly TimeProvider _time;
@@ -25,7 +25,7 @@ public sealed class CircuitBreakerRegistry : IDisposable
     /// <summary>Creates the registry and the breakers that are declared (which are the services it guards).</summary>
     /// <param name="declared">The breakers the host calls through, by name; their services are the ones guarded.</param>
     /// <param name="optionsOf">Each breaker's options, by its name (the options framework's, in a host).</param>
-    /// <param name="time">The clock of every breaker and its endpoint records.</param>
+    /// <param name="time">The clock of every breaker and its instance records.</param>
     /// <param name="created">Told of every guard as it is created, before anyone else can reach it (the telemetry).</param>
     /// <param name="onSubscriberError">Told when a subscriber to a breaker's changes throws.</param>
     internal CircuitBreakerRegistry(
@@ -52,7 +52,7 @@ public sealed class CircuitBreakerRegistry : IDisposable
     /// </summary>
     public bool Guards(string service) => _guarded.Contains(service);
 
-    /// <summary>Every breaker's status with its endpoints, sorted by name.</summary>
+    /// <summary>Every breaker's status with its instances, sorted by name.</summary>
     public IReadOnlyList<ServiceBreakerStatus> Statuses() => [.. All.Select(guard => guard.Status())];
 
     /// <summary>One breaker's status by its full name (<c>payment-service</c> or <c>payment-service:write</c>); null when there is none.</summary>
@@ -61,21 +61,21 @@ public sealed class CircuitBreakerRegistry : IDisposable
     /// <summary>Opens a breaker by hand until it is reset; its status after, or null when there is no such breaker.</summary>
     public ServiceBreakerStatus? Isolate(string name) => Control(name, static guard => guard.Breaker.Isolate());
 
-    /// <summary>Closes a breaker and brings its every endpoint back; its status after, or null when there is no such breaker.</summary>
+    /// <summary>Closes a breaker and brings its every instance back; its status after, or null when there is no such breaker.</summary>
     public ServiceBreakerStatus? Reset(string name) => Control(name, static guard => guard.Reset());
 
     /// <summary>
-    /// Calls the observers with every change of state and every endpoint ejected or back, of every breaker that exists
+    /// Calls the observers with every change of state and every instance ejected or back, of every breaker that exists
     /// now and of each one created later, in the order each breaker made them, never under a lock.
     /// </summary>
-    public void ObserveChanges(Action<string, CircuitStateChange> onState, Action<string, InstanceChange> onEndpoint)
+    public void ObserveChanges(Action<string, CircuitStateChange> onState, Action<string, InstanceChange> onInstance)
     {
         lock (_createLock)
         {
-            _observers.Add((onState, onEndpoint));
+            _observers.Add((onState, onInstance));
             foreach (var guard in All)
             {
-                Subscribe(guard, onState, onEndpoint);
+                Subscribe(guard, onState, onInstance);
             }
         }
     }
@@ -127,9 +127,9 @@ public sealed class CircuitBreakerRegistry : IDisposable
 
             var guard = new ServiceGuard(key.Name, _optionsOf(key.Name), _time, _onSubscriberError);
             _created?.Invoke(guard);
-            foreach (var (onState, onEndpoint) in _observers)
+            foreach (var (onState, onInstance) in _observers)
             {
-                Subscribe(guard, onState, onEndpoint);
+                Subscribe(guard, onState, onInstance);
             }
 
             _guards[key.Name] = guard;
@@ -137,9 +137,9 @@ public sealed class CircuitBreakerRegistry : IDisposable
         }
     }
 
-    private static void Subscribe(ServiceGuard guard, Action<string, CircuitStateChange> onState, Action<string, InstanceChange> onEndpoint)
+    private static void Subscribe(ServiceGuard guard, Action<string, CircuitStateChange> onState, Action<string, InstanceChange> onInstance)
     {
         guard.Breaker.StateChanged += (breaker, change) => onState(breaker.Name, change);
-        guard.Instances.Changed += (records, change) => onEndpoint(records.Name, change);
+        guard.Instances.Changed += (records, change) => onInstance(records.Name, change);
     }
 }

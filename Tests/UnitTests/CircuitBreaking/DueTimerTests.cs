@@ -5,7 +5,7 @@ namespace CircuitDemo.UnitTests.CircuitBreaking;
 
 /// <summary>
 /// What falls due without a call is raised on time by the breaker's own timer, in ServiceDefaults, for every host: an
-/// Open circuit's turn to HalfOpen, an ejected endpoint's return; and a timer that fires early looks again.
+/// Open circuit's turn to HalfOpen, an ejected instance's return; and a timer that fires early looks again.
 /// </summary>
 public sealed class DueTimerTests
 {

@@ -89,7 +89,7 @@ internal sealed partial class InstanceModel
         }
     }
 
-    // An ejected endpoint is back, its streaks cleared, once its time is over.
+    // An ejected instance is back, its streaks cleared, once its time is over.
     private void ReturnDue()
     {
         foreach (var model in _models.Values.Where(m => m.Until <= Now))

@@ -11,7 +11,7 @@ namespace CircuitDemo.UnitTests.Observability;
 /// ejections counter with the endpoint's address and port, the gauge of endpoints out now, the counter of ejections
 /// the cap refused, and a Warning log line per ejection.
 /// </summary>
-public sealed class EndpointTelemetryTests : IDisposable
+public sealed class InstanceTelemetryTests : IDisposable
 {
     private readonly FakeLogCollector _logs = new();
     private readonly ClientPipeline _pipeline;
@@ -44,7 +44,7 @@ public sealed class EndpointTelemetryTests : IDisposable
         Assert.Equal(("payment-service:write", "localhost", new Uri(ejectedAddress).Port), ((string)counted.Tags["circuit_breaker.name"]!, (string)counted.Tags["server.address"]!, (int)counted.Tags["server.port"]!));
         gauge.RecordObservableInstruments();
         Assert.Equal(1, gauge.GetMeasurementSnapshot().Single(m => (string)m.Tags["circuit_breaker.name"]! == "payment-service:write").Value);
-        var line = Assert.Single(_logs.GetSnapshot(), r => r.Level == LogLevel.Warning && r.Message.Contains("ejected endpoint", StringComparison.Ordinal));
+        var line = Assert.Single(_logs.GetSnapshot(), r => r.Level == LogLevel.Warning && r.Message.Contains("ejected instance", StringComparison.Ordinal));
         Assert.Contains("payment-service:write", line.Message);
         Assert.Contains(ejectedAddress, line.Message);
         Assert.Contains("3 consecutive failures", line.Message);
