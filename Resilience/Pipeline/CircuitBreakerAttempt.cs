@@ -46,13 +46,13 @@ internal sealed class CircuitBreakerAttempt(ServiceGuard guard, ServiceInstances
         try
         {
             // 2. An instance of the service: the lighter of two in rotation, away from the one the previous attempt went to.
-            var resolved = await ResolveWithinAttemptTimeout(service, context).ConfigureAwait(context.ContinueOnCapturedContext);
+            var pending = instances.ResolveAsync(service, context.CancellationToken);
+            var resolved = pending.IsCompleted ? pending.Result : await WithinAttemptTimeout(pending, service, context).ConfigureAwait(false);
             lease = guard.Instances.Lease(resolved, context.Properties.GetValue(PreviousInstance, null));
             context.Properties.Set(PreviousInstance, lease.Address);
 
             // 3. The request, sent to that instance; the attempt timeout and the whole-body read run inside the callback.
             request.RequestUri = ServiceInstances.Rewrite(service, lease.Address);
-            started = time.GetTimestamp();
             outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
         }
         catch (Exception exception)
@@ -88,14 +88,9 @@ internal sealed class CircuitBreakerAttempt(ServiceGuard guard, ServiceInstances
     // Service discovery's list, at once nearly always; a first answer still awaited (DNS asked for the first time, and
     // slow or silent) is waited on no longer than the attempt timeout, holding the permit no longer than a call could.
     // The lookup goes on, for the calls after this one.
-    private async ValueTask<IReadOnlyList<ServiceInstance>> ResolveWithinAttemptTimeout(Uri service, ResilienceContext context)
+    private async Task<IReadOnlyList<ServiceInstance>> WithinAttemptTimeout(
+        ValueTask<IReadOnlyList<ServiceInstance>> pending, Uri service, ResilienceContext context)
     {
-        var pending = instances.ResolveAsync(service, context.CancellationToken);
-        if (pending.IsCompleted)
-        {
-            return pending.Result;
-        }
-
         try
         {
             return await pending.AsTask().WaitAsync(guard.Options.Breaker.AttemptTimeout, time, context.CancellationToken).ConfigureAwait(false);
