@@ -16,7 +16,7 @@ public sealed class InstanceTelemetryTests : IDisposable
     private readonly FakeLogCollector _logs = new();
     private readonly ClientPipeline _pipeline;
 
-    public EndpointTelemetryTests()
+    public InstanceTelemetryTests()
     {
         _pipeline = new ClientPipeline(
             configuration: new()
