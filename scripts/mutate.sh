@@ -141,6 +141,9 @@ tar --exclude='./.git' --exclude='*/bin' --exclude='*/obj' --exclude='./TestResu
 # A mutant may leave a field unused or code unreachable: warnings are not errors here.
 BUILD=(dotnet build -nologo -v q -clp:ErrorsOnly -p:TreatWarningsAsErrors=false -p:EnforceCodeStyleInBuild=false)
 (cd "$SCRATCH" && "${BUILD[@]}" Tests/UnitTests >/dev/null) || { echo "The unmutated copy does not build."; exit 1; }
+# A mutant is caught only if a test fails that passed before it: the unmutated unit tests must all pass first.
+(cd "$SCRATCH" && dotnet test Tests/UnitTests --no-build >"$SCRATCH/unmutated.log" 2>&1) \
+  || { echo "The unmutated unit tests do not all pass; every mutant would look caught:"; grep -E '^\s+Failed ' "$SCRATCH/unmutated.log"; exit 1; }
 
 results=()
 survivors=0
