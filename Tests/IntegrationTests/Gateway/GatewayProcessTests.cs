@@ -11,7 +11,7 @@ public sealed class GatewayProcessTests
     [Fact]
     public async Task AttemptTimeoutPollyRefuses_StopsTheGatewayAtStart_NamingTheBreakerAndTheOption()
     {
-        await using var gateway = ServiceProcess.Start(Services(Nowhere(), ("CircuitBreaker__Services__user-service__AttemptTimeout", "00:00:00.005")));
+        await using var gateway = ServiceProcess.Start(PlainGateway.Services(PlainGateway.Nowhere(), ("CircuitBreaker__Services__user-service__AttemptTimeout", "00:00:00.005")));
 
         // Exited, or answering (which it must not be): whichever comes first.
         using var client = gateway.Client();
@@ -30,18 +30,18 @@ public sealed class GatewayProcessTests
     [Fact]
     public async Task Sigterm_WithTransitionStreamsOpen_EndsTheStreamsAndExitsWithoutWaitingForThem()
     {
-        await using var gateway = await ServiceProcess.StartAliveAsync(Services(Nowhere()));
+        await using var gateway = await ServiceProcess.StartAliveAsync(PlainGateway.Services(PlainGateway.Nowhere()));
         using var client = gateway.Client();
-        using var plain = await OpenStreamAsync(client, CircuitBreakerStream.Path);
-        using var withStatus = await OpenStreamAsync(client, CircuitBreakerStream.Path + "?status=true");
+        using var plain = await PlainGateway.OpenStreamAsync(client, CircuitBreakerStream.Path);
+        using var withStatus = await PlainGateway.OpenStreamAsync(client, CircuitBreakerStream.Path + "?status=true");
 
         var took = await gateway.TerminateAsync(TestTimeouts.Shutdown);
 
         // Kestrel's default shutdown timeout is 30 s: a stream still open would hold the exit that long.
         Assert.True(took < TimeSpan.FromSeconds(10), $"The gateway took {took.TotalSeconds:0.0} s to exit with two streams open.");
         Assert.Equal(0, gateway.ExitCode);
-        Assert.Null(await NextEventAsync(plain.Events)); // each stream ended, rather than being cut off
-        Assert.Null(await NextEventAsync(withStatus.Events));
+        Assert.Null(await PlainGateway.NextEventAsync(plain.Events)); // each stream ended, rather than being cut off
+        Assert.Null(await PlainGateway.NextEventAsync(withStatus.Events));
         TestReport.Text("gateway-stop", $"- SIGTERM to a gateway with two transition streams open: exited in {took.TotalSeconds:0.00} s (Kestrel's shutdown timeout, which an open stream held it to before, is 30 s).\n");
     }
 
@@ -51,9 +51,9 @@ public sealed class GatewayProcessTests
         await using var silent = new FakeService(delay: null);
         await using var gateway = await ServiceProcess.StartAliveAsync(new Dictionary<string, string>
         {
-            [$"services__{ServiceNames.User}__http__0"] = Nowhere().ToString(),
+            [$"services__{ServiceNames.User}__http__0"] = PlainGateway.Nowhere().ToString(),
             [$"services__{ServiceNames.Order}__http__0"] = silent.Url.ToString(),
-            [$"services__{ServiceNames.Payment}__http__0"] = Nowhere().ToString(),
+            [$"services__{ServiceNames.Payment}__http__0"] = PlainGateway.Nowhere().ToString(),
             [$"CircuitBreaker__Services__{ServiceNames.Order}__AttemptTimeout"] = "00:00:00.200",
             [$"CircuitBreaker__Services__{ServiceNames.Order}__SlowCallDuration"] = "00:00:00.100",
         });
@@ -71,9 +71,9 @@ public sealed class GatewayProcessTests
     public async Task SimulateFailure_OneInstanceOfTwoUnreachable_Is502_SayingWhichInstanceTookTheModeAndWhichDidNot()
     {
         await using var reachable = await ServiceProcess.StartAliveAsync(new Projects.PaymentService(), new Dictionary<string, string>());
-        var environment = Services(Nowhere());
+        var environment = PlainGateway.Services(PlainGateway.Nowhere());
         environment[$"services__{ServiceNames.Payment}__http__0"] = reachable.Url.ToString();
-        environment[$"services__{ServiceNames.Payment}__http__1"] = Nowhere().ToString();
+        environment[$"services__{ServiceNames.Payment}__http__1"] = PlainGateway.Nowhere().ToString();
         await using var gateway = await ServiceProcess.StartAliveAsync(environment);
         using var client = gateway.Client();
 
@@ -101,7 +101,7 @@ public sealed class GatewayProcessTests
         // Every service answers after 4 s (time enough for the second call to arrive while the first waits), and
         // payment-service takes one call at a time through each of its breakers.
         await using var slow = new FakeService(TimeSpan.FromSeconds(4));
-        await using var gateway = await ServiceProcess.StartAliveAsync(Services(
+        await using var gateway = await ServiceProcess.StartAliveAsync(PlainGateway.Services(
             slow.Url,
             ("CircuitBreaker__Services__payment-service__MaxConcurrentCalls", "1"),
             ("CircuitBreaker__Services__payment-service__AttemptTimeout", "00:00:10"),
@@ -141,17 +141,6 @@ public sealed class GatewayProcessTests
         b => b.InFlightRequests == 1,
         $"a call through {breaker} to be in flight");
 
-    private static Dictionary<string, string> Services(Uri every, params (string Name, string Value)[] settings)
-    {
-        var environment = ServiceNames.Stubs.ToDictionary(service => $"services__{service}__http__0", _ => every.ToString());
-        foreach (var (name, value) in settings)
-        {
-            environment[name] = value;
-        }
-
-        return environment;
-    }
-
     private static async Task<bool> AnswersAsync(HttpClient client)
     {
         try
@@ -162,25 +151,5 @@ public sealed class GatewayProcessTests
         {
             return false;
         }
-    }
-
-    // A loopback address where nothing listens: a call there is refused at once.
-    private static Uri Nowhere() => new($"http://127.0.0.1:{FreePorts.Next()}");
-
-    private static async Task<OpenStream> OpenStreamAsync(HttpClient client, string path)
-    {
-        var response = await client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var events = SseParser.Create(await response.Content.ReadAsStreamAsync()).EnumerateAsync().GetAsyncEnumerator();
-        Assert.Equal(CircuitBreakerStream.Snapshot, (await NextEventAsync(events))?.EventType);
-        return new OpenStream(response, events);
-    }
-
-    private static async Task<SseItem<string>?> NextEventAsync(IAsyncEnumerator<SseItem<string>> events) =>
-        await events.MoveNextAsync().AsTask().WaitAsync(TestTimeouts.Step) ? events.Current : null;
-
-    private sealed record OpenStream(HttpResponseMessage Response, IAsyncEnumerator<SseItem<string>> Events) : IDisposable
-    {
-        public void Dispose() => Response.Dispose();
     }
 }

@@ -12,10 +12,10 @@ public sealed class StreamProcessTests
     [Fact]
     public async Task Streams_BeyondTheCap_Are429_AndAClosedStreamFreesItsPlace()
     {
-        await using var gateway = await ServiceProcess.StartAliveAsync(Services(Nowhere(), ("CircuitBreakerStream__MaxStreams", "2")));
+        await using var gateway = await ServiceProcess.StartAliveAsync(PlainGateway.Services(PlainGateway.Nowhere(), ("CircuitBreakerStream__MaxStreams", "2")));
         using var client = gateway.Client();
-        using var first = await OpenStreamAsync(client, CircuitBreakerStream.Path);
-        using var second = await OpenStreamAsync(client, CircuitBreakerStream.Path);
+        using var first = await PlainGateway.OpenStreamAsync(client, CircuitBreakerStream.Path);
+        using var second = await PlainGateway.OpenStreamAsync(client, CircuitBreakerStream.Path);
 
         await ProblemAssert.IsAsync(await client.GetAsync(CircuitBreakerStream.Path, HttpCompletionOption.ResponseHeadersRead), 429);
 
@@ -39,11 +39,11 @@ public sealed class StreamProcessTests
     [Fact]
     public async Task Stream_NothingHappening_SendsAHeartbeatAfterEachInterval()
     {
-        await using var gateway = await ServiceProcess.StartAliveAsync(Services(Nowhere(), ("CircuitBreakerStream__HeartbeatInterval", "00:00:00.300")));
+        await using var gateway = await ServiceProcess.StartAliveAsync(PlainGateway.Services(PlainGateway.Nowhere(), ("CircuitBreakerStream__HeartbeatInterval", "00:00:00.300")));
         using var client = gateway.Client();
-        using var stream = await OpenStreamAsync(client, CircuitBreakerStream.Path);
-        var first = await NextEventAsync(stream.Events);
-        var second = await NextEventAsync(stream.Events);
+        using var stream = await PlainGateway.OpenStreamAsync(client, CircuitBreakerStream.Path);
+        var first = await PlainGateway.NextEventAsync(stream.Events);
+        var second = await PlainGateway.NextEventAsync(stream.Events);
 
         // Judged by the times the gateway wrote into them, not by when this reader got to them: a reader held up on a
         // loaded machine finds two heartbeats waiting at once.
@@ -60,10 +60,10 @@ public sealed class StreamProcessTests
         // completes: the total moved at the start, and only the successes move at the end.
         await using var slow = new FakeService(TimeSpan.FromSeconds(1.5));
         // Attempt timeouts far above the 1.5 s, so that a cold gateway on a busy machine still answers live.
-        await using var gateway = await ServiceProcess.StartAliveAsync(Services(
+        await using var gateway = await ServiceProcess.StartAliveAsync(PlainGateway.Services(
             slow.Url, [.. ServiceNames.Stubs.Select(service => ($"CircuitBreaker__Services__{service}__AttemptTimeout", "00:00:10"))]));
         using var client = gateway.Client();
-        using var stream = await OpenStreamAsync(client, CircuitBreakerStream.Path + "?status=true");
+        using var stream = await PlainGateway.OpenStreamAsync(client, CircuitBreakerStream.Path + "?status=true");
 
         using var answer = await client.GetAsync($"{Paths.UserDashboard}/42");
         Assert.Equal(new DashboardSources(FallbackReasons.Live, FallbackReasons.Live, FallbackReasons.Live), (await answer.Content.ReadFromJsonAsync<DashboardView>(StrictJson.Options))!.Sources);
@@ -71,7 +71,7 @@ public sealed class StreamProcessTests
         var deadline = Stopwatch.StartNew();
         while (true)
         {
-            var item = await NextEventAsync(stream.Events) ?? throw new InvalidOperationException("The stream ended.");
+            var item = await PlainGateway.NextEventAsync(stream.Events) ?? throw new InvalidOperationException("The stream ended.");
             if (item.EventType == CircuitBreakerStream.Status &&
                 JsonSerializer.Deserialize<BreakerSnapshotEvent>(item.Data, JsonSerializerOptions.Web)!.Breakers.Single(b => b.Name == ServiceNames.User) is { SuccessfulRequests: 1 })
             {
@@ -88,8 +88,8 @@ public sealed class StreamProcessTests
         // Three instances of payment-service: two that answer, one where nothing listens, ejected at its first failure
         // for one second. The stream must say so, then say it is back, with no call in between.
         await using var healthy = new FakeService(TimeSpan.Zero);
-        var dead = Nowhere();
-        await using var gateway = await ServiceProcess.StartAliveAsync(Services(
+        var dead = PlainGateway.Nowhere();
+        await using var gateway = await ServiceProcess.StartAliveAsync(PlainGateway.Services(
             healthy.Url,
             ($"services__{ServiceNames.Payment}__http__1", dead.ToString()),
             ($"services__{ServiceNames.Payment}__http__2", healthy.Url.ToString().Replace("127.0.0.1", "localhost", StringComparison.Ordinal)),
@@ -97,7 +97,7 @@ public sealed class StreamProcessTests
             ("CircuitBreaker__Services__payment-service__BaseEjectionTime", "00:00:01"),
             ("CircuitBreaker__Services__payment-service__AttemptTimeout", "00:00:10")));
         using var client = gateway.Client();
-        using var stream = await OpenStreamAsync(client, CircuitBreakerStream.Path);
+        using var stream = await PlainGateway.OpenStreamAsync(client, CircuitBreakerStream.Path);
 
         var ejected = await Eventually.UntilAsync(
             async () =>
@@ -123,7 +123,7 @@ public sealed class StreamProcessTests
 
     private static async Task<BreakerEndpointEvent> NextEndpointEventAsync(IAsyncEnumerator<SseItem<string>> events)
     {
-        while (await NextEventAsync(events) is { } item)
+        while (await PlainGateway.NextEventAsync(events) is { } item)
         {
             if (item.EventType == CircuitBreakerStream.Endpoint)
             {
@@ -132,36 +132,5 @@ public sealed class StreamProcessTests
         }
 
         throw new InvalidOperationException("The stream ended before an endpoint event.");
-    }
-
-    private static Dictionary<string, string> Services(Uri every, params (string Name, string Value)[] settings)
-    {
-        var environment = ServiceNames.Stubs.ToDictionary(service => $"services__{service}__http__0", _ => every.ToString());
-        foreach (var (name, value) in settings)
-        {
-            environment[name] = value;
-        }
-
-        return environment;
-    }
-
-    // A loopback address where nothing listens: a call there is refused at once.
-    private static Uri Nowhere() => new($"http://127.0.0.1:{FreePorts.Next()}");
-
-    private static async Task<OpenStream> OpenStreamAsync(HttpClient client, string path)
-    {
-        var response = await client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var events = SseParser.Create(await response.Content.ReadAsStreamAsync()).EnumerateAsync().GetAsyncEnumerator();
-        Assert.Equal(CircuitBreakerStream.Snapshot, (await NextEventAsync(events))?.EventType);
-        return new OpenStream(response, events);
-    }
-
-    private static async Task<SseItem<string>?> NextEventAsync(IAsyncEnumerator<SseItem<string>> events) =>
-        await events.MoveNextAsync().AsTask().WaitAsync(TestTimeouts.Step) ? events.Current : null;
-
-    private sealed record OpenStream(HttpResponseMessage Response, IAsyncEnumerator<SseItem<string>> Events) : IDisposable
-    {
-        public void Dispose() => Response.Dispose();
     }
 }
