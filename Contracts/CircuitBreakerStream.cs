@@ -46,8 +46,8 @@ public sealed record BreakerTransitionEvent(
 
 /// <summary>
 /// What a person watching a breaker needs: its state, streak, next probe, counts and last change; with the slow-call
-/// rule on, the slow calls among the calls in its window, and the duration they were slower than; its endpoints; and
-/// how many ejections the cap refused.
+/// rule on, the slow calls among the calls in its window, and the duration they were slower than; its endpoints; how
+/// many ejections the cap refused; its retry budget and its concurrency limit.
 /// </summary>
 public sealed record BreakerSummary(
     string Name,
@@ -66,7 +66,9 @@ public sealed record BreakerSummary(
     int SlowCallWindowCalls = 0,
     TimeSpan? SlowCallDuration = null,
     EndpointSummaries? Endpoints = null,
-    long EjectionsRefused = 0)
+    long EjectionsRefused = 0,
+    RetryBudgetStatus? RetryBudget = null,
+    ConcurrencyStatus? Concurrency = null)
 {
     /// <summary>The endpoints as the dashboard row reads: <c>2 in, 1 ejected</c>, or <c>-</c> before any was resolved.</summary>
     public string EndpointsText => Endpoints is { Count: > 0 } endpoints

@@ -4,7 +4,8 @@ namespace CircuitDemo.Contracts;
 /// One endpoint (one instance) of a breaker's service, as <c>/circuit-breakers</c> shows it: its name (the AppHost's
 /// resource or the cluster's pod), its address, whether it is in rotation, its streaks of failures and of slow calls, how
 /// often it was ejected and until when (wall-clock time, for display) and why, its counts, its latency estimate (a peak
-/// EWMA, in milliseconds) and its calls in flight. <c>TotalRequests</c> counts every attempt sent to it, in flight ones too.
+/// EWMA, in milliseconds), its calls in flight and how many it may have (its learnt concurrency limit).
+/// <c>TotalRequests</c> counts every attempt sent to it, in flight ones too.
 /// </summary>
 public sealed record EndpointStatus(
     string Name,
@@ -18,4 +19,5 @@ public sealed record EndpointStatus(
     long TotalRequests,
     long FailedRequests,
     double LatencyMs,
-    int InFlight);
+    int InFlight,
+    int ConcurrencyLimit = 0);

@@ -12,7 +12,10 @@ public enum FailureKind
     /// <summary>Answers <see cref="FailureMode.StatusCode"/> (500 to 599) with a ProblemDetails body.</summary>
     [JsonStringEnumMemberName("error")] Error,
 
-    /// <summary>Answers normally after <see cref="FailureMode.DelayMs"/>.</summary>
+    /// <summary>
+    /// Answers normally after <see cref="FailureMode.DelayMs"/>; with <see cref="FailureMode.Rate"/>, only that share of
+    /// requests is delayed (the tail every instance has a little of) and the rest answered at once.
+    /// </summary>
     [JsonStringEnumMemberName("slow")] Slow,
 
     /// <summary>Never answers until the client gives up (at most five minutes, then the connection is aborted).</summary>
@@ -47,6 +50,13 @@ public enum FailureKind
 
     /// <summary>Answers <c>200</c> with a streamed body of <see cref="FailureMode.SizeBytes"/> (up to 1 GB).</summary>
     [JsonStringEnumMemberName("huge")] Huge,
+
+    /// <summary>
+    /// A saturated server: at most <see cref="FailureMode.Concurrency"/> requests served at once, each taking <see
+    /// cref="FailureMode.ServiceTimeMs"/>; the rest wait in a queue, and one that waited longer than <see
+    /// cref="FailureMode.QueueTimeoutMs"/> is answered 503.
+    /// </summary>
+    [JsonStringEnumMemberName("capacity")] Capacity,
 }
 
 /// <summary>Which unusable body the <c>garbage</c> mode sends.</summary>
@@ -72,7 +82,11 @@ public sealed record FailureMode(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? DurationMs = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? RetryAfterSeconds = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? SizeBytes = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] GarbageBody? Body = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] GarbageBody? Body = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Rate = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Concurrency = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? ServiceTimeMs = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? QueueTimeoutMs = null)
 {
     /// <summary>Normal operation.</summary>
     public static readonly FailureMode None = new(FailureKind.None);

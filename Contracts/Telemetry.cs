@@ -17,4 +17,10 @@ public static class Telemetry
 
     /// <summary>Ejections the <c>MaxEjectionPercent</c> cap refused, counted per breaker.</summary>
     public const string EjectionsOverflowInstrument = "circuit_breaker.endpoint.ejections_overflow";
+
+    /// <summary>Counter of retries a service's retry budget refused.</summary>
+    public const string RetriesRefusedInstrument = "circuit_breaker.retries_refused";
+
+    /// <summary>Gauge of each breaker's concurrency limit now.</summary>
+    public const string ConcurrencyLimitInstrument = "circuit_breaker.concurrency_limit";
 }

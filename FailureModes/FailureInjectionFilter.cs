@@ -1,3 +1,4 @@
+using System.Threading.RateLimiting;
 using CircuitDemo.Contracts;
 using Microsoft.AspNetCore.Http;
 
@@ -10,6 +11,7 @@ internal sealed class FailureInjectionFilter(FailureModeState state, TimeProvide
     {
         state.CountBusinessRequest();
         var mode = state.Current;
+        var capacity = state.Capacity;
         var http = context.HttpContext;
         switch (mode.Mode)
         {
@@ -23,9 +25,11 @@ internal sealed class FailureInjectionFilter(FailureModeState state, TimeProvide
                 }
 
                 return InjectedProblem(StatusCodes.Status500InternalServerError, $"flaky mode ({mode.FailureRate:0.##})");
-            case FailureKind.Slow:
+            case FailureKind.Slow when mode.Rate is not { } rate || Random.Shared.NextDouble() < rate:
                 await Task.Delay(TimeSpan.FromMilliseconds(mode.DelayMs ?? 0), time, http.RequestAborted);
                 break;
+            case FailureKind.Capacity when capacity is not null:
+                return await ServeWithinCapacityAsync(context, next, mode, capacity);
             case FailureKind.Hang:
                 await BrokenAnswers.HoldAsync(http, time);
                 return Results.Empty;
@@ -54,6 +58,31 @@ internal sealed class FailureInjectionFilter(FailureModeState state, TimeProvide
         }
 
         return await next(context);
+    }
+
+    // A saturated server: the request waits its turn for one of the mode's permits, at most its queue timeout (then 503,
+    // as a server whose accept queue is full answers), and holds the permit for the service time and the real answer.
+    private async ValueTask<object?> ServeWithinCapacityAsync(
+        EndpointFilterInvocationContext context, EndpointFilterDelegate next, FailureMode mode, ConcurrencyLimiter capacity)
+    {
+        var http = context.HttpContext;
+        using var queueTimeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(mode.QueueTimeoutMs ?? 0), time);
+        using var queued = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, queueTimeout.Token);
+        RateLimitLease permit;
+        try
+        {
+            permit = await capacity.AcquireAsync(1, queued.Token);
+        }
+        catch (OperationCanceledException) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            return InjectedProblem(StatusCodes.Status503ServiceUnavailable, $"capacity mode (queued over {mode.QueueTimeoutMs} ms)");
+        }
+
+        using (permit)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(mode.ServiceTimeMs ?? 0), time, http.RequestAborted);
+            return await next(context);
+        }
     }
 
     private static IResult InjectedProblem(int statusCode, string why) => TypedResults.Problem(

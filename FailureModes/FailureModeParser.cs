@@ -15,7 +15,7 @@ internal static class FailureModeParser
     /// <summary>The largest body the <c>huge</c> mode sends: 1 GB.</summary>
     public const long MaxHugeBytes = 1_000_000_000;
 
-    private const string Modes = "none, error, slow, hang, flaky, down, stall, trickle, cut, garbage, busy, huge";
+    private const string Modes = "none, error, slow, hang, flaky, down, stall, trickle, cut, garbage, busy, huge, capacity";
 
     /// <summary>Parses <paramref name="json"/>, which must be one JSON value and nothing after it; exactly one result is non-null.</summary>
     public static (FailureMode? Mode, string? Error) Parse(ReadOnlyMemory<byte> json)
@@ -52,12 +52,13 @@ internal static class FailureModeParser
             "cut" => (new FailureMode(FailureKind.Cut), null),
             "error" => Read(
                 Integer(body, "statusCode", 500, 599, defaultValue: 500), status => new FailureMode(FailureKind.Error, StatusCode: (int)status)),
-            "slow" => Read(Integer(body, "delayMs", 0, 120_000), delay => new FailureMode(FailureKind.Slow, DelayMs: (int)delay)),
+            "slow" => Slow(body),
             "trickle" => Read(Integer(body, "durationMs", 0, 120_000), duration => new FailureMode(FailureKind.Trickle, DurationMs: (int)duration)),
             "huge" => Read(Integer(body, "sizeBytes", 1, MaxHugeBytes), size => new FailureMode(FailureKind.Huge, SizeBytes: size)),
-            "flaky" => Read(Rate(body), rate => new FailureMode(FailureKind.Flaky, FailureRate: rate)),
+            "flaky" => Read(Rate(body, "failureRate"), rate => new FailureMode(FailureKind.Flaky, FailureRate: rate)),
             "garbage" => Read(Garbage(body), kind => new FailureMode(FailureKind.Garbage, Body: kind)),
             "busy" => Busy(body),
+            "capacity" => Capacity(body),
             var unknown => (null, $"Unknown mode '{unknown}': use one of {Modes}."),
         };
     }
@@ -72,6 +73,33 @@ internal static class FailureModeParser
 
         return Read(Integer(body, "retryAfterSeconds", 0, 86_400), wait =>
             new FailureMode(FailureKind.Busy, StatusCode: (int)status, RetryAfterSeconds: (int)wait));
+    }
+
+    // The tail: with "rate", only that share of requests is delayed. Without it, every request (rate 1).
+    private static (FailureMode? Mode, string? Error) Slow(JsonElement body)
+    {
+        var (delay, delayError) = Integer(body, "delayMs", 0, 120_000);
+        if (delayError is not null)
+        {
+            return (null, delayError);
+        }
+
+        return body.TryGetProperty("rate", out _)
+            ? Read(Rate(body, "rate"), rate => new FailureMode(FailureKind.Slow, DelayMs: (int)delay!, Rate: rate))
+            : (new FailureMode(FailureKind.Slow, DelayMs: (int)delay!), null);
+    }
+
+    private static (FailureMode? Mode, string? Error) Capacity(JsonElement body)
+    {
+        var concurrency = Integer(body, "concurrency", 1, 10_000);
+        var serviceTime = Integer(body, "serviceTimeMs", 0, 60_000);
+        var queueTimeout = Integer(body, "queueTimeoutMs", 0, 120_000);
+        var error = concurrency.Error ?? serviceTime.Error ?? queueTimeout.Error;
+        return error is not null ? (null, error) : (new FailureMode(
+            FailureKind.Capacity,
+            Concurrency: (int)concurrency.Value!,
+            ServiceTimeMs: (int)serviceTime.Value!,
+            QueueTimeoutMs: (int)queueTimeout.Value!), null);
     }
 
     private static (FailureMode? Mode, string? Error) Read<T>((T? Value, string? Error) read, Func<T, FailureMode> mode) where T : struct =>
@@ -89,13 +117,13 @@ internal static class FailureModeParser
             : (null, $"'{name}' must be an integer from {min} to {max}.");
     }
 
-    private static (double? Value, string? Error) Rate(JsonElement body) =>
-        body.TryGetProperty("failureRate", out var element)
+    private static (double? Value, string? Error) Rate(JsonElement body, string name) =>
+        body.TryGetProperty(name, out var element)
             && element.ValueKind == JsonValueKind.Number
             && element.TryGetDouble(out var rate)
             && rate is >= 0 and <= 1
             ? (rate, null)
-            : (null, "'failureRate' is required: a number from 0 to 1.");
+            : (null, $"'{name}' is required: a number from 0 to 1.");
 
     private static (GarbageBody? Value, string? Error) Garbage(JsonElement body)
     {

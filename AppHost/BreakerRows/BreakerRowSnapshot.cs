@@ -43,10 +43,13 @@ internal static class BreakerRowSnapshot
             .With("Slow calls", worst.SlowCallsText, order: 5)
             .With("Endpoints", worst.EndpointsText, order: 6)
             .With("Ejections refused by the cap", replicas.Sum(r => r.EjectionsRefused).ToString(CultureInfo.InvariantCulture), order: 7)
+            .With("Retry budget", worst.RetryBudget is { } budget
+                ? $"{budget.AllowedNow} allowed now, {replicas.Sum(r => r.RetryBudget?.Refused ?? 0)} refused" : "-", order: 8)
+            .With("Concurrency limit", worst.Concurrency?.Text ?? "off", order: 9)
             .With(
                 "Replicas",
                 string.Join(", ", replicas.GroupBy(r => r.State).OrderBy(g => Array.IndexOf(Severity, g.Key)).Select(g => $"{g.Count()} {g.Key}")),
-                order: 8);
+                order: 10);
         var health = state == CircuitState.Closed ? HealthStatus.Healthy : HealthStatus.Degraded;
         var why = worst.LastReason is { } last ? $" ({last})" : "";
         return (snapshot with { State = new ResourceStateSnapshot(state.ToString(), Style(state)), Properties = properties })

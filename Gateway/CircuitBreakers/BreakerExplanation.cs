@@ -8,7 +8,8 @@ namespace CircuitDemo.Gateway.CircuitBreakers;
 
 /// <summary>
 /// One breaker explained in Markdown, for a person: its state and the rule that put it there, each trip rule with its
-/// window's counts now, the last calls, each endpoint's state, streaks and latency estimate, and the next probe. What
+/// window's counts now, the last calls, the retry budget and the concurrency limit,
+/// each endpoint's state, streaks, latency estimate and limit, and the next probe. What
 /// <c>GET /circuit-breakers/{name}/explain</c> answers and the dashboard's Explain command shows. Its times are UTC, and
 /// say so: the gateway does not know the reader's time zone, which the dashboard's rows use.
 /// </summary>
@@ -75,6 +76,22 @@ public static class BreakerExplanation
             + $"{status.RejectedRequests} rejected, {status.CancelledRequests} cancelled, {status.InFlightRequests} in flight.");
         text.AppendLine();
 
+        text.AppendLine("### Overload");
+        text.AppendLine();
+        var budget = status.RetryBudget;
+        text.AppendLine(
+            CultureInfo.InvariantCulture,
+            $"Retry budget: {status.Retries.AllowedNow} retries allowed now ({budget.RetryBudgetPercent} % of the requests of the last "
+            + $"{DurationText.Seconds(budget.RetryBudgetWindow)}, plus {budget.MinRetriesPerSecond} a second); "
+            + $"{status.Retries.Refused} refused so far.");
+        var changed = status.Concurrency?.LastChange is { } change
+            ? string.Create(CultureInfo.InvariantCulture, $"last changed at {status.Concurrency.LastChangeAt:HH:mm:ss} UTC ({change}).")
+            : "not changed yet.";
+        text.AppendLine(status.Concurrency is { } limit
+            ? $"Concurrency limit ({limit.Kind}): {limit.InFlight} in flight of {limit.Limit}; {changed}"
+            : "Concurrency limit: off.");
+        text.AppendLine();
+
         text.AppendLine("### The instances");
         text.AppendLine();
         if (status.Endpoints.Count == 0)
@@ -89,8 +106,9 @@ public static class BreakerExplanation
                 $"{status.Endpoints.Count - ejected} in rotation, {ejected} ejected; at most {status.EjectionsAllowed} may be out at once "
                 + $"({status.Ejection.MaxEjectionPercent} %, never the last); {status.EjectionsRefused} ejections refused by that cap so far.");
             text.AppendLine();
-            text.AppendLine("| instance | state | failures in a row | slow calls in a row | latency estimate | in flight | calls | ejections |");
-            text.AppendLine("|---|---|---|---|---|---|---|---|");
+            text.AppendLine(
+                "| instance | state | failures in a row | slow calls in a row | latency estimate | in flight | limit | calls | ejections |");
+            text.AppendLine("|---|---|---|---|---|---|---|---|---|");
             foreach (var e in status.Endpoints)
             {
                 var state = e.State == EndpointState.Ejected
@@ -100,7 +118,8 @@ public static class BreakerExplanation
                 text.AppendLine(
                     CultureInfo.InvariantCulture,
                     $"| {e.Name} ({e.Address}) | {state} | {e.ConsecutiveFailures} of {failures} | {e.ConsecutiveSlowCalls} of {slowCalls} | "
-                    + $"{e.LatencyMs:0.##} ms | {e.InFlight} | {e.TotalRequests}, {e.FailedRequests} failed | {e.Ejections} |");
+                    + $"{e.LatencyMs:0.##} ms | {e.InFlight} | {e.ConcurrencyLimit} | {e.TotalRequests}, {e.FailedRequests} failed | "
+                    + $"{e.Ejections} |");
             }
         }
 

@@ -176,7 +176,9 @@ public static class CircuitBreakerStreamApi
         new EndpointSummaries(status.Endpoints.Select(e => new EndpointSummary(
             e.Name, e.Address, e.State, e.EjectedUntil, e.Ejections, e.EjectionReason, e.LatencyMs, e.InFlight,
             e.ConsecutiveFailures, e.ConsecutiveSlowCalls))),
-        status.EjectionsRefused);
+        status.EjectionsRefused,
+        status.Retries,
+        status.Concurrency);
 
     private sealed record StreamSettings(bool WithStatus, TimeSpan HeartbeatInterval, CancellationToken Stopping);
 }

@@ -40,6 +40,10 @@ internal static class HttpOutcomeClassifier
         _ => CallFailure.Unexpected,
     };
 
+    /// <summary>False for a call turned away before it was sent: by the breaker, or by the concurrency limit.</summary>
+    public static bool ReachedService(Polly.Outcome<HttpResponseMessage> outcome) =>
+        outcome.Exception is null || FailureOf(outcome.Exception) is not (CallFailure.Rejected or CallFailure.Overloaded);
+
     /// <summary>
     /// True when a read that ended in <paramref name="outcome"/> is worth one more attempt: a failure by
     /// <see cref="Classify(Polly.Outcome{HttpResponseMessage}, CancellationToken)"/> that failed fast. Never a rejection

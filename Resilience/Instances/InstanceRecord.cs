@@ -1,5 +1,6 @@
 using CircuitDemo.Contracts;
 using CircuitDemo.Resilience.Core;
+using CircuitDemo.Resilience.Overload;
 
 namespace CircuitDemo.Resilience.Instances;
 
@@ -28,6 +29,9 @@ internal sealed class InstanceRecord(string name, Uri address)
     /// <summary>Empty until a call completes on it, and again once it is back from an ejection.</summary>
     public LatencyEstimate Latency;
 
+    /// <summary>How many calls it may have in flight: learnt from its latency and drops.</summary>
+    public ConcurrencyLimit Limit;
+
     public int InFlight { get; set; }
 
     public long Total { get; set; }
@@ -52,7 +56,8 @@ internal sealed class InstanceRecord(string name, Uri address)
         Total,
         Failed,
         Math.Round(latencyMs, 2),
-        InFlight);
+        InFlight,
+        Limit.Value);
 
     /// <summary>The instance ejected or back in rotation at <paramref name="at"/>, as the stream and the log report it.</summary>
     public InstanceChange ToChange(BreakerClock clock, TimeSpan at, string reason, long sequence, double latencyMs) => new(

@@ -13,7 +13,7 @@ namespace CircuitDemo.Resilience.Instances;
 /// One short lock, never held across an await or a subscriber. An instance's return is noticed whenever the records are
 /// used or read (with no traffic, by the guard's <see cref="DueTimer"/>), stamped with the moment it was due.
 /// </remarks>
-internal sealed class InstanceRecords
+internal sealed partial class InstanceRecords
 {
     private readonly Lock _lock = new();
     private readonly EjectionPolicy _policy;
@@ -25,6 +25,7 @@ internal sealed class InstanceRecords
     private InstanceRecord[] _instances = [];
     private long _sequence;
     private long _ejectionsRefused;
+    private int _concurrencyLimit = Overload.ConcurrencyLimit.Initial;
 
     /// <summary>
     /// Records that eject by <paramref name="options"/>; from the <paramref name="breaker"/>'s options they take the
@@ -51,18 +52,6 @@ internal sealed class InstanceRecords
 
     /// <summary>The name of the breaker these records belong to.</summary>
     public string Name { get; }
-
-    /// <summary>How many instances are ejected now.</summary>
-    public int EjectedCount => Read(static records => records.Ejected_NeedsLock());
-
-    /// <summary>How many instances may be out at once now: the policy's cap on the list as it is.</summary>
-    public int EjectionsAllowed => Read(static records => records._policy.Allowed(records._instances.Length));
-
-    /// <summary>Ejections the cap refused so far: an instance reached its threshold while as many as allowed were out.</summary>
-    public long EjectionsRefused => Read(static records => records._ejectionsRefused);
-
-    /// <summary>How long until the next ejected instance is back; null when none is out.</summary>
-    public TimeSpan? DueIn => Read(static records => records._instances.Where(i => !i.InRotation).Min(i => i.EjectedUntil) - records._clock.Now());
 
     /// <summary>
     /// The instance of one attempt among <paramref name="instances"/> (service discovery's list, which replaces the one
@@ -92,6 +81,7 @@ internal sealed class InstanceRecords
             instance.InFlight--;
             verdict = outcome == CallOutcome.Cancelled ? new(outcome, Slow: false) : Judge_NeedsLock(
                 instance, outcome == CallOutcome.Failure, duration, slow, now);
+            SumLimits_NeedsLock();
         }
 
         _notifier.Deliver();
@@ -118,14 +108,6 @@ internal sealed class InstanceRecords
         _notifier.Deliver();
     }
 
-    /// <summary>Every instance as it is now, in service discovery's order.</summary>
-    public IReadOnlyList<EndpointStatus> Snapshot() => Read(static records =>
-    {
-        var now = records._clock.Now();
-        return (IReadOnlyList<EndpointStatus>)[.. records._instances.Select(
-            i => i.ToStatus(records._clock, records._choice.Estimate(records._instances, i, now)))];
-    });
-
     private InstanceLease LeaseOf(IReadOnlyList<ServiceInstance> instances, Uri? avoid, Uri? exactly)
     {
         ArgumentOutOfRangeException.ThrowIfZero(instances.Count);
@@ -138,24 +120,11 @@ internal sealed class InstanceRecords
             chosen = exactly is null ? _choice.Lighter(_instances, avoid, now) : _instances.Single(i => i.Address == exactly);
             chosen.InFlight++;
             chosen.Total++;
+            SumLimits_NeedsLock();
         }
 
         _notifier.Deliver();
         return new InstanceLease(this, chosen);
-    }
-
-    // Every reading brings back the instances whose time is over first, and delivers those returns outside the lock.
-    private T Read<T>(Func<InstanceRecords, T> read)
-    {
-        T value;
-        lock (_lock)
-        {
-            ReturnDue_NeedsLock(_clock.Now());
-            value = read(this);
-        }
-
-        _notifier.Deliver();
-        return value;
     }
 
     private ServiceVerdict Judge_NeedsLock(InstanceRecord instance, bool failed, TimeSpan duration, bool slow, TimeSpan now)
@@ -170,6 +139,7 @@ internal sealed class InstanceRecords
         // A failure is charged as a call of the whole attempt timeout, to the penalty that fades fast: an instance that
         // fails fast must not attract calls, and one that recovers must not be starved for long.
         instance.Latency.Record(failed ? _failureCharge : duration, failed, now, _choice.LatencyDecay);
+        instance.Limit.Record(duration, failed, instance.InFlight + 1, now);
 
         if (!instance.InRotation)
         {
@@ -223,6 +193,9 @@ internal sealed class InstanceRecords
             Return_NeedsLock(_instances.Where(i => !i.InRotation).MinBy(i => i.EjectedUntil)!, now, "endpoint list changed");
         }
     }
+
+    private void SumLimits_NeedsLock() =>
+        Volatile.Write(ref _concurrencyLimit, Math.Max(1, _instances.Where(i => i.InRotation).Sum(i => i.Limit.Value)));
 
     private int Ejected_NeedsLock() => _instances.Count(instance => !instance.InRotation);
 

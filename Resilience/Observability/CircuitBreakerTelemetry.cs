@@ -42,9 +42,11 @@ internal sealed class CircuitBreakerTelemetry
     internal static readonly ActivitySource Source = new(MeterName);
 
     private readonly ConcurrentDictionary<string, (string SpanName, CircuitBreaker Breaker, InstanceRecords Endpoints)> _observed = new();
+    private readonly ConcurrentDictionary<string, Func<int?>> _limits = new();
     private readonly Counter<long> _transitions;
     private readonly Counter<long> _calls;
     private readonly Counter<long> _ejections;
+    private readonly Counter<long> _retriesRefused;
     private readonly ILogger _logger;
 
     /// <summary>Creates the instruments; every breaker is added with <see cref="Observe"/>.</summary>
@@ -84,12 +86,24 @@ internal sealed class CircuitBreakerTelemetry
             () => Each(static (name, _, instances) => new Measurement<long>(instances.EjectionsRefused, Tag(name))),
             unit: "{ejection}",
             description: "Ejections the MaxEjectionPercent cap refused: an endpoint reached its threshold while as many as allowed were out.");
+        _retriesRefused = meter.CreateCounter<long>(
+            Contracts.Telemetry.RetriesRefusedInstrument,
+            unit: "{retry}",
+            description: "Retries the service's retry budget refused: not sent, the call ended as its first attempt did.");
+        meter.CreateObservableGauge(
+            Contracts.Telemetry.ConcurrencyLimitInstrument,
+            () => _limits.Select(static limit => (limit.Key, Value: limit.Value()))
+                .Where(static limit => limit.Value is not null)
+                .Select(static limit => new Measurement<int>(limit.Value!.Value, Tag(limit.Key))),
+            unit: "{call}",
+            description: "The concurrency limit of each breaker's service now: the static one, or the sum of its instances' learnt limits.");
     }
 
     /// <summary>Starts reporting one breaker and its instance records.</summary>
-    public void Observe(string name, CircuitBreaker breaker, InstanceRecords instances)
+    public void Observe(string name, CircuitBreaker breaker, InstanceRecords instances, Func<int?>? concurrencyLimit = null)
     {
         _observed[name] = ("circuit_breaker " + name, breaker, instances);
+        _limits[name] = concurrencyLimit ?? (static () => null);
         breaker.StateChanged += OnStateChanged;
         instances.Changed += OnInstanceChanged;
     }
@@ -123,6 +137,9 @@ internal sealed class CircuitBreakerTelemetry
 
         _calls.Add(1, Tag(name), new(OutcomeTag, "rejected"), new(RejectedByTag, "limit"));
     }
+
+    /// <summary>Counts a retry the budget of <paramref name="name"/> refused.</summary>
+    public void RecordRetryRefused(string name) => _retriesRefused.Add(1, Tag(name));
 
     /// <summary>Tags the span with the decision; counts a rejection, whose span is an error.</summary>
     public void RecordDecision(Activity? activity, string name, in CircuitPermit permit)

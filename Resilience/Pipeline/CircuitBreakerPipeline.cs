@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using CircuitDemo.Resilience.Core;
 using CircuitDemo.Resilience.Http;
 using CircuitDemo.Resilience.Instances;
@@ -47,10 +46,11 @@ internal static class CircuitBreakerPipeline
     /// <summary>Builds the pipeline of one key: the breaker's, a control-plane call's, or a host's no breaker guards.</summary>
     /// <remarks>
     /// The order of the strategies, stated here once. From outside in: Polly's retry, once, for a read that failed fast
-    /// or a write that got no usable answer (to another instance, with the same idempotency key); Polly's concurrency
-    /// limiter, when the breaker has <c>MaxConcurrentCalls</c>; the attempt through the breaker of the key's service
-    /// and kind (<see cref="CircuitBreakerAttempt"/>), or straight to an instance when the call bypasses it or the
-    /// breaker is off (<see cref="DirectAttempt"/>); Polly's attempt timeout; and the whole-body read (<see
+    /// or a write that got no usable answer (to another instance, with the same idempotency key), within the service's
+    /// retry budget; Polly's concurrency limiter, static (<c>MaxConcurrentCalls</c>) or adaptive (<see
+    /// cref="Overload.AdaptiveConcurrencyLimiter"/>); the attempt through the breaker of the key's service and kind
+    /// (<see cref="CircuitBreakerAttempt"/>), or straight to an instance when the call bypasses it or the breaker is off
+    /// (<see cref="DirectAttempt"/>); Polly's attempt timeout; and the whole-body read (<see
     /// cref="WholeResponseStrategy"/>), so a body that stalls, trickles, is cut off, is too large or is unusable is a
     /// failed attempt: timed out, counted by the breaker, retried like a 5xx. A host no breaker guards gets the
     /// instance choice alone.
@@ -71,28 +71,27 @@ internal static class CircuitBreakerPipeline
         var options = registry.OptionsFor(breakerKey);
         var guard = bypassed || !options.Enabled ? null : registry.Guard(breakerKey);
 
-        pipeline.AddRetry(breakerKey.IsWrite ? WriteRetry : ReadRetry);
-
         var telemetry = services.GetRequiredService<CircuitBreakerTelemetry>();
+        pipeline.AddRetry(Retry(breakerKey.IsWrite, guard, telemetry));
         if (guard is null)
         {
             pipeline.AddStrategy(_ => new DirectAttempt(instances), new AttemptOptions());
         }
         else
         {
-            if (options.Limits.MaxConcurrentCalls is { } limit)
+            if (guard.Limiter is { } limiter)
             {
                 // Outside the breaker, so that a call over the limit never asks it: never a failure, never a probe. Its
                 // rejection is not retried (IsRetriable) and is counted as the breaker's rejection.
                 pipeline.AddRateLimiter(new RateLimiterStrategyOptions
                 {
                     Name = LimiterStrategyName,
-                    DefaultRateLimiterOptions = new ConcurrencyLimiterOptions { PermitLimit = limit, QueueLimit = 0 },
+                    RateLimiter = args => limiter.AcquireAsync(1, args.Context.CancellationToken),
                     OnRejected = args =>
                     {
                         guard.Breaker.CountRejected();
                         guard.Recent.Add(null, CallOutcome.Rejected, slow: false, TimeSpan.Zero);
-                        telemetry.RecordLimitRejection(guard.Name, limit);
+                        telemetry.RecordLimitRejection(guard.Name, guard.Concurrency?.Limit ?? 0);
                         return default;
                     },
                 });
@@ -109,29 +108,52 @@ internal static class CircuitBreakerPipeline
     // A read is retried once when it failed fast (HttpOutcomeClassifier.IsRetriable: a failure by the verdict the
     // breaker records, not a rejection or a timeout). Never after a Retry-After: a dependency's "come back in 120 s"
     // must not hold a read past its attempt timeouts.
-    private static readonly HttpRetryStrategyOptions ReadRetry = OnceElsewhere(
-        RetryStrategyName, static args => HttpOutcomeClassifier.IsRetriable(args.Outcome, args.Context.CancellationToken));
-
     // A write with an Idempotency-Key is retried once when it got no usable answer (HttpOutcomeClassifier.IsRetriableWrite:
     // a 5xx, no connection, a timeout, a cut answer; never a 4xx, a rejection or a write without a key). It may have been
     // applied: the retry carries the same request, so the same Idempotency-Key and X-Request-Id (by which payment-service
     // tells the call that made a payment from a later one), to another instance, which reads the same ledger.
-    private static readonly HttpRetryStrategyOptions WriteRetry = OnceElsewhere(
-        WriteRetryStrategyName, static args =>
-            HttpOutcomeClassifier.IsRetriableWrite(args.Context.GetRequestMessage(), args.Outcome, args.Context.CancellationToken));
+    private static bool ShouldRetry(bool isWrite, RetryPredicateArguments<HttpResponseMessage> args) => isWrite
+        ? HttpOutcomeClassifier.IsRetriableWrite(args.Context.GetRequestMessage(), args.Outcome, args.Context.CancellationToken)
+        : HttpOutcomeClassifier.IsRetriable(args.Outcome, args.Context.CancellationToken);
 
     // One more attempt, 50 ms later give or take a quarter (so that many callers do not retry in step), never after a
-    // Retry-After; the attempt itself goes elsewhere (CircuitBreakerAttempt.PreviousInstance).
-    private static HttpRetryStrategyOptions OnceElsewhere(string name, Func<RetryPredicateArguments<HttpResponseMessage>, bool> shouldRetry) => new()
+    // Retry-After; the attempt itself goes elsewhere (CircuitBreakerAttempt.PreviousInstance). Through a breaker, the
+    // retry is paid from its service's retry budget: every call's first outcome deposits, a retry withdraws, and one
+    // the budget refuses is not sent (the call ends as its first attempt did).
+    private static HttpRetryStrategyOptions Retry(bool isWrite, ServiceGuard? guard, CircuitBreakerTelemetry telemetry) => new()
     {
-        Name = name,
+        Name = isWrite ? WriteRetryStrategyName : RetryStrategyName,
         MaxRetryAttempts = 1,
         Delay = RetryDelay,
         BackoffType = DelayBackoffType.Constant,
         UseJitter = true,
         ShouldRetryAfterHeader = false,
-        ShouldHandle = args => ValueTask.FromResult(shouldRetry(args)),
+        ShouldHandle = args =>
+        {
+            if (guard is null || args.AttemptNumber > 0)
+            {
+                return ValueTask.FromResult(ShouldRetry(isWrite, args));
+            }
+
+            if (HttpOutcomeClassifier.ReachedService(args.Outcome))
+            {
+                guard.RetryBudget.Deposit();
+            }
+
+            return ValueTask.FromResult(ShouldRetry(isWrite, args) && Paid(guard, telemetry));
+        },
     };
+
+    private static bool Paid(ServiceGuard guard, CircuitBreakerTelemetry telemetry)
+    {
+        var paid = guard.RetryBudget.TryWithdraw();
+        if (!paid)
+        {
+            telemetry.RecordRetryRefused(guard.Name);
+        }
+
+        return paid;
+    }
 
     private sealed class AttemptOptions : ResilienceStrategyOptions
     {

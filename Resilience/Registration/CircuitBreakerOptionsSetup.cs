@@ -56,5 +56,6 @@ internal sealed class CircuitBreakerOptionsSetup(IConfiguration configuration) :
         layer.Bind(options.Breaker);
         layer.Bind(options.Ejection);
         layer.Bind(options.Limits);
+        layer.Bind(options.RetryBudget);
     }
 }

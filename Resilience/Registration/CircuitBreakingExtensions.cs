@@ -11,6 +11,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly.Telemetry;
 using OpenTelemetry.Metrics;
 
 namespace CircuitDemo.Resilience.Registration;
@@ -89,6 +90,11 @@ public static class CircuitBreakingExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<ServiceGuardOptions>, CircuitBreakerOptionsSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ServiceGuardOptions>, CircuitBreakerOptionsValidator>());
         services.TryAddSingleton<CircuitBreakerTelemetry>();
+
+        // A call over the concurrency limit is an answer (the fallback, at once), counted as the breaker's rejection: not
+        // the error Polly logs a rate limiter's rejection as, once per call, at the very moment the process is busiest.
+        services.Configure<TelemetryOptions>(options => options.SeverityProvider = args =>
+            args.Event.EventName == "OnRateLimiterRejected" ? ResilienceEventSeverity.Information : args.Event.Severity);
         services.TryAddSingleton(provider =>
         {
             var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger<CircuitBreakerRegistry>();
@@ -99,7 +105,7 @@ public static class CircuitBreakingExtensions
                 provider.GetServices<DeclaredCircuitBreaker>().Select(d => d.Name).Union(configured, StringComparer.OrdinalIgnoreCase),
                 options.Get,
                 provider.GetRequiredService<TimeProvider>(),
-                guard => telemetry.Observe(guard.Name, guard.Breaker, guard.Instances),
+                guard => telemetry.Observe(guard.Name, guard.Breaker, guard.Instances, () => guard.Concurrency?.Limit),
                 (breaker, exception) => CircuitBreakerLog.SubscriberFailed(logger, breaker, exception));
         });
         services.ConfigureOpenTelemetryMeterProvider((provider, _) => provider.GetRequiredService<CircuitBreakerRegistry>());

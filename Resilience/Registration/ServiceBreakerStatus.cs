@@ -2,13 +2,14 @@ using CircuitDemo.Contracts;
 using CircuitDemo.Resilience.Core;
 using CircuitDemo.Resilience.Http;
 using CircuitDemo.Resilience.Instances;
+using CircuitDemo.Resilience.Overload;
 
 namespace CircuitDemo.Resilience.Registration;
 
 /// <summary>
 /// One guard's status, as <c>/circuit-breakers</c> serves it: the breaker's own (<see cref="CircuitBreakerStatus"/>,
-/// which knows no instance), and beside it the instances of its service, the ejection and limits options, and its last
-/// calls.
+/// which knows no instance), and beside it the instances of its service, the ejection, limits and retry budget options,
+/// the retry budget and concurrency limit now, and its last calls.
 /// </summary>
 public sealed record ServiceBreakerStatus : CircuitBreakerStatus
 {
@@ -23,6 +24,15 @@ public sealed record ServiceBreakerStatus : CircuitBreakerStatus
 
     /// <summary>The body size and concurrency limits of one call (a copy).</summary>
     public required CallLimitsOptions Limits { get; init; }
+
+    /// <summary>How much its retries may add to the service's load (a copy).</summary>
+    public required RetryBudgetOptions RetryBudget { get; init; }
+
+    /// <summary>The retry budget now: retries it would allow, and refused so far.</summary>
+    public required RetryBudgetStatus Retries { get; init; }
+
+    /// <summary>The concurrency limit now, the calls in flight under it and its last change; null without a limit.</summary>
+    public ConcurrencyStatus? Concurrency { get; init; }
 
     /// <summary>Every instance service discovery resolved for the breaker's service (none before its first call), one entry each.</summary>
     public IReadOnlyList<EndpointStatus> Endpoints { get; init; } = [];

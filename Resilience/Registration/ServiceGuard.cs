@@ -1,6 +1,9 @@
+using System.Threading.RateLimiting;
+using CircuitDemo.Contracts;
 using CircuitDemo.Resilience.Core;
 using CircuitDemo.Resilience.Instances;
 using CircuitDemo.Resilience.Observability;
+using CircuitDemo.Resilience.Overload;
 
 namespace CircuitDemo.Resilience.Registration;
 
@@ -20,6 +23,13 @@ internal sealed class ServiceGuard : IDisposable
             name, Options.Ejection, Options.Breaker, time, random: null, (_, exception) => onSubscriberError?.Invoke(name, exception));
         Due = new DueTimer(time, () => Earliest(Breaker.DueIn, Instances.DueIn), ReadDue);
         Recent = new RecentCalls(time);
+        RetryBudget = new RetryBudget(Options.RetryBudget, time);
+        Limiter = Options.Limits switch
+        {
+            { MaxConcurrentCalls: { } max } => new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = max, QueueLimit = 0 }),
+            { AdaptiveConcurrency: true } => new AdaptiveConcurrencyLimiter(() => Instances.ConcurrencyLimit),
+            _ => null,
+        };
         Breaker.StateChanged += (_, _) => Due.Rearm();
         Instances.Changed += (_, _) => Due.Rearm();
     }
@@ -36,6 +46,24 @@ internal sealed class ServiceGuard : IDisposable
 
     public DueTimer Due { get; }
 
+    /// <summary>What its retries may add to the service's load.</summary>
+    public RetryBudget RetryBudget { get; }
+
+    /// <summary>
+    /// How many calls may be in flight to the service at once: the static limit (<c>MaxConcurrentCalls</c>), the
+    /// adaptive one (the sum of its instances' learnt limits), or none.
+    /// </summary>
+    public RateLimiter? Limiter { get; }
+
+    /// <summary>The concurrency limit now and the calls in flight under it; null without a limit.</summary>
+    public (int Limit, int InFlight)? Concurrency => Limiter switch
+    {
+        AdaptiveConcurrencyLimiter adaptive => (adaptive.Limit, adaptive.InFlight),
+        ConcurrencyLimiter fixedLimit when Options.Limits.MaxConcurrentCalls is { } max
+            => (max, max - (int)(fixedLimit.GetStatistics()?.CurrentAvailablePermits ?? max)),
+        _ => null,
+    };
+
     /// <summary>The last calls through it, for a person asking why it is where it is.</summary>
     public RecentCalls Recent { get; }
 
@@ -44,6 +72,11 @@ internal sealed class ServiceGuard : IDisposable
     {
         Ejection = Options.Ejection with { },
         Limits = Options.Limits with { },
+        RetryBudget = Options.RetryBudget with { },
+        Retries = new RetryBudgetStatus(RetryBudget.AllowedNow, RetryBudget.Refused),
+        Concurrency = Concurrency is var (limit, inFlight) ? Limiter is AdaptiveConcurrencyLimiter
+            ? Instances.LastLimitChange is var (change, at) ? new("adaptive", limit, inFlight, change, at) : new("adaptive", limit, inFlight)
+            : new("static", limit, inFlight) : null,
         Endpoints = Instances.Snapshot(),
         EjectionsAllowed = Instances.EjectionsAllowed,
         EjectionsRefused = Instances.EjectionsRefused,
@@ -58,7 +91,11 @@ internal sealed class ServiceGuard : IDisposable
         Instances.Reset();
     }
 
-    public void Dispose() => Due.Dispose();
+    public void Dispose()
+    {
+        Due.Dispose();
+        Limiter?.Dispose();
+    }
 
     // Reading records what has fallen due, and raises it.
     private void ReadDue()

@@ -1,6 +1,7 @@
 using CircuitDemo.Resilience.Core;
 using CircuitDemo.Resilience.Http;
 using CircuitDemo.Resilience.Instances;
+using CircuitDemo.Resilience.Overload;
 using Microsoft.Extensions.Options;
 
 namespace CircuitDemo.Resilience.Registration;
@@ -8,7 +9,8 @@ namespace CircuitDemo.Resilience.Registration;
 /// <summary>
 /// Everything that guards the calls of one service and operation kind, composed of small parts as
 /// Microsoft.Extensions.Http.Resilience composes its options: the breaker's (<see cref="Breaker"/>), the instances'
-/// ejection (<see cref="Ejection"/>) and the call's limits (<see cref="Limits"/>). Named by the breaker
+/// ejection (<see cref="Ejection"/>), the call's limits (<see cref="Limits"/>) and the
+/// retries' budget (<see cref="RetryBudget"/>). Named by the breaker
 /// (<c>payment-service</c>, <c>payment-service:write</c>) and bound by <see cref="CircuitBreakerOptionsSetup"/>.
 /// </summary>
 public sealed record ServiceGuardOptions
@@ -28,6 +30,16 @@ public sealed record ServiceGuardOptions
     [ValidateObjectMembers]
     public CallLimitsOptions Limits { get; set; } = new();
 
+    /// <summary>How much its retries may add to the load of the service.</summary>
+    [ValidateObjectMembers]
+    public RetryBudgetOptions RetryBudget { get; set; } = new();
+
     /// <summary>A deep copy: a guard keeps its own, so changing the options later changes nothing.</summary>
-    public ServiceGuardOptions Copy() => this with { Breaker = Breaker with { }, Ejection = Ejection with { }, Limits = Limits with { } };
+    public ServiceGuardOptions Copy() => this with
+    {
+        Breaker = Breaker with { },
+        Ejection = Ejection with { },
+        Limits = Limits with { },
+        RetryBudget = RetryBudget with { },
+    };
 }

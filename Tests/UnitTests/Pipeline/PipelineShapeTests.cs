@@ -19,8 +19,8 @@ public sealed class PipelineShapeTests : IDisposable
     }
 
     [Theory]
-    [InlineData("user-service", "read-retry,attempt,attempt-timeout,whole-response")]
-    [InlineData("payment-service:write", "write-retry,attempt,attempt-timeout,whole-response")]
+    [InlineData("user-service", "read-retry,concurrency-limit,attempt,attempt-timeout,whole-response")]
+    [InlineData("payment-service:write", "write-retry,concurrency-limit,attempt,attempt-timeout,whole-response")]
     [InlineData("user-service/control-plane", "read-retry,attempt,attempt-timeout,whole-response")]
     [InlineData("unguarded", "attempt")]
     public void EachKeysPipeline_HasItsStrategiesInOrder_TheWholeBodyReadOnceInsideTheTimeout(string key, string strategies)
