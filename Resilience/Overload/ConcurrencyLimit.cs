@@ -10,9 +10,10 @@ namespace CircuitDemo.Resilience.Overload;
 /// <item>a standing queue (the window's fastest call slower than the instance's usual latency, by more than half the
 /// spread of the window's calls over it) of more than <see cref="Beta"/> calls brings it down by the excess over
 /// <see cref="Alpha"/>, at most by half;</item>
-/// <item>in use (at least half of it in flight) with no queue, or one shorter than <see cref="Alpha"/>, it grows by its
+/// <item>in use (more than half of it in flight) with no queue, or one shorter than <see cref="Alpha"/>, it grows by its
 /// square root (Gradient2's queue allowance);</item>
-/// <item>far above its use (more than twice the most in flight lately), it decays toward twice that.</item>
+/// <item>far above its use (more than twice the most in flight lately), it decays toward twice that, never below the
+/// initial limit.</item>
 /// </list>
 /// So it settles where the instance serves as many calls as it can at once and few wait; a caller that is itself busy
 /// (garbage collection, a saturated thread pool) delays some calls and not others, which is no queue, and a limit the
@@ -40,7 +41,7 @@ internal struct ConcurrencyLimit
     /// <summary>What a drop leaves of the limit.</summary>
     public const double Backoff = 0.9;
 
-    /// <summary>What a window leaves of a limit more than twice its use.</summary>
+    /// <summary>What a window leaves of a limit more than twice its use (and above the initial limit).</summary>
     public const double Decay = 0.8;
 
     /// <summary>The usual latency is the fastest call of the last one or two of these; the use, the most in flight.</summary>
@@ -110,7 +111,7 @@ internal struct ConcurrencyLimit
             // Too many waiting: the limit comes down by the excess over Alpha, at most by half.
             Set(Math.Max(limit / 2, limit - (queued - Alpha)), "latency", now);
         }
-        else if (window.MaxInFlight >= limit / 2)
+        else if (window.MaxInFlight > limit / 2)
         {
             // In use, and no queue (or a short one): it grows by its square root (Gradient2's queue allowance).
             if (!standing || queued < Alpha)
@@ -118,11 +119,12 @@ internal struct ConcurrencyLimit
                 Set(limit + Math.Sqrt(limit), "room", now);
             }
         }
-        else if (limit > 2 * used)
+        else if (limit > Math.Max(2 * used, Initial))
         {
             // Far above its use (the caller, not the instance, is the bottleneck): it decays toward twice the most in
-            // flight lately, so a limit learnt on a fast instance does not stand when the instance gets slow at low load.
-            Set(Math.Max(2 * used, limit * Decay), "unused", now);
+            // flight lately, never below the initial limit, so that a limit grown on a fast instance does not stand when
+            // the instance gets slow at low load, and a burst of a quiet caller is not turned away.
+            Set(Math.Max(Math.Max(2 * used, Initial), limit * Decay), "unused", now);
         }
     }
 

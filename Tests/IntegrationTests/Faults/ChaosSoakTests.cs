@@ -23,7 +23,8 @@ public sealed class ChaosSoakTests(FaultMatrixApp system, ITestOutputHelper outp
     private static readonly TimeSpan LatencyBound = (2 * CircuitDemoApp.AttemptTimeout) + TimeSpan.FromSeconds(1);
 
     private static readonly string[] AllowedSources =
-        [FallbackReasons.Live, FallbackReasons.CircuitOpen, FallbackReasons.Timeout, FallbackReasons.Error, FallbackReasons.Unavailable];
+        [FallbackReasons.Live, FallbackReasons.CircuitOpen, FallbackReasons.Timeout, FallbackReasons.Error, FallbackReasons.Unavailable,
+            FallbackReasons.Overloaded];
 
     private static readonly FailureMode[] ChaosModes =
     [
