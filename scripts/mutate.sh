@@ -19,9 +19,28 @@ SM=Resilience/Core
 TR=Resilience/Core/TripRules
 EP=Resilience/Instances
 PL=Resilience/Pipeline
+OV=Resilience/Overload
 # name | file | exact text to find | what to put instead [| integration tests' filter]
 # (one line each; \n stands for a line break, \x7c for a '|')
 MUTATIONS=(
+  "retry budget ignores the share of the requests|$OV/RetryBudget.cs|return (requests * _ratio) + _floor - retries;|return _floor - retries;"
+  "retry budget without its floor|$OV/RetryBudget.cs|_floor = options.MinRetriesPerSecond * options.RetryBudgetWindow.TotalSeconds;|_floor = 0;"
+  "retry budget never forgets|$OV/RetryBudget.cs|if (_sliceOf[i] > now - Slices)|if (_sliceOf[i] > now - Slices - 1000)"
+  "refused retry not counted|$OV/RetryBudget.cs|                _refused++;\n|"
+  "refused retry sent anyway|$PL/CircuitBreakerPipeline.cs|ShouldRetry(isWrite, args) && Paid(guard, telemetry)|ShouldRetry(isWrite, args) && (Paid(guard, telemetry) \x7c\x7c true)"
+  "rejected call pays into the budget|$PL/CircuitBreakerPipeline.cs|if (HttpOutcomeClassifier.ReachedService(args.Outcome))|if (true)"
+  "drop does not cut the limit|$OV/ConcurrencyLimit.cs|Set(limit * Backoff, \"drop\", now);|Set(limit, \"drop\", now);"
+  "standing queue does not lower the limit|$OV/ConcurrencyLimit.cs|Set(Math.Max(limit / 2, limit - (queued - Alpha)), \"latency\", now);|Set(limit, \"latency\", now);"
+  "latency cut not capped at half|$OV/ConcurrencyLimit.cs|Math.Max(limit / 2, limit - (queued - Alpha))|Math.Max(1, limit - (queued - Alpha))"
+  "busy caller taken for a queue|$OV/ConcurrencyLimit.cs|var standing = delay > (window.Average - window.Fastest) / 2;|var standing = delay > 0;"
+  "limit grows while unused|$OV/ConcurrencyLimit.cs|else if (window.MaxInFlight > limit / 2)|else if (true)"
+  "limit never grows|$OV/ConcurrencyLimit.cs|Set(limit + Math.Sqrt(limit), \"room\", now);|Set(limit, \"room\", now);"
+  "unused limit decays below the initial one|$OV/ConcurrencyLimit.cs|Set(Math.Max(Math.Max(2 * used, Initial), limit * Decay), \"unused\", now);|Set(Math.Max(2 * used, limit * Decay), \"unused\", now);"
+  "a window of one call|$OV/ConcurrencyLimit.cs|_window.Calls < WindowCalls|_window.Calls < 1"
+  "limiter ignores its limit|$OV/AdaptiveConcurrencyLimiter.cs|while (inFlight < limit())|while (inFlight < int.MaxValue)"
+  "lease returns its permit twice|$OV/AdaptiveConcurrencyLimiter.cs|if (limiter is not null && Interlocked.Exchange(ref _returned, 1) == 0)|if (limiter is not null)"
+  "ejected instance keeps its share of the limit|$EP/InstanceRecords.cs|_instances.Where(i => i.InRotation).Sum(i => i.Limit.Value)|_instances.Sum(i => i.Limit.Value)"
+  "capacity mode serves without a limit|FailureModes/FailureModeState.cs|PermitLimit = concurrency,|PermitLimit = 10_000,|FullyQualifiedName~CapacityTests"
   "no lock|$SM/CircuitBreaker.cs|lock (_lock)|lock (new object())"
   "probe cap ignored|$SM/ProbeSlots.cs|if (_inFlight.Count >= slots)|if (_inFlight.Count >= int.MaxValue)"
   "failed probe does not reopen|$SM/CircuitBreaker.cs|Open_NeedsLock(\"probe failed\", Now(), reopening: true);|_probeSuccesses--;"
@@ -54,7 +73,7 @@ MUTATIONS=(
   "timeouts and rejections retried|Resilience/Http/HttpOutcomeClassifier.cs|FailureOf(outcome.Exception) is not (CallFailure.Rejected or CallFailure.Overloaded or CallFailure.TimedOut)|FailureOf(outcome.Exception) is not CallFailure.Unexpected"
   "a write without a key retried|Resilience/Http/HttpOutcomeClassifier.cs|request?.Headers.Contains(Contracts.HeaderNames.IdempotencyKey) == true|request is not null"
   "a write retried after a 4xx|Resilience/Http/HttpOutcomeClassifier.cs|: (int)outcome.Result!.StatusCode >= 500);|: (int)outcome.Result!.StatusCode >= 400);"
-  "a failed write not retried|$PL/CircuitBreakerPipeline.cs|        pipeline.AddRetry(breakerKey.IsWrite ? WriteRetry : ReadRetry);|        if (!breakerKey.IsWrite)\n        {\n            pipeline.AddRetry(ReadRetry);\n        }"
+  "a failed write not retried|$PL/CircuitBreakerPipeline.cs|        pipeline.AddRetry(Retry(breakerKey.IsWrite, guard, telemetry));|        if (!breakerKey.IsWrite)\n        {\n            pipeline.AddRetry(Retry(false, guard, telemetry));\n        }"
   "429 is a success|Resilience/Http/HttpOutcomeClassifier.cs|statusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests|statusCode is HttpStatusCode.RequestTimeout"
   "rejection not counted|$SM/CallCounts.cs|            Rejected++;\n        }|            Rejected += 0;\n        }"
   "parsed answer not carried forward|Resilience/Http/ExpectedJson.cs|        response.Content = new UsableJsonContent(body, json, value, original);\n        original.Dispose();|        _ = (body, json, value, original);"
@@ -132,7 +151,7 @@ MUTATIONS=(
   "an instance's cold first call taken as its latency|Resilience/Instances/LatencyEstimate.cs|        if (!_answered)\n|        if (false)\n"
   "a heading a code comment cites renamed|docs/contract.md|## 3. The gateway|## 3. The Gateway|FullyQualifiedName~EveryDocumentMentioned"
   "a stopped gateway's breaker row keeps its last health|AppHost/BreakerRows/BreakerRowSnapshot.cs|KnownResourceStateStyles.Info) }).WithHealthReports([]);|KnownResourceStateStyles.Info) });|FullyQualifiedName~BreakerRowSnapshotTests"
-  "a first DNS answer waited on past the attempt timeout|Resilience/Pipeline/CircuitBreakerAttempt.cs|await ResolveWithinAttemptTimeout(service, context)|await instances.ResolveAsync(service, context.CancellationToken)"
+  "a first DNS answer waited on past the attempt timeout|Resilience/Pipeline/CircuitBreakerAttempt.cs|await WithinAttemptTimeout(pending, service, context).ConfigureAwait(false)|await pending.ConfigureAwait(false)"
 )
 
 

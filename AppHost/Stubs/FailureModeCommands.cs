@@ -15,9 +15,10 @@ internal static class FailureModeCommands
         new("fail-slow", "Go slow (3 s)", "Timer", new(FailureKind.Slow, DelayMs: 3000)),
         // The tail every instance has a little of: the choice cannot avoid it, a hedged read can.
         new("fail-tail", "Tail (3 % of calls 1 s late)", "ChartMultiple", new(FailureKind.Slow, DelayMs: 1000, Rate: 0.03)),
-        // Full, not broken: one request at a time, 400 ms each (2.5 a second, half of what the traffic resource sends).
-        new("fail-capacity", "Capacity (2.5 calls/s)", "Gauge", new(
-            FailureKind.Capacity, Concurrency: 1, ServiceTimeMs: 400, QueueTimeoutMs: 1000)),
+        // Full, not broken: two requests at a time, 50 ms each (40 a second), the rest queued up to a second; the traffic
+        // resource exceeds it at a rate over 40 a second (Parameters:traffic-rate).
+        new("fail-capacity", "Capacity (40 calls/s)", "Gauge", new(
+            FailureKind.Capacity, Concurrency: 2, ServiceTimeMs: 50, QueueTimeoutMs: 1000)),
         new("fail-hang", "Hang", "PauseCircle", new(FailureKind.Hang), Confirm: true),
         new("fail-flaky", "Flaky (50%)", "ArrowShuffle", new(FailureKind.Flaky, FailureRate: 0.5)),
         new("fail-down", "Go down (abort connections)", "PlugDisconnected", new(FailureKind.Down), Confirm: true),

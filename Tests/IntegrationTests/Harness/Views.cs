@@ -23,7 +23,9 @@ public sealed record BreakerView(
     long InFlightRequests,
     IReadOnlyList<StateChangeView> StateChanges,
     CircuitBreakerOptions Options,
-    IReadOnlyList<EndpointStatus> Endpoints)
+    IReadOnlyList<EndpointStatus> Endpoints,
+    RetryBudgetStatus? Retries = null,
+    ConcurrencyStatus? Concurrency = null)
 {
     /// <summary>How many changes of state the breaker has made so far: the sequence number of its latest one.</summary>
     public long ChangesSoFar => StateChanges.Count > 0 ? StateChanges[^1].Sequence : 0;
