@@ -39,7 +39,7 @@ MUTATIONS=(
   "a window of one call|$OV/ConcurrencyLimit.cs|_window.Calls < WindowCalls|_window.Calls < 1"
   "limiter ignores its limit|$OV/AdaptiveConcurrencyLimiter.cs|while (inFlight < limit())|while (inFlight < int.MaxValue)"
   "lease returns its permit twice|$OV/AdaptiveConcurrencyLimiter.cs|if (limiter is not null && Interlocked.Exchange(ref _returned, 1) == 0)|if (limiter is not null)"
-  "ejected instance keeps its share of the limit|$EP/InstanceRecords.cs|_instances.Where(i => i.InRotation).Sum(i => i.Limit.Value)|_instances.Sum(i => i.Limit.Value)"
+  "ejected instance keeps its share of the limit|$EP/InstanceRecords.cs|sum += instance.InRotation ? instance.Limit.Value : 0;|sum += instance.Limit.Value;"
   "capacity mode serves without a limit|FailureModes/FailureModeState.cs|PermitLimit = concurrency,|PermitLimit = 10_000,|FullyQualifiedName~CapacityTests"
   "no lock|$SM/CircuitBreaker.cs|lock (_lock)|lock (new object())"
   "probe cap ignored|$SM/ProbeSlots.cs|if (_inFlight.Count >= slots)|if (_inFlight.Count >= int.MaxValue)"

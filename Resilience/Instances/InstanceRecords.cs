@@ -194,8 +194,17 @@ internal sealed partial class InstanceRecords
         }
     }
 
-    private void SumLimits_NeedsLock() =>
-        Volatile.Write(ref _concurrencyLimit, Math.Max(1, _instances.Where(i => i.InRotation).Sum(i => i.Limit.Value)));
+    // Twice a call, on the call path: a loop, not a query that allocates.
+    private void SumLimits_NeedsLock()
+    {
+        var sum = 0;
+        foreach (var instance in _instances)
+        {
+            sum += instance.InRotation ? instance.Limit.Value : 0;
+        }
+
+        Volatile.Write(ref _concurrencyLimit, Math.Max(1, sum));
+    }
 
     private int Ejected_NeedsLock() => _instances.Count(instance => !instance.InRotation);
 

@@ -15,6 +15,11 @@ public sealed class FailureModeParserTests
         { """{"mode":"error"}""", new FailureMode(FailureKind.Error, StatusCode: 500) },
         { """{"mode":"error","statusCode":503}""", new FailureMode(FailureKind.Error, StatusCode: 503) },
         { """{"mode":"slow","delayMs":3000}""", new FailureMode(FailureKind.Slow, DelayMs: 3000) },
+        { """{"mode":"slow","delayMs":1000,"rate":0.03}""", new FailureMode(FailureKind.Slow, DelayMs: 1000, Rate: 0.03) },
+        {
+            """{"mode":"capacity","concurrency":2,"serviceTimeMs":20,"queueTimeoutMs":300}""",
+            new FailureMode(FailureKind.Capacity, Concurrency: 2, ServiceTimeMs: 20, QueueTimeoutMs: 300)
+        },
         { """{"mode":"flaky","failureRate":0.25}""", new FailureMode(FailureKind.Flaky, FailureRate: 0.25) },
         { """{"mode":"busy","statusCode":429,"retryAfterSeconds":7}""", new FailureMode(FailureKind.Busy, StatusCode: 429, RetryAfterSeconds: 7) },
     };
@@ -26,6 +31,11 @@ public sealed class FailureModeParserTests
         { """{"mode":"error","statusCode":"500"}""", "statusCode" },
         { """{"mode":"slow","delayMs":120001}""", "delayMs" },
         { """{"mode":"flaky","failureRate":1.5}""", "failureRate" },
+        { """{"mode":"slow","delayMs":1000,"rate":1.5}""", "rate" },
+        { """{"mode":"capacity","serviceTimeMs":20,"queueTimeoutMs":300}""", "concurrency" },
+        { """{"mode":"capacity","concurrency":0,"serviceTimeMs":20,"queueTimeoutMs":300}""", "concurrency" },
+        { """{"mode":"capacity","concurrency":2,"queueTimeoutMs":300}""", "serviceTimeMs" },
+        { """{"mode":"capacity","concurrency":2,"serviceTimeMs":20,"queueTimeoutMs":-1}""", "queueTimeoutMs" },
         { """{"mode":"huge","sizeBytes":1000000001}""", "sizeBytes" },
         { """[{"mode":"none"}]""", "JSON object" },
         { """{"mode":"none"} {"mode":"hang"}""", "not valid JSON" },
