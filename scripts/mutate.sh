@@ -23,6 +23,8 @@ OV=Resilience/Overload
 # name | file | exact text to find | what to put instead [| integration tests' filter]
 # (one line each; \n stands for a line break, \x7c for a '|')
 MUTATIONS=(
+  "a cut below what the instance serves at once|$OV/ConcurrencyLimit.cs|Set(Math.Max(Math.Max(limit / 2, limit - (queued - Alpha)), serving + Alpha), \"latency\", now);|Set(Math.Max(limit / 2, limit - (queued - Alpha)), \"latency\", now);"
+  "a reset keeps the learnt limits|$EP/InstanceRecords.cs|                instance.Limit.Reset();\n|"
   "retry budget ignores the share of the requests|$OV/RetryBudget.cs|return (requests * _ratio) + _floor - retries;|return _floor - retries;"
   "retry budget without its floor|$OV/RetryBudget.cs|_floor = options.MinRetriesPerSecond * options.RetryBudgetWindow.TotalSeconds;|_floor = 0;"
   "retry budget never forgets|$OV/RetryBudget.cs|if (_sliceOf[i] > now - Slices)|if (_sliceOf[i] > now - Slices - 1000)"

@@ -88,7 +88,7 @@ internal sealed partial class InstanceRecords
         return verdict;
     }
 
-    /// <summary>Brings every instance back and forgets every streak and the growth of every ejection time.</summary>
+    /// <summary>Brings every instance back and forgets every streak, the growth of every ejection time and every learnt limit.</summary>
     public void Reset()
     {
         lock (_lock)
@@ -102,7 +102,10 @@ internal sealed partial class InstanceRecords
                 }
 
                 (instance.Streaks, instance.Ejections) = (default, 0);
+                instance.Limit.Reset();
             }
+
+            SumLimits_NeedsLock();
         }
 
         _notifier.Deliver();

@@ -9,7 +9,7 @@ namespace CircuitDemo.Resilience.Overload;
 /// <item>a drop (a failed call: a 503 from a full queue, a timeout) cuts it by a tenth, as AIMD does;</item>
 /// <item>a standing queue (the window's fastest call slower than the instance's usual latency, by more than half the
 /// spread of the window's calls over it) of more than <see cref="Beta"/> calls brings it down by the excess over
-/// <see cref="Alpha"/>, at most by half;</item>
+/// <see cref="Alpha"/>, at most by half, never below what the instance serves at once plus Alpha;</item>
 /// <item>in use (more than half of it in flight) with no queue, or one shorter than <see cref="Alpha"/>, it grows by its
 /// square root (Gradient2's queue allowance);</item>
 /// <item>far above its use (more than twice the most in flight lately), it decays toward twice that, never below the
@@ -57,6 +57,9 @@ internal struct ConcurrencyLimit
     private Windowed _fastest; // the instance's usual latency: the fastest call of the last BaselineWindow or two, in ms
     private Windowed _mostInFlight; // its use: the most calls in flight at once over the same time
     private Window _window;
+
+    /// <summary>Forgets what was learnt: the initial limit, no latency, no use.</summary>
+    public void Reset() => this = default;
 
     /// <summary>The limit now, whole calls.</summary>
     public readonly int Value => _limit == 0 ? Initial : (int)_limit;
@@ -108,8 +111,11 @@ internal struct ConcurrencyLimit
         var standing = delay > (window.Average - window.Fastest) / 2;
         if (standing && queued > Beta)
         {
-            // Too many waiting: the limit comes down by the excess over Alpha, at most by half.
-            Set(Math.Max(limit / 2, limit - (queued - Alpha)), "latency", now);
+            // Too many waiting: the limit comes down by the excess over Alpha, at most by half, and never below what the
+            // instance serves at once (the calls in flight less those waiting) plus Alpha: the calls admitted before
+            // the cut still queue for a while, and are no reason to cut again.
+            var serving = window.MaxInFlight - queued;
+            Set(Math.Max(Math.Max(limit / 2, limit - (queued - Alpha)), serving + Alpha), "latency", now);
         }
         else if (window.MaxInFlight > limit / 2)
         {

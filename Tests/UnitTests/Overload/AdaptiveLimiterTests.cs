@@ -77,6 +77,27 @@ public sealed class AdaptiveLimiterTests
         Assert.Equal(2 * ConcurrencyLimit.Initial, guard.Instances.ConcurrencyLimit);
     }
 
+    [Fact]
+    public void AResetOfTheGuard_ForgetsEveryInstancesLearntLimit()
+    {
+        var (guard, clock) = GuardCalls.Create(new ServiceGuardOptions
+        {
+            Breaker = TestBreakers.Options with { FailureThreshold = 100 },
+            Ejection = new() { EjectionConsecutiveFailures = 0 },
+        });
+        for (var i = 0; i < ConcurrencyLimit.WindowCalls; i++)
+        {
+            clock.Advance(ConcurrencyLimit.WindowTime / (ConcurrencyLimit.WindowCalls - 1) + TimeSpan.FromTicks(1));
+            guard.CallOn(Three, A, CallOutcome.Failure, clock);
+        }
+
+        Assert.True(guard.Instances.ConcurrencyLimit < 3 * ConcurrencyLimit.Initial, $"{guard.Instances.ConcurrencyLimit}");
+
+        guard.Reset();
+
+        Assert.Equal(3 * ConcurrencyLimit.Initial, guard.Instances.ConcurrencyLimit);
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         var seen = Volatile.Read(ref target);

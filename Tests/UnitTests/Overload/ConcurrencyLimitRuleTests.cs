@@ -38,6 +38,32 @@ public sealed class ConcurrencyLimitRuleTests
     }
 
     [Fact]
+    public void CallsAdmittedBeforeACut_StillWaiting_AreNoReasonToCutAgain()
+    {
+        Usual(20);
+        Window(inFlight: 20, fastest: 120, others: 125); // ten waiting of twenty: two served at once... by ten
+        var cut = _limit.Value;
+        Assert.True(cut < ConcurrencyLimit.Initial);
+
+        // The same twenty still in flight, the same ten still waiting: the instance serves ten at once, and the limit
+        // is already there.
+        Window(inFlight: 20, fastest: 120, others: 125);
+
+        Assert.Equal(cut, _limit.Value);
+    }
+
+    [Fact]
+    public void AReset_ForgetsWhatWasLearnt()
+    {
+        Window(inFlight: 10, fastest: 20, others: 20, dropped: true);
+        Assert.NotEqual(ConcurrencyLimit.Initial, _limit.Value);
+
+        _limit.Reset();
+
+        Assert.Equal((ConcurrencyLimit.Initial, 0.0, null), (_limit.Value, _limit.Baseline, _limit.LastChange));
+    }
+
+    [Fact]
     public void ABusyCaller_DelayingSomeCallsAndNotOthers_IsNoQueue()
     {
         // A thousand calls a window, most of them late by up to 30 ms (a garbage collection in the caller), the fastest
