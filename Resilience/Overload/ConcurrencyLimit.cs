@@ -107,14 +107,15 @@ internal struct ConcurrencyLimit
         var usual = _fastest.Add(window.Fastest, now, BaselineWindow, most: false);
         var used = _mostInFlight.Add(window.MaxInFlight, now, BaselineWindow, most: true);
         var delay = window.Fastest - usual;
-        var queued = window.Calls / Math.Max((now - window.Start).TotalSeconds, 0.001) * delay / 1000;
+        var throughput = window.Calls / Math.Max((now - window.Start).TotalSeconds, 0.001);
+        var queued = throughput * delay / 1000;
         var standing = delay > (window.Average - window.Fastest) / 2;
         if (standing && queued > Beta)
         {
             // Too many waiting: the limit comes down by the excess over Alpha, at most by half, and never below what the
-            // instance serves at once (the calls in flight less those waiting) plus Alpha: the calls admitted before
-            // the cut still queue for a while, and are no reason to cut again.
-            var serving = window.MaxInFlight - queued;
+            // instance serves at once (Little's law again: its throughput times its usual latency) plus Alpha: the
+            // calls admitted before a cut still queue for a while, and are no reason to cut below that.
+            var serving = throughput * usual / 1000;
             Set(Math.Max(Math.Max(limit / 2, limit - (queued - Alpha)), serving + Alpha), "latency", now);
         }
         else if (window.MaxInFlight > limit / 2)
