@@ -30,15 +30,8 @@ PAYMENT_PORTS=($((BASE_PORT + 3)) $((BASE_PORT + 13)) $((BASE_PORT + 23)))
 source scripts/processes.sh
 need_wrk
 
-if [ "${LOAD_SKIP_BUILD:-}" != 1 ]; then
-  echo "Building (Release)..."
-  dotnet build CircuitDemo.sln -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
-fi
+release_build
 
-
-mode() { # port body
-  curl -sf -X PUT "http://127.0.0.1:$1/failure-mode" -H "X-Admin-Key: $ADMIN_KEY" -H 'Content-Type: application/json' -d "$2" >/dev/null
-}
 
 served() { # port: the business requests an instance has received so far
   curl -sf "http://127.0.0.1:$1/stats" | python3 -c 'import json, sys; print(json.load(sys.stdin)["businessRequests"])'

@@ -79,10 +79,6 @@ done
 
 ratio() { awk -v a="${SUM[this-$1-$2]}" -v b="${SUM[before-$1-$2]}" 'BEGIN { printf "%.2fx", a / b }'; }
 
-mode() { # port body
-  curl -sf -X PUT "http://127.0.0.1:$1/failure-mode" -H "X-Admin-Key: $ADMIN_KEY" -H 'Content-Type: application/json' -d "$2" >/dev/null
-}
-
 FAULTS=()
 system "$PWD"
 measure writes 3 >/dev/null

@@ -22,14 +22,7 @@ HALF=150; TWICE=600; PHASES="${HALF}x10,${TWICE}x15,${HALF}x15"
 source scripts/processes.sh
 need_wrk
 
-if [ "${LOAD_SKIP_BUILD:-}" != 1 ]; then
-  echo "Building (Release)..."
-  dotnet build CircuitDemo.sln -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
-fi
-
-mode() { # port body
-  curl -sf -X PUT "http://127.0.0.1:$1/failure-mode" -H "X-Admin-Key: $ADMIN_KEY" -H 'Content-Type: application/json' -d "$2" >/dev/null
-}
+release_build
 
 opens() { # gateway port: the times payment-service's breaker has opened
   curl -sf "http://127.0.0.1:$1/circuit-breakers" | python3 -c '

@@ -32,3 +32,16 @@ start_from() { # checkout name port [extra env...]: the same, from another check
 need_wrk() {
   command -v wrk >/dev/null || { echo "Installing wrk (Debian package)..."; apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 }
+
+# The Release build the load scripts run, unless LOAD_SKIP_BUILD=1 (a script that runs another after itself).
+release_build() {
+  if [ "${LOAD_SKIP_BUILD:-}" != 1 ]; then
+    echo "Building (Release)..."
+    dotnet build CircuitDemo.sln -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
+  fi
+}
+
+# Sets the failure mode of the stub instance on a loopback port (ADMIN_KEY must be set).
+mode() { # port body
+  curl -sf -X PUT "http://127.0.0.1:$1/failure-mode" -H "X-Admin-Key: $ADMIN_KEY" -H 'Content-Type: application/json' -d "$2" >/dev/null
+}
