@@ -47,7 +47,7 @@ public sealed record BreakerTransitionEvent(
 /// <summary>
 /// What a person watching a breaker needs: its state, streak, next probe, counts and last change; with the slow-call
 /// rule on, the slow calls among the calls in its window, and the duration they were slower than; its endpoints; how
-/// many ejections the cap refused; its retry budget and its concurrency limit.
+/// many ejections the cap refused; its retry budget, its concurrency limit and its hedges.
 /// </summary>
 public sealed record BreakerSummary(
     string Name,
@@ -68,7 +68,8 @@ public sealed record BreakerSummary(
     EndpointSummaries? Endpoints = null,
     long EjectionsRefused = 0,
     RetryBudgetStatus? RetryBudget = null,
-    ConcurrencyStatus? Concurrency = null)
+    ConcurrencyStatus? Concurrency = null,
+    HedgingStatus? Hedges = null)
 {
     /// <summary>The endpoints as the dashboard row reads: <c>2 in, 1 ejected</c>, or <c>-</c> before any was resolved.</summary>
     public string EndpointsText => Endpoints is { Count: > 0 } endpoints

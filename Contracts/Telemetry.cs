@@ -23,4 +23,10 @@ public static class Telemetry
 
     /// <summary>Gauge of each breaker's concurrency limit now.</summary>
     public const string ConcurrencyLimitInstrument = "circuit_breaker.concurrency_limit";
+
+    /// <summary>Counter of hedged reads, tagged <see cref="HedgeOutcomeTag"/>: won, lost or refused.</summary>
+    public const string HedgesInstrument = "circuit_breaker.hedges";
+
+    /// <summary>How a hedge ended: <c>won</c> (its answer was used), <c>lost</c> (sent, not used) or <c>refused</c> (not sent).</summary>
+    public const string HedgeOutcomeTag = "outcome";
 }

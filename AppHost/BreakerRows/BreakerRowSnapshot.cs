@@ -46,10 +46,15 @@ internal static class BreakerRowSnapshot
             .With("Retry budget", worst.RetryBudget is { } budget
                 ? $"{budget.AllowedNow} allowed now, {replicas.Sum(r => r.RetryBudget?.Refused ?? 0)} refused" : "-", order: 8)
             .With("Concurrency limit", worst.Concurrency?.Text ?? "off", order: 9)
+            .With("Hedges", worst.Hedges is { } hedges
+                ? new HedgingStatus(
+                    hedges.DelayMs, replicas.Sum(r => r.Hedges?.Sent ?? 0), replicas.Sum(r => r.Hedges?.Won ?? 0),
+                    replicas.Sum(r => r.Hedges?.Refused ?? 0)).Text
+                : "off", order: 10)
             .With(
                 "Replicas",
                 string.Join(", ", replicas.GroupBy(r => r.State).OrderBy(g => Array.IndexOf(Severity, g.Key)).Select(g => $"{g.Count()} {g.Key}")),
-                order: 10);
+                order: 11);
         var health = state == CircuitState.Closed ? HealthStatus.Healthy : HealthStatus.Degraded;
         var why = worst.LastReason is { } last ? $" ({last})" : "";
         return (snapshot with { State = new ResourceStateSnapshot(state.ToString(), Style(state)), Properties = properties })

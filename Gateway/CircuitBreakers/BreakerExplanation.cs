@@ -90,6 +90,13 @@ public static class BreakerExplanation
         text.AppendLine(status.Concurrency is { } limit
             ? $"Concurrency limit ({limit.Kind}): {limit.InFlight} in flight of {limit.Limit}; {changed}"
             : "Concurrency limit: off.");
+        text.AppendLine(status.Hedges is { } hedges
+            ? string.Create(
+                CultureInfo.InvariantCulture,
+                $"Hedged reads: a read unanswered after {hedges.DelayMs:0.#} ms ({HedgeDelayText(status.Hedging)}) sends one hedge to another "
+                + $"instance, paid from the retry budget; {hedges.Sent} sent, {hedges.Won} won, {hedges.Sent - hedges.Won} lost, "
+                + $"{hedges.Refused} refused so far.")
+            : "Hedged reads: none (writes are never hedged; HedgeDelay 0 turns them off).");
         text.AppendLine();
 
         text.AppendLine("### The instances");
@@ -148,6 +155,12 @@ public static class BreakerExplanation
             _ => $"Isolated by hand at {last.Timestamp:HH:mm:ss} UTC: every call is rejected until someone resets it.",
         };
     }
+
+    private static string HedgeDelayText(CircuitDemo.Resilience.Hedging.HedgingOptions options) => options.HedgeDelay.Trim().ToLowerInvariant() switch
+    {
+        "auto" => $"auto: the recent p95 of its answers, at least {DurationText.Seconds(options.MinHedgeDelay)}, at most half the attempt timeout",
+        var fixedDelay => $"HedgeDelay {fixedDelay}",
+    };
 
     private static string Next(CircuitBreakerStatus status, DateTimeOffset now) => status.State switch
     {

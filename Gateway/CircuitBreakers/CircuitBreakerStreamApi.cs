@@ -178,7 +178,8 @@ public static class CircuitBreakerStreamApi
             e.ConsecutiveFailures, e.ConsecutiveSlowCalls))),
         status.EjectionsRefused,
         status.Retries,
-        status.Concurrency);
+        status.Concurrency,
+        status.Hedges);
 
     private sealed record StreamSettings(bool WithStatus, TimeSpan HeartbeatInterval, CancellationToken Stopping);
 }

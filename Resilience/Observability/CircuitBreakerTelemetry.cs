@@ -14,7 +14,7 @@ namespace CircuitDemo.Resilience.Observability;
 /// tagged with the breaker's decision, the instances' ejections (a counter, a gauge of those out now, and a counter of
 /// those the cap refused), and a log line per transition and per ejection. Told of each breaker as it is created.
 /// </summary>
-internal sealed class CircuitBreakerTelemetry
+internal sealed partial class CircuitBreakerTelemetry
 {
     /// <summary>The name of the meter and of the activity source.</summary>
     public const string MeterName = Contracts.Telemetry.CircuitBreakerMeter;
@@ -37,6 +37,12 @@ internal sealed class CircuitBreakerTelemetry
     /// <summary>Whether a completed call was slower than the slow-call duration (only with the slow-call rule on).</summary>
     public const string SlowTag = "circuit_breaker.slow";
 
+    /// <summary>The span tag that marks a hedge's span; its value is the delay after which it was sent, in ms.</summary>
+    public const string HedgeTag = "circuit_breaker.hedge.delay_ms";
+
+    /// <summary>The span tag that says a hedge lost: another attempt answered first and it was cancelled.</summary>
+    public const string HedgeLostTag = "circuit_breaker.hedge.lost";
+
     private const string OutcomeTag = "circuit_breaker.outcome";
 
     internal static readonly ActivitySource Source = new(MeterName);
@@ -47,6 +53,7 @@ internal sealed class CircuitBreakerTelemetry
     private readonly Counter<long> _calls;
     private readonly Counter<long> _ejections;
     private readonly Counter<long> _retriesRefused;
+    private readonly Counter<long> _hedges;
     private readonly ILogger _logger;
 
     /// <summary>Creates the instruments; every breaker is added with <see cref="Observe"/>.</summary>
@@ -90,6 +97,10 @@ internal sealed class CircuitBreakerTelemetry
             Contracts.Telemetry.RetriesRefusedInstrument,
             unit: "{retry}",
             description: "Retries the service's retry budget refused: not sent, the call ended as its first attempt did.");
+        _hedges = meter.CreateCounter<long>(
+            Contracts.Telemetry.HedgesInstrument,
+            unit: "{hedge}",
+            description: "Hedged reads by outcome: won (the hedge's answer was used), lost (sent, not used) or refused (due, not sent).");
         meter.CreateObservableGauge(
             Contracts.Telemetry.ConcurrencyLimitInstrument,
             () => _limits.Select(static limit => (limit.Key, Value: limit.Value()))
@@ -121,25 +132,6 @@ internal sealed class CircuitBreakerTelemetry
         activity?.SetTag(NameTag, name);
         return activity;
     }
-
-    /// <summary>
-    /// A call the concurrency limit turned away: its own span (the breaker's was never started), decision
-    /// <c>rejected</c> by the <c>limit</c>, and a rejection in the calls counter.
-    /// </summary>
-    public void RecordLimitRejection(string name, int limit)
-    {
-        using (var activity = StartCall(name))
-        {
-            activity?.SetTag(DecisionTag, "rejected");
-            activity?.SetTag(RejectedByTag, "limit");
-            activity?.SetStatus(ActivityStatusCode.Error, $"Over the concurrency limit of circuit breaker {name} ({limit})");
-        }
-
-        _calls.Add(1, Tag(name), new(OutcomeTag, "rejected"), new(RejectedByTag, "limit"));
-    }
-
-    /// <summary>Counts a retry the budget of <paramref name="name"/> refused.</summary>
-    public void RecordRetryRefused(string name) => _retriesRefused.Add(1, Tag(name));
 
     /// <summary>Tags the span with the decision; counts a rejection, whose span is an error.</summary>
     public void RecordDecision(Activity? activity, string name, in CircuitPermit permit)

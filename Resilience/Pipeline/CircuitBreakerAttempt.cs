@@ -13,14 +13,11 @@ namespace CircuitDemo.Resilience.Pipeline;
 /// permit; an instance of the service; the request sent there; the verdict on its outcome; the instance's record settled
 /// with it; the permit completed. What the attempt needs was decided when its pipeline was built (the guard of its
 /// breaker) or comes forward with the call: the request, and on the <see cref="ResilienceContext"/> the instance the
-/// call's previous attempt went to.
+/// call's previous attempt went to (<see cref="AttemptTrail"/>).
 /// </summary>
 internal sealed class CircuitBreakerAttempt(ServiceGuard guard, ServiceInstances instances, CircuitBreakerTelemetry telemetry, TimeProvider time)
     : ResilienceStrategy<HttpResponseMessage>
 {
-    /// <summary>The instance of the call's previous attempt: a retry goes elsewhere.</summary>
-    internal static readonly ResiliencePropertyKey<Uri?> PreviousInstance = new("CircuitDemo.PreviousInstance");
-
     protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
         Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback, ResilienceContext context, TState state)
     {
@@ -48,8 +45,9 @@ internal sealed class CircuitBreakerAttempt(ServiceGuard guard, ServiceInstances
             // 2. An instance of the service: the lighter of two in rotation, away from the one the previous attempt went to.
             var pending = instances.ResolveAsync(service, context.CancellationToken);
             var resolved = pending.IsCompleted ? pending.Result : await WithinAttemptTimeout(pending, service, context).ConfigureAwait(false);
-            lease = guard.Instances.Lease(resolved, context.Properties.GetValue(PreviousInstance, null));
-            context.Properties.Set(PreviousInstance, lease.Address);
+            var trail = AttemptTrail.Of(context);
+            lease = guard.Instances.Lease(resolved, trail.Last);
+            trail.WentTo(lease.Address);
 
             // 3. The request, sent to that instance; the attempt timeout and the whole-body read run inside the callback.
             request.RequestUri = ServiceInstances.Rewrite(service, lease.Address);
@@ -79,6 +77,12 @@ internal sealed class CircuitBreakerAttempt(ServiceGuard guard, ServiceInstances
             var counted = lease?.Settle(verdict, duration, slow) ?? new ServiceVerdict(verdict, Slow: false);
             guard.Breaker.Complete(permit, counted.Outcome, counted.Slow);
             guard.Recent.Add(lease?.Name, counted.Outcome, slow, duration);
+            if (verdict == CallOutcome.Success)
+            {
+                // 8. How long an answer takes, for when a read of the service is worth a hedge.
+                guard.Hedges?.Delay.Observe(duration);
+            }
+
             telemetry.RecordOutcome(activity, guard.Name, counted.Outcome, slow, guard.Breaker.Options.SlowCallDuration is not null);
         }
 

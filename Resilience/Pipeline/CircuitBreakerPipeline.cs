@@ -1,4 +1,5 @@
 using CircuitDemo.Resilience.Core;
+using CircuitDemo.Resilience.Hedging;
 using CircuitDemo.Resilience.Http;
 using CircuitDemo.Resilience.Instances;
 using CircuitDemo.Resilience.Observability;
@@ -47,8 +48,10 @@ internal static class CircuitBreakerPipeline
     /// <remarks>
     /// The order of the strategies, stated here once. From outside in: Polly's retry, once, for a read that failed fast
     /// or a write that got no usable answer (to another instance, with the same idempotency key), within the service's
-    /// retry budget; Polly's concurrency limiter, static (<c>MaxConcurrentCalls</c>) or adaptive (<see
-    /// cref="Overload.AdaptiveConcurrencyLimiter"/>); the attempt through the breaker of the key's service and kind
+    /// retry budget; for a read, Polly's hedging (<see cref="HedgedReadsPipeline"/>: one hedge to another instance when
+    /// the first attempt is still unanswered after the hedge delay, paid from the same budget); Polly's concurrency
+    /// limiter, static (<c>MaxConcurrentCalls</c>) or adaptive (<see cref="Overload.AdaptiveConcurrencyLimiter"/>); the
+    /// attempt through the breaker of the key's service and kind
     /// (<see cref="CircuitBreakerAttempt"/>), or straight to an instance when the call bypasses it or the breaker is off
     /// (<see cref="DirectAttempt"/>); Polly's attempt timeout; and the whole-body read (<see
     /// cref="WholeResponseStrategy"/>), so a body that stalls, trickles, is cut off, is too large or is unusable is a
@@ -79,6 +82,13 @@ internal static class CircuitBreakerPipeline
         }
         else
         {
+            if (guard.Hedges is { } hedges)
+            {
+                // Reads only (the write side has none): a read unanswered after the hedge delay sends one more attempt
+                // to another instance, inside the retry, outside the limit and the breaker, which see it as an attempt.
+                pipeline.AddHedgedReads(guard.Name, hedges, telemetry);
+            }
+
             if (guard.Limiter is { } limiter)
             {
                 // Outside the breaker, so that a call over the limit never asks it: never a failure, never a probe. Its
@@ -89,6 +99,14 @@ internal static class CircuitBreakerPipeline
                     RateLimiter = args => limiter.AcquireAsync(1, args.Context.CancellationToken),
                     OnRejected = args =>
                     {
+                        if (args.Context.Properties.GetValue(HedgedRead.IsHedge, false)
+                            && args.Context.Properties.TryGetValue(HedgedRead.Key, out var read))
+                        {
+                            // A hedge over the limit is a hedge refused, not a call turned away.
+                            read.TurnedAway();
+                            return default;
+                        }
+
                         guard.Breaker.CountRejected();
                         guard.Recent.Add(null, CallOutcome.Rejected, slow: false, TimeSpan.Zero);
                         telemetry.RecordLimitRejection(guard.Name, guard.Concurrency?.Limit ?? 0);
@@ -117,7 +135,7 @@ internal static class CircuitBreakerPipeline
         : HttpOutcomeClassifier.IsRetriable(args.Outcome, args.Context.CancellationToken);
 
     // One more attempt, 50 ms later give or take a quarter (so that many callers do not retry in step), never after a
-    // Retry-After; the attempt itself goes elsewhere (CircuitBreakerAttempt.PreviousInstance). Through a breaker, the
+    // Retry-After; the attempt itself goes elsewhere (AttemptTrail). Through a breaker, the
     // retry is paid from its service's retry budget: every call's first outcome deposits, a retry withdraws, and one
     // the budget refuses is not sent (the call ends as its first attempt did).
     private static HttpRetryStrategyOptions Retry(bool isWrite, ServiceGuard? guard, CircuitBreakerTelemetry telemetry) => new()

@@ -25,8 +25,9 @@ internal sealed class DirectAttempt(ServiceInstances instances, bool remember = 
             {
                 var resolved = await instances.ResolveAsync(service, context.CancellationToken, remember).ConfigureAwait(
                     context.ContinueOnCapturedContext);
-                address = AnyBut(resolved, context.Properties.GetValue(CircuitBreakerAttempt.PreviousInstance, null));
-                context.Properties.Set(CircuitBreakerAttempt.PreviousInstance, address);
+                var trail = AttemptTrail.Of(context);
+                address = AnyBut(resolved, trail.Last);
+                trail.WentTo(address);
             }
 
             request.RequestUri = ServiceInstances.Rewrite(service, address);

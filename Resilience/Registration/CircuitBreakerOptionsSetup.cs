@@ -57,5 +57,6 @@ internal sealed class CircuitBreakerOptionsSetup(IConfiguration configuration) :
         layer.Bind(options.Ejection);
         layer.Bind(options.Limits);
         layer.Bind(options.RetryBudget);
+        layer.Bind(options.Hedging);
     }
 }

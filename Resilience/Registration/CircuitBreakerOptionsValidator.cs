@@ -36,6 +36,12 @@ internal sealed class CircuitBreakerOptionsValidator : IValidateOptions<ServiceG
             breaker.SlowCallDuration is not { } slowCall || slowCall < breaker.AttemptTimeout,
             $"SlowCallDuration ({breaker.SlowCallDuration}) must be less than AttemptTimeout ({breaker.AttemptTimeout}), or the slow-call rule "
                 + $"could never see a slow call that succeeded.");
+
+        // A hedge is sent while the first attempt is still waited on: its delay is less than the attempt timeout.
+        var hedging = options.Hedging;
+        Check(
+            hedging.IsAuto || hedging.FixedDelay is { } fixedDelay && fixedDelay >= TimeSpan.Zero && fixedDelay < breaker.AttemptTimeout,
+            $"HedgeDelay ('{hedging.HedgeDelay}') must be 'auto', 0 (no hedging) or a duration less than AttemptTimeout ({breaker.AttemptTimeout}).");
         return builder.Build();
     }
 }

@@ -94,7 +94,7 @@ public static class CircuitBreakingExtensions
         // A call over the concurrency limit is an answer (the fallback, at once), counted as the breaker's rejection: not
         // the error Polly logs a rate limiter's rejection as, once per call, at the very moment the process is busiest.
         services.Configure<TelemetryOptions>(options => options.SeverityProvider = args =>
-            args.Event.EventName == "OnRateLimiterRejected" ? ResilienceEventSeverity.Information : args.Event.Severity);
+            args.Event.EventName is "OnRateLimiterRejected" or "OnHedging" ? ResilienceEventSeverity.Information : args.Event.Severity);
         services.TryAddSingleton(provider =>
         {
             var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger<CircuitBreakerRegistry>();
@@ -105,7 +105,14 @@ public static class CircuitBreakingExtensions
                 provider.GetServices<DeclaredCircuitBreaker>().Select(d => d.Name).Union(configured, StringComparer.OrdinalIgnoreCase),
                 options.Get,
                 provider.GetRequiredService<TimeProvider>(),
-                guard => telemetry.Observe(guard.Name, guard.Breaker, guard.Instances, () => guard.Concurrency?.Limit),
+                guard =>
+                {
+                    telemetry.Observe(guard.Name, guard.Breaker, guard.Instances, () => guard.Concurrency?.Limit);
+                    if (guard.Hedges is { } hedges)
+                    {
+                        hedges.Counted += outcome => telemetry.RecordHedge(guard.Name, outcome);
+                    }
+                },
                 (breaker, exception) => CircuitBreakerLog.SubscriberFailed(logger, breaker, exception));
         });
         services.ConfigureOpenTelemetryMeterProvider((provider, _) => provider.GetRequiredService<CircuitBreakerRegistry>());

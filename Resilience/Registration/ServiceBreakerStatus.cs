@@ -1,5 +1,6 @@
 using CircuitDemo.Contracts;
 using CircuitDemo.Resilience.Core;
+using CircuitDemo.Resilience.Hedging;
 using CircuitDemo.Resilience.Http;
 using CircuitDemo.Resilience.Instances;
 using CircuitDemo.Resilience.Overload;
@@ -30,6 +31,12 @@ public sealed record ServiceBreakerStatus : CircuitBreakerStatus
 
     /// <summary>The retry budget now: retries it would allow, and refused so far.</summary>
     public required RetryBudgetStatus Retries { get; init; }
+
+    /// <summary>When its reads are hedged (a copy).</summary>
+    public required HedgingOptions Hedging { get; init; }
+
+    /// <summary>Its hedges now: the delay, and those sent, won and refused; null for the write side or with hedging off.</summary>
+    public HedgingStatus? Hedges { get; init; }
 
     /// <summary>The concurrency limit now, the calls in flight under it and its last change; null without a limit.</summary>
     public ConcurrencyStatus? Concurrency { get; init; }

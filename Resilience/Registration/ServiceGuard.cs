@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using CircuitDemo.Contracts;
 using CircuitDemo.Resilience.Core;
+using CircuitDemo.Resilience.Hedging;
 using CircuitDemo.Resilience.Instances;
 using CircuitDemo.Resilience.Observability;
 using CircuitDemo.Resilience.Overload;
@@ -30,6 +31,9 @@ internal sealed class ServiceGuard : IDisposable
             { AdaptiveConcurrency: true } => new AdaptiveConcurrencyLimiter(() => Instances.ConcurrencyLimit),
             _ => null,
         };
+        Hedges = Options.Hedging.Enabled && !BreakerNames.Parse(name).IsWrite
+            ? new HedgedReads(new HedgeDelay(Options.Hedging, Options.Breaker.AttemptTimeout, time), Breaker, RetryBudget)
+            : null;
         Breaker.StateChanged += (_, _) => Due.Rearm();
         Instances.Changed += (_, _) => Due.Rearm();
     }
@@ -55,6 +59,9 @@ internal sealed class ServiceGuard : IDisposable
     /// </summary>
     public RateLimiter? Limiter { get; }
 
+    /// <summary>The hedges of its reads; null for the write side, or with <c>HedgeDelay</c> 0.</summary>
+    public HedgedReads? Hedges { get; }
+
     /// <summary>The concurrency limit now and the calls in flight under it; null without a limit.</summary>
     public (int Limit, int InFlight)? Concurrency => Limiter switch
     {
@@ -74,6 +81,8 @@ internal sealed class ServiceGuard : IDisposable
         Limits = Options.Limits with { },
         RetryBudget = Options.RetryBudget with { },
         Retries = new RetryBudgetStatus(RetryBudget.AllowedNow, RetryBudget.Refused),
+        Hedging = Options.Hedging with { },
+        Hedges = Hedges?.Status,
         Concurrency = Concurrency is var (limit, inFlight) ? Limiter is AdaptiveConcurrencyLimiter
             ? Instances.LastLimitChange is var (change, at) ? new("adaptive", limit, inFlight, change, at) : new("adaptive", limit, inFlight)
             : new("static", limit, inFlight) : null,

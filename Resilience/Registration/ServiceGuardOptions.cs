@@ -1,4 +1,5 @@
 using CircuitDemo.Resilience.Core;
+using CircuitDemo.Resilience.Hedging;
 using CircuitDemo.Resilience.Http;
 using CircuitDemo.Resilience.Instances;
 using CircuitDemo.Resilience.Overload;
@@ -9,8 +10,8 @@ namespace CircuitDemo.Resilience.Registration;
 /// <summary>
 /// Everything that guards the calls of one service and operation kind, composed of small parts as
 /// Microsoft.Extensions.Http.Resilience composes its options: the breaker's (<see cref="Breaker"/>), the instances'
-/// ejection (<see cref="Ejection"/>), the call's limits (<see cref="Limits"/>) and the
-/// retries' budget (<see cref="RetryBudget"/>). Named by the breaker
+/// ejection (<see cref="Ejection"/>), the call's limits (<see cref="Limits"/>), the
+/// retries' budget (<see cref="RetryBudget"/>) and the reads' hedges (<see cref="Hedging"/>). Named by the breaker
 /// (<c>payment-service</c>, <c>payment-service:write</c>) and bound by <see cref="CircuitBreakerOptionsSetup"/>.
 /// </summary>
 public sealed record ServiceGuardOptions
@@ -34,6 +35,10 @@ public sealed record ServiceGuardOptions
     [ValidateObjectMembers]
     public RetryBudgetOptions RetryBudget { get; set; } = new();
 
+    /// <summary>When a read still unanswered sends a hedge to another instance.</summary>
+    [ValidateObjectMembers]
+    public HedgingOptions Hedging { get; set; } = new();
+
     /// <summary>A deep copy: a guard keeps its own, so changing the options later changes nothing.</summary>
     public ServiceGuardOptions Copy() => this with
     {
@@ -41,5 +46,6 @@ public sealed record ServiceGuardOptions
         Ejection = Ejection with { },
         Limits = Limits with { },
         RetryBudget = RetryBudget with { },
+        Hedging = Hedging with { },
     };
 }

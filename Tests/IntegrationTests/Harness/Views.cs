@@ -25,7 +25,8 @@ public sealed record BreakerView(
     CircuitBreakerOptions Options,
     IReadOnlyList<EndpointStatus> Endpoints,
     RetryBudgetStatus? Retries = null,
-    ConcurrencyStatus? Concurrency = null)
+    ConcurrencyStatus? Concurrency = null,
+    HedgingStatus? Hedges = null)
 {
     /// <summary>How many changes of state the breaker has made so far: the sequence number of its latest one.</summary>
     public long ChangesSoFar => StateChanges.Count > 0 ? StateChanges[^1].Sequence : 0;

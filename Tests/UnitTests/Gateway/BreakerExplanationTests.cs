@@ -40,5 +40,5 @@ public sealed class BreakerExplanationTests
     }
 
     private static ServiceBreakerStatus StatusOf(CircuitBreaker breaker) =>
-        new(breaker.GetStatus()) { Ejection = new(), Limits = new(), RetryBudget = new(), Retries = new(0, 0) };
+        new(breaker.GetStatus()) { Ejection = new(), Limits = new(), RetryBudget = new(), Retries = new(0, 0), Hedging = new() };
 }

@@ -9,7 +9,7 @@ namespace CircuitDemo.UnitTests.Support;
 /// <summary>
 /// An HttpClient with exactly the pipeline ServiceDefaults gives every client, over a scripted stub handler: no
 /// network, and on the given clock. Breakers for user-, order- and payment-service: threshold 5 by default,
-/// payment-service's attempt timeout 2.5 s.
+/// payment-service's attempt timeout 2.5 s, no hedged reads unless a test sets <c>HedgeDelay</c>.
 /// </summary>
 internal sealed class ClientPipeline : IDisposable
 {
@@ -29,6 +29,9 @@ internal sealed class ClientPipeline : IDisposable
         {
             ["CircuitBreaker:Defaults:FailureThreshold"] = "5",
             ["CircuitBreaker:Services:payment-service:AttemptTimeout"] = "00:00:02.5",
+
+            // No hedged reads but in the tests that turn them on: a stalled read here is the timeout's to end.
+            ["CircuitBreaker:Defaults:HedgeDelay"] = "0",
 
             // The services this process guards: only they get breakers (any other host gets nothing of ours).
             ["CircuitBreaker:Services:user-service:Enabled"] = "true",

@@ -1,0 +1,105 @@
+using CircuitDemo.Resilience.Core;
+using CircuitDemo.Resilience.Http;
+using CircuitDemo.Resilience.Observability;
+using CircuitDemo.Resilience.Pipeline;
+using Polly;
+using Polly.Hedging;
+
+namespace CircuitDemo.Resilience.Hedging;
+
+/// <summary>
+/// Hedged reads in a client pipeline, composed from Polly's hedging strategy; what Polly leaves to its caller is ours:
+/// when the hedge is due (<see cref="HedgeDelay"/>), whether it is sent (<see cref="HedgedReads.TrySend"/>), its own
+/// request, and the instance it goes to (another than the first attempt's, by <see cref="AttemptTrail"/>). Everything
+/// below it (the concurrency limit, the breaker's permit, the instance's record, the attempt timeout) sees the hedge as
+/// one more attempt.
+/// </summary>
+internal static class HedgedReadsPipeline
+{
+    public const string StrategyName = "hedged-read";
+
+    /// <summary>
+    /// Adds, outside the attempt: the read's shared state (<see cref="HedgedRead"/>) and the count of its hedge once it
+    /// has ended; then Polly's hedging, one hedge at most. The first usable answer wins and the other attempt is
+    /// cancelled; that one's outcome is a cancellation, which neither the breaker nor its instance's record counts.
+    /// </summary>
+    public static ResiliencePipelineBuilder<HttpResponseMessage> AddHedgedReads(
+        this ResiliencePipelineBuilder<HttpResponseMessage> pipeline, string name, HedgedReads hedges, CircuitBreakerTelemetry telemetry)
+    {
+        pipeline.AddStrategy(_ => new HedgedReadStrategy(hedges), new HedgedReadOptions());
+        return pipeline.AddHedging(new HedgingStrategyOptions<HttpResponseMessage>
+        {
+            Name = StrategyName,
+            MaxHedgedAttempts = 1,
+
+            // Wait for an answer that can be used: a failure (a 5xx, a timeout, a rejection) waits on the other attempt.
+            // The first attempt's end is noted, so that a failure before the delay is left to the retry.
+            ShouldHandle = args =>
+            {
+                if (args.AttemptNumber == 0 && args.Context.Properties.TryGetValue(HedgedRead.Key, out var read))
+                {
+                    read.EndFirst();
+                }
+
+                return ValueTask.FromResult(HttpOutcomeClassifier.Classify(args.Outcome, args.Context.CancellationToken) == CallOutcome.Failure);
+            },
+
+            // The delay now; once the hedge is decided on, wait for the attempts in flight.
+            DelayGenerator = args => ValueTask.FromResult(
+                args.Context.Properties.TryGetValue(HedgedRead.Key, out var read) && !read.Decided ? hedges.Delay.Now : Timeout.InfiniteTimeSpan),
+
+            ActionGenerator = args =>
+            {
+                if (!args.PrimaryContext.Properties.TryGetValue(HedgedRead.Key, out var read) || !hedges.TrySend(read))
+                {
+                    return null;
+                }
+
+                var delay = hedges.Delay.Now;
+                return async () =>
+                {
+                    using var span = telemetry.StartHedge(name, delay);
+                    var context = args.ActionContext;
+                    context.SetRequestMessage(HedgeRequest.CopyOf(args.PrimaryContext.GetRequestMessage()!, read.Service));
+                    context.Properties.Set(HedgedRead.IsHedge, true);
+                    var outcome = await args.Callback(context).ConfigureAwait(context.ContinueOnCapturedContext);
+                    if (context.CancellationToken.IsCancellationRequested)
+                    {
+                        span?.SetTag(CircuitBreakerTelemetry.HedgeLostTag, true);
+                    }
+
+                    return outcome;
+                };
+            },
+        });
+    }
+
+    private sealed class HedgedReadOptions : ResilienceStrategyOptions
+    {
+        public HedgedReadOptions() => Name = "hedged-read-count";
+    }
+
+    // Outside Polly's hedging: gives the read its shared state before the first attempt, and counts its hedge after.
+    private sealed class HedgedReadStrategy(HedgedReads hedges) : ResilienceStrategy<HttpResponseMessage>
+    {
+        protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
+            Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback, ResilienceContext context, TState state)
+        {
+            var request = context.GetRequestMessage() ?? throw new InvalidOperationException(
+                "The hedged read runs inside an HttpClient's resilience handler.");
+            var read = new HedgedRead(request.RequestUri!);
+            if (request.Content is not null)
+            {
+                // A request with a body is not copied: decided on, never hedged.
+                read.Decide();
+            }
+
+            context.Properties.Set(HedgedRead.Key, read);
+            context.Properties.Set(HedgedRead.IsHedge, false);
+            AttemptTrail.Of(context);
+            var outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+            hedges.Settle(read, hedgeWon: context.Properties.GetValue(HedgedRead.IsHedge, false));
+            return outcome;
+        }
+    }
+}
