@@ -5,6 +5,7 @@
 #   bash .ci/run                    # or dotnet test: writes Tests/artifacts/*.md
 #   scripts/load.sh                 # Tests/artifacts/load.md (and, through load-instances.sh, load-instances.md)
 #   scripts/load-overload.sh        # Tests/artifacts/load-overload.md
+#   scripts/load-tail.sh            # Tests/artifacts/load-tail.md
 #   scripts/load-compare.sh COMMIT  # Tests/artifacts/load-compare.md
 #   scripts/load-ledger.sh COMMIT   # Tests/artifacts/ledger-load.md
 #   scripts/edges.sh                # Tests/artifacts/edges.md
@@ -48,6 +49,7 @@ replace $RESULTS first-five-minutes Tests/artifacts/first-five-minutes.md '`scri
 replace $RESULTS load Tests/artifacts/load.md '`scripts/load.sh`'
 replace $RESULTS load-instances Tests/artifacts/load-instances.md '`scripts/load-instances.sh`'
 replace $RESULTS load-overload Tests/artifacts/load-overload.md '`scripts/load-overload.sh`'
+replace $RESULTS load-tail Tests/artifacts/load-tail.md '`scripts/load-tail.sh`'
 replace $RESULTS load-compare Tests/artifacts/load-compare.md '`scripts/load-compare.sh`'
 replace $RESULTS edges Tests/artifacts/edges.md '`scripts/edges.sh`'
 replace $RESULTS mutations Tests/artifacts/mutations.md '`scripts/mutate.sh`'

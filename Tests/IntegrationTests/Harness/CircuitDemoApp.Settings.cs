@@ -44,6 +44,11 @@ public partial class CircuitDemoApp
         $"CircuitBreaker:Defaults:BaseEjectionTime={BaseEjectionTime}",
         $"CircuitBreaker:Defaults:MaxEjectionTime={BaseEjectionTime * 2}",
         $"CircuitBreaker:Defaults:LatencyDecay={LatencyDecay}",
+
+        // No hedged reads in these systems: their tests count what a breaker and an instance's record make of each
+        // attempt, and a hedge that wins cancels the attempt they count (a hung instance's calls are never its failures
+        // while its hedges win). Hedged reads are tested between processes of their own (HedgedReadProcessTests).
+        "CircuitBreaker:Defaults:HedgeDelay=0",
         .. ServiceNames.Stubs.SelectMany(service => new[]
         {
             $"CircuitBreaker:Services:{service}:OpenDuration={OpenDuration}",

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# The tail at scale: three PaymentService instances behind the gateway, every one holding 3 % of its calls 1 s
+# ({"mode":"slow","delayMs":1000,"rate":0.03}), 32 connections on GET /user-dashboard/42, 15 s per row after a healthy
+# row, side by side in one run: through a gateway with hedged reads (its shipped configuration, HedgeDelay auto) and
+# through one without (HedgeDelay 0), both on the same instances.
+# Each row counts the payments sections that were live, the attempts that reached payment-service per dashboard request
+# (the instances' business requests while measured, over the answers) and the hedges sent, and says whether the row
+# meets the targets: the tail row with hedges at most 3x the p99 and at least 0.8x the requests/s of its healthy row,
+# every section live, at most 1.10 attempts per request; the healthy row with hedges under 1 % of reads.
+# Writes the table to Tests/artifacts/load-tail.md (scripts/update-readme.sh copies it into RESULTS.md).
+#
+#   scripts/load-tail.sh
+#   LOAD_TAIL_DURATION=30 scripts/load-tail.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION="${LOAD_TAIL_DURATION:-15}"
+CONNECTIONS=32
+THREADS=2
+ADMIN_KEY="load-test-$$"
+BASE_PORT=3500
+PAYMENT_PORTS=($((BASE_PORT + 3)) $((BASE_PORT + 13)) $((BASE_PORT + 23)))
+PLAIN_PORT=$((BASE_PORT + 30))
+TAIL='{"mode":"slow","delayMs":1000,"rate":0.03}'
+
+source scripts/processes.sh
+need_wrk
+release_build
+
+business() { # the business requests every payment instance has received so far, added up
+  local total=0 port
+  for port in "${PAYMENT_PORTS[@]}"; do
+    total=$((total + $(curl -sf "http://127.0.0.1:$port/stats" | python3 -c 'import json, sys; print(json.load(sys.stdin)["businessRequests"])')))
+  done
+  echo "$total"
+}
+
+hedges_sent() { # gateway port: the hedges its payment-service breaker has sent so far
+  curl -sf "http://127.0.0.1:$1/circuit-breakers" | python3 -c '
+import json, sys
+b = next(b for b in json.load(sys.stdin)["breakers"] if b["name"] == "payment-service")
+print((b.get("hedges") or {}).get("sent", 0))'
+}
+
+cat >"$LOGS/count.lua" <<'LUA'
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) live = 0; answers = 0 end
+function response(status, headers, body)
+  answers = answers + 1
+  if body:find('"payments":"live"', 1, true) then live = live + 1 end
+end
+function done(summary, latency, requests)
+  local l, a = 0, 0
+  for _, t in ipairs(threads) do l = l + t:get("live"); a = a + t:get("answers") end
+  io.write(string.format("LIVE %d %d\n", l, a))
+end
+LUA
+
+echo "Starting user-, order- and three payment-service instances and two gateways on 127.0.0.1:$BASE_PORT-$PLAIN_PORT..."
+start UserService $((BASE_PORT + 1))
+start OrderService $((BASE_PORT + 2))
+for port in "${PAYMENT_PORTS[@]}"; do start PaymentService "$port"; done
+SERVICES=(
+  services__user-service__http__0="http://127.0.0.1:$((BASE_PORT + 1))"
+  services__order-service__http__0="http://127.0.0.1:$((BASE_PORT + 2))"
+  services__payment-service__http__0="http://127.0.0.1:${PAYMENT_PORTS[0]}"
+  services__payment-service__http__1="http://127.0.0.1:${PAYMENT_PORTS[1]}"
+  services__payment-service__http__2="http://127.0.0.1:${PAYMENT_PORTS[2]}"
+)
+start Gateway $BASE_PORT "${SERVICES[@]}"
+start Gateway $PLAIN_PORT "${SERVICES[@]}" CircuitBreaker__Defaults__HedgeDelay=0
+
+ROWS=()
+measured_row() { # gateway-port label
+  local port=$1 label=$2 out rps p99 live answers before after sent_before sent_after
+  before=$(business); sent_before=$(hedges_sent "$port")
+  out=$(wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --timeout 10s --latency -s "$LOGS/count.lua" "http://127.0.0.1:$port/user-dashboard/42")
+  after=$(business); sent_after=$(hedges_sent "$port")
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  read -r live answers < <(awk '/^LIVE/ {print $2, $3}' <<<"$out")
+  ROWS+=("$label|$rps|$p99|$live|$answers|$((after - before))|$((sent_after - sent_before))")
+  echo "  $label: $rps rps, p99 $p99, payments live $live of $answers, $((after - before)) attempts, $((sent_after - sent_before)) hedges"
+}
+
+tail_mode() { local port; for port in "${PAYMENT_PORTS[@]}"; do mode "$port" "$1"; done; }
+
+echo "Warming up (15 s a gateway)..."
+for gateway_port in $BASE_PORT $PLAIN_PORT; do
+  wrk -t$THREADS -c$CONNECTIONS -d15s --timeout 10s "http://127.0.0.1:$gateway_port/user-dashboard/42" >/dev/null
+done
+echo "Measuring ($DURATION s each, $CONNECTIONS connections)..."
+for gateway in "$BASE_PORT|hedged reads (HedgeDelay auto)" "$PLAIN_PORT|no hedging (HedgeDelay 0)"; do
+  gateway_port=${gateway%%|*}; name=${gateway#*|}
+  tail_mode '{"mode":"none"}'
+  measured_row "$gateway_port" "$name: no tail"
+  tail_mode "$TAIL"
+  measured_row "$gateway_port" "$name: 3 % of calls 1 s late, every instance"
+done
+tail_mode '{"mode":"none"}'
+
+mkdir -p Tests/artifacts
+python3 - "$DURATION" "$CONNECTIONS" "$(nproc)" "${ROWS[@]}" <<'PY' | tee Tests/artifacts/load-tail.md
+import re, sys
+duration, connections, cores, *rows = sys.argv[1:]
+def ms(v):
+    number, unit = re.fullmatch(r"([0-9.]+)([a-z]+)", v).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+rows = [r.split("|") for r in rows]
+print(f"GET /user-dashboard/42 with three payment-service instances, every one holding 3 % of its calls 1 s in the tail rows, {connections} connections, {duration} s per row, {cores} cores (`scripts/load-tail.sh`):")
+print()
+print("Each tail row's x columns are against the healthy row of the same gateway just before it. Targets with hedged reads:")
+print("the tail row at most 3x the p99 and at least 0.8x the requests/s, every payments section live, at most 1.10 attempts")
+print("per dashboard request; the healthy row with hedges under 1 % of reads.")
+print()
+print("| gateway: payment-service | requests/s | x healthy | p99 | x healthy | payments sections live | attempts per request | hedges sent (of reads) | targets |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
+healthy = None
+for label, rps, p99, live, answers, attempts, hedges in rows:
+    answers_n = max(1, int(answers))
+    share = 100 * int(live) / answers_n
+    per_request = int(attempts) / answers_n
+    hedge_share = 100 * int(hedges) / answers_n
+    if label.endswith("no tail"):
+        healthy = (float(rps), ms(p99))
+        met = ("met" if hedge_share < 1 else "**missed**") if label.startswith("hedged") else ""
+        rps_x = p99_x = "1.00x"
+    else:
+        r, p = float(rps) / healthy[0], ms(p99) / healthy[1]
+        rps_x, p99_x = f"{r:.2f}x", f"{p:.2f}x"
+        met = ("met" if p <= 3 and r >= 0.8 and int(live) == int(answers) and per_request <= 1.10 else "**missed**") if label.startswith("hedged") else "(the cost without hedging)"
+    print(f"| {label} | {float(rps):,.0f} | {rps_x} | {p99} | {p99_x} | {share:.2f} % ({int(live):,} of {int(answers):,}) | {per_request:.3f} | {int(hedges):,} ({hedge_share:.2f} %) | {met} |")
+PY
