@@ -20,11 +20,20 @@ TR=Resilience/Core/TripRules
 EP=Resilience/Instances
 PL=Resilience/Pipeline
 OV=Resilience/Overload
+HG=Resilience/Hedging
 # name | file | exact text to find | what to put instead [| integration tests' filter]
 # (one line each; \n stands for a line break, \x7c for a '|')
 MUTATIONS=(
   "a cut below what the instance serves at once|$OV/ConcurrencyLimit.cs|Set(Math.Max(Math.Max(limit / 2, limit - (queued - Alpha)), serving + Alpha), \"latency\", now);|Set(Math.Max(limit / 2, limit - (queued - Alpha)), \"latency\", now);"
   "a reset keeps the learnt limits|$EP/InstanceRecords.cs|                instance.Limit.Reset();\n|"
+  "hedge sent with the retry budget spent|$HG/HedgedReads.cs|if (breaker.State != CircuitState.Closed \x7c\x7c !budget.TryWithdraw())|if (breaker.State != CircuitState.Closed)"
+  "hedge sent beside a HalfOpen probe|$HG/HedgedReads.cs|if (breaker.State != CircuitState.Closed \x7c\x7c !budget.TryWithdraw())|if (!budget.TryWithdraw())"
+  "hedge for a read that failed fast|$HG/HedgedReads.cs|if (read.FirstEnded \x7c\x7c !read.Decide())|if (!read.Decide())"
+  "refused hedge not counted|$HG/HedgedReads.cs|            Count(ref _refused, \"refused\");\n            return false;|            return false;"
+  "a hedge that won counted lost|$HG/HedgedReadsPipeline.cs|hedgeWon: context.Properties.GetValue(HedgedRead.IsHedge, false)|hedgeWon: false"
+  "hedge delay the median, not the p95|$HG/HedgeDelay.cs|_gathered.GetValueAtPercentile(95)|_gathered.GetValueAtPercentile(50)"
+  "hedge delay under its floor|$HG/HedgeDelay.cs|Math.Clamp(p95.Ticks, _floor.Ticks, _ceiling.Ticks)|Math.Min(p95.Ticks, _ceiling.Ticks)"
+  "a write hedged|Resilience/Registration/ServiceGuard.cs|Options.Hedging.Enabled && !BreakerNames.Parse(name).IsWrite|Options.Hedging.Enabled"
   "retry budget ignores the share of the requests|$OV/RetryBudget.cs|return (requests * _ratio) + _floor - retries;|return _floor - retries;"
   "retry budget without its floor|$OV/RetryBudget.cs|_floor = options.MinRetriesPerSecond * options.RetryBudgetWindow.TotalSeconds;|_floor = 0;"
   "retry budget never forgets|$OV/RetryBudget.cs|if (_sliceOf[i] > now - Slices)|if (_sliceOf[i] > now - Slices - 1000)"

@@ -52,7 +52,7 @@ public sealed class HedgedReadPipelineTests : IDisposable
     {
         var first = Hung();
         var hedgeAnswer = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pipeline.Answer((_, _) => hedgeAnswer.Task);
+        _pipeline.Answer((_, token) => hedgeAnswer.Task.WaitAsync(token));
 
         var call = _pipeline.Client.GetAsync(Read);
         await first.Entered.WaitAsync(TimeSpan.FromSeconds(10));
@@ -80,10 +80,10 @@ public sealed class HedgedReadPipelineTests : IDisposable
     {
         var firstAnswer = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         var firstEntered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pipeline.Answer((_, _) =>
+        _pipeline.Answer((_, token) =>
         {
             firstEntered.TrySetResult();
-            return firstAnswer.Task;
+            return firstAnswer.Task.WaitAsync(token);
         });
         var hedge = Hung();
 
@@ -105,7 +105,7 @@ public sealed class HedgedReadPipelineTests : IDisposable
     public async Task AReadAnsweredWithinTheDelay_SendsNoHedge()
     {
         var firstAnswer = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pipeline.Answer((_, _) => firstAnswer.Task);
+        _pipeline.Answer((_, token) => firstAnswer.Task.WaitAsync(token));
 
         var call = _pipeline.Client.GetAsync(Read);
         await Eventually(() => _pipeline.Stub.Calls == 1);
@@ -138,7 +138,7 @@ public sealed class HedgedReadPipelineTests : IDisposable
             ["CircuitBreaker:Services:user-service:MinRetriesPerSecond"] = "0",
         });
         var firstAnswer = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-        test._pipeline.Answer((_, _) => firstAnswer.Task);
+        test._pipeline.Answer((_, token) => firstAnswer.Task.WaitAsync(token));
 
         var call = test._pipeline.Client.GetAsync(Read);
         await Eventually(() => test._pipeline.Stub.Calls == 1);
@@ -168,7 +168,7 @@ public sealed class HedgedReadPipelineTests : IDisposable
         _time.Advance(_pipeline.Status("user-service").Options.OpenDuration);
         var calls = _pipeline.Stub.Calls;
         var probeAnswer = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pipeline.Answer((_, _) => probeAnswer.Task);
+        _pipeline.Answer((_, token) => probeAnswer.Task.WaitAsync(token));
 
         var probe = _pipeline.Client.GetAsync(Read);
         await Eventually(() => _pipeline.Stub.Calls == calls + 1);
@@ -186,7 +186,7 @@ public sealed class HedgedReadPipelineTests : IDisposable
     public async Task AWrite_IsNeverHedged()
     {
         var answer = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pipeline.Answer((_, _) => answer.Task);
+        _pipeline.Answer((_, token) => answer.Task.WaitAsync(token));
         var request = new HttpRequestMessage(HttpMethod.Post, "http://payment-service/payments/user/user-7");
         request.Headers.Add(HeaderNames.IdempotencyKey, "key-1");
 
