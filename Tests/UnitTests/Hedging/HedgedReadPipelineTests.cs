@@ -18,6 +18,9 @@ public sealed class HedgedReadPipelineTests : IDisposable
     private static readonly TimeSpan Delay = TimeSpan.FromMilliseconds(100);
 
     private readonly FakeTimeProvider _time = new();
+
+    // Ends every call still in flight when a test ends (a failed one may leave one waiting for its answer).
+    private readonly CancellationTokenSource _stop = new();
     private readonly ClientPipeline _pipeline;
     private readonly MetricCollector<long> _hedges;
 
@@ -54,10 +57,10 @@ public sealed class HedgedReadPipelineTests : IDisposable
         var hedgeAnswer = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pipeline.Answer((_, token) => hedgeAnswer.Task.WaitAsync(token));
 
-        var call = _pipeline.Client.GetAsync(Read);
+        var call = _pipeline.Client.GetAsync(Read, _stop.Token);
         await first.Entered.WaitAsync(TimeSpan.FromSeconds(10));
         _time.Advance(Delay);
-        await Eventually(() => _pipeline.Stub.Calls == 2);
+        await Wait.Until(() => _pipeline.Stub.Calls == 2);
 
         // 200 ms later (the first attempt now 300 ms old: over the slow-call duration) the hedge answers.
         _time.Advance(TimeSpan.FromMilliseconds(200));
@@ -65,7 +68,7 @@ public sealed class HedgedReadPipelineTests : IDisposable
         var response = await call;
 
         Assert.Contains("Hedge", await response.Content.ReadAsStringAsync());
-        await Eventually(() => first.Token().IsCancellationRequested);
+        await Wait.Until(() => first.Token().IsCancellationRequested);
         Assert.Equal(2, _pipeline.Stub.Addresses.Distinct().Count());
         var status = _pipeline.Status("user-service");
         Assert.Equal((1L, 1L, 0L), (status.Hedges!.Sent, status.Hedges.Won, status.Hedges.Refused));
@@ -87,14 +90,14 @@ public sealed class HedgedReadPipelineTests : IDisposable
         });
         var hedge = Hung();
 
-        var call = _pipeline.Client.GetAsync(Read);
+        var call = _pipeline.Client.GetAsync(Read, _stop.Token);
         await firstEntered.Task.WaitAsync(TimeSpan.FromSeconds(10));
         _time.Advance(Delay);
-        await Eventually(() => _pipeline.Stub.Calls == 2);
+        await Wait.Until(() => _pipeline.Stub.Calls == 2);
         firstAnswer.SetResult(ClientPipeline.Json("""{"id":"1","name":"First","email":"f@example.com"}"""));
 
         Assert.Contains("First", await (await call).Content.ReadAsStringAsync());
-        await Eventually(() => hedge.Token().IsCancellationRequested);
+        await Wait.Until(() => hedge.Token().IsCancellationRequested);
         var status = _pipeline.Status("user-service");
         Assert.Equal((1L, 0L, 0L), (status.Hedges!.Sent, status.Hedges.Won, status.Hedges.Refused));
         Assert.Equal((1L, 0L, 1L), (status.SuccessfulRequests, status.FailedRequests, status.CancelledRequests));
@@ -107,8 +110,8 @@ public sealed class HedgedReadPipelineTests : IDisposable
         var firstAnswer = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pipeline.Answer((_, token) => firstAnswer.Task.WaitAsync(token));
 
-        var call = _pipeline.Client.GetAsync(Read);
-        await Eventually(() => _pipeline.Stub.Calls == 1);
+        var call = _pipeline.Client.GetAsync(Read, _stop.Token);
+        await Wait.Until(() => _pipeline.Stub.Calls == 1);
         _time.Advance(Delay - TimeSpan.FromMilliseconds(1));
         firstAnswer.SetResult(ClientPipeline.Json("""{"id":"1","name":"First","email":"f@example.com"}"""));
         (await call).EnsureSuccessStatusCode();
@@ -123,7 +126,7 @@ public sealed class HedgedReadPipelineTests : IDisposable
         _pipeline.Answer(HttpStatusCode.InternalServerError);
 
         // The retry waits its own 50 ms, give or take a quarter.
-        (await WithFakeDelays(_pipeline.Client.GetAsync(Read))).EnsureSuccessStatusCode();
+        (await WithFakeDelays(_pipeline.Client.GetAsync(Read, _stop.Token))).EnsureSuccessStatusCode();
         Assert.Equal(2, _pipeline.Stub.Calls);
         Assert.Equal(new HedgingStatus(100, 0, 0, 0), _pipeline.Status("user-service").Hedges);
         Assert.Empty(Counted());
@@ -140,10 +143,10 @@ public sealed class HedgedReadPipelineTests : IDisposable
         var firstAnswer = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         test._pipeline.Answer((_, token) => firstAnswer.Task.WaitAsync(token));
 
-        var call = test._pipeline.Client.GetAsync(Read);
-        await Eventually(() => test._pipeline.Stub.Calls == 1);
+        var call = test._pipeline.Client.GetAsync(Read, test._stop.Token);
+        await Wait.Until(() => test._pipeline.Stub.Calls == 1);
         test._time.Advance(Delay);
-        await Eventually(() => test._pipeline.Status("user-service").Hedges!.Refused == 1);
+        await Wait.Until(() => test._pipeline.Status("user-service").Hedges!.Refused == 1);
         test._time.Advance(Delay * 3);
         firstAnswer.SetResult(ClientPipeline.Json("""{"id":"1","name":"First","email":"f@example.com"}"""));
         (await call).EnsureSuccessStatusCode();
@@ -170,11 +173,11 @@ public sealed class HedgedReadPipelineTests : IDisposable
         var probeAnswer = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pipeline.Answer((_, token) => probeAnswer.Task.WaitAsync(token));
 
-        var probe = _pipeline.Client.GetAsync(Read);
-        await Eventually(() => _pipeline.Stub.Calls == calls + 1);
+        var probe = _pipeline.Client.GetAsync(Read, _stop.Token);
+        await Wait.Until(() => _pipeline.Stub.Calls == calls + 1);
         Assert.Equal(CircuitState.HalfOpen, breaker.State);
         _time.Advance(Delay);
-        await Eventually(() => _pipeline.Status("user-service").Hedges!.Refused == 1);
+        await Wait.Until(() => _pipeline.Status("user-service").Hedges!.Refused == 1);
         probeAnswer.SetResult(ClientPipeline.Json("""{"id":"1","name":"Probe","email":"p@example.com"}"""));
         (await probe).EnsureSuccessStatusCode();
 
@@ -190,8 +193,8 @@ public sealed class HedgedReadPipelineTests : IDisposable
         var request = new HttpRequestMessage(HttpMethod.Post, "http://payment-service/payments/user/user-7");
         request.Headers.Add(HeaderNames.IdempotencyKey, "key-1");
 
-        var call = _pipeline.Client.SendAsync(request);
-        await Eventually(() => _pipeline.Stub.Calls == 1);
+        var call = _pipeline.Client.SendAsync(request, _stop.Token);
+        await Wait.Until(() => _pipeline.Stub.Calls == 1);
         _time.Advance(Delay * 5);
         answer.SetResult(new HttpResponseMessage(HttpStatusCode.Created));
         Assert.Equal(HttpStatusCode.Created, (await call).StatusCode);
@@ -203,6 +206,8 @@ public sealed class HedgedReadPipelineTests : IDisposable
 
     public void Dispose()
     {
+        _stop.Cancel();
+        _stop.Dispose();
         _hedges.Dispose();
         _pipeline.Dispose();
     }
@@ -210,8 +215,7 @@ public sealed class HedgedReadPipelineTests : IDisposable
     private (string Outcome, long Count)[] Counted() =>
         [.. _hedges.GetMeasurementSnapshot().Select(m => ((string)m.Tags[Telemetry.HedgeOutcomeTag]!, m.Value))];
 
-    // The next request is answered only when cancelled: Entered completes when it has reached the stub; Token is the
-    // token it was sent with.
+    // The next request is answered only when cancelled; Entered completes when it reaches the stub, with its token.
     private (Task Entered, Func<CancellationToken> Token) Hung()
     {
         var entered = new TaskCompletionSource<CancellationToken>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -236,14 +240,5 @@ public sealed class HedgedReadPipelineTests : IDisposable
         }
 
         return await call;
-    }
-
-    private static async Task Eventually(Func<bool> condition)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(1, deadline.Token);
-        }
     }
 }

@@ -25,7 +25,7 @@ public sealed class AdaptiveLimitPipelineTests
         }
 
         var admitted = Enumerable.Range(0, limit).Select(_ => pipeline.Client.GetAsync("http://user-service/users/1")).ToList();
-        await Eventually(() => pipeline.Stub.Calls == limit);
+        await Wait.Until(() => pipeline.Stub.Calls == limit);
 
         var over = await Assert.ThrowsAsync<RateLimiterRejectedException>(() => pipeline.Client.GetAsync("http://user-service/users/1"));
 
@@ -49,14 +49,5 @@ public sealed class AdaptiveLimitPipelineTests
 
         Assert.Equal(new ConcurrencyStatus("static", 7, 0), fixedLimit.Status("user-service").Concurrency);
         Assert.Null(none.Status("user-service").Concurrency);
-    }
-
-    private static async Task Eventually(Func<bool> condition)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(1, deadline.Token);
-        }
     }
 }

@@ -87,7 +87,7 @@ public class ConcurrencyLimitTests
         pipeline.Answer(HttpStatusCode.InternalServerError);
         pipeline.Answer(HttpStatusCode.InternalServerError); // the read's one retry
         await pipeline.Client.GetAsync("http://user-service/users/1");
-        await Eventually(() => pipeline.Breaker("user-service").State == CircuitState.HalfOpen);
+        await Wait.Until(() => pipeline.Breaker("user-service").State == CircuitState.HalfOpen);
 
         var gate = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         pipeline.Answer((_, _) => gate.Task);
@@ -112,14 +112,5 @@ public class ConcurrencyLimitTests
         }
 
         return [.. calls.Where(c => c.IsFaulted)];
-    }
-
-    private static async Task Eventually(Func<bool> condition)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(1, deadline.Token);
-        }
     }
 }
