@@ -33,6 +33,7 @@ MUTATIONS=(
   "a hedge that won counted lost|$HG/HedgedReadsPipeline.cs|hedgeWon: context.Properties.GetValue(HedgedRead.IsHedge, false)|hedgeWon: false"
   "hedge delay the median, not the p95|$HG/HedgeDelay.cs|_gathered.GetValueAtPercentile(95)|_gathered.GetValueAtPercentile(50)"
   "hedge delay under its floor|$HG/HedgeDelay.cs|Math.Clamp(p95.Ticks, _floor.Ticks, _ceiling.Ticks)|Math.Min(p95.Ticks, _ceiling.Ticks)"
+  "hedge without its own span|$HG/HedgedReadsPipeline.cs|using var span = telemetry.StartHedge(name, delay);|var span = (System.Diagnostics.Activity?)null;"
   "a write hedged|Resilience/Registration/ServiceGuard.cs|Options.Hedging.Enabled && !BreakerNames.Parse(name).IsWrite|Options.Hedging.Enabled"
   "retry budget ignores the share of the requests|$OV/RetryBudget.cs|return (requests * _ratio) + _floor - retries;|return _floor - retries;"
   "retry budget without its floor|$OV/RetryBudget.cs|_floor = options.MinRetriesPerSecond * options.RetryBudgetWindow.TotalSeconds;|_floor = 0;"
