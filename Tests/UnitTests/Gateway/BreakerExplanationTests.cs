@@ -39,6 +39,21 @@ public sealed class BreakerExplanationTests
         Assert.Contains("| payment-service | failure | 12 ms |", text);
     }
 
+    [Fact]
+    public void TheHedges_AreALineOfTheOverloadSection_TheirDelaySaidAndWhereItComesFrom()
+    {
+        var (breaker, clock) = TestBreakers.Create();
+        var status = StatusOf(breaker) with { Hedges = new HedgingStatus(48.5, Sent: 12, Won: 11, Refused: 3) };
+
+        var text = BreakerExplanation.ToMarkdown(status, clock.GetUtcNow());
+
+        Assert.Contains(
+            "Hedged reads: a read unanswered after 48.5 ms (auto: the recent p95 of its answers, at least 0.05 s, at most half the "
+                + "attempt timeout) sends one hedge to another instance, paid from the retry budget; 12 sent, 11 won, 1 lost, 3 refused so far.",
+            text);
+        Assert.Contains("Hedged reads: none", BreakerExplanation.ToMarkdown(StatusOf(breaker), clock.GetUtcNow()));
+    }
+
     private static ServiceBreakerStatus StatusOf(CircuitBreaker breaker) =>
         new(breaker.GetStatus()) { Ejection = new(), Limits = new(), RetryBudget = new(), Retries = new(0, 0), Hedging = new() };
 }
