@@ -47,21 +47,6 @@ reset_breakers() {
   curl -sf -X POST "http://127.0.0.1:$BASE_PORT/circuit-breakers/payment-service/reset" -H "X-Admin-Key: $ADMIN_KEY" >/dev/null
 }
 
-# Counts, in every wrk thread, the answers whose payments section was live; done() adds them up.
-cat >"$LOGS/count.lua" <<'LUA'
-local threads = {}
-function setup(thread) table.insert(threads, thread) end
-function init(args) live = 0; answers = 0 end
-function response(status, headers, body)
-  answers = answers + 1
-  if body:find('"payments":"live"', 1, true) then live = live + 1 end
-end
-function done(summary, latency, requests)
-  local l, a = 0, 0
-  for _, t in ipairs(threads) do l = l + t:get("live"); a = a + t:get("answers") end
-  io.write(string.format("LIVE %d %d\n", l, a))
-end
-LUA
 
 echo "Starting user-, order- and three payment-service instances and the gateway on 127.0.0.1:$BASE_PORT-$((BASE_PORT + 23))..."
 start UserService $((BASE_PORT + 1))

@@ -42,21 +42,6 @@ b = next(b for b in json.load(sys.stdin)["breakers"] if b["name"] == "payment-se
 print((b.get("hedges") or {}).get("sent", 0))'
 }
 
-cat >"$LOGS/count.lua" <<'LUA'
-local threads = {}
-function setup(thread) table.insert(threads, thread) end
-function init(args) live = 0; answers = 0 end
-function response(status, headers, body)
-  answers = answers + 1
-  if body:find('"payments":"live"', 1, true) then live = live + 1 end
-end
-function done(summary, latency, requests)
-  local l, a = 0, 0
-  for _, t in ipairs(threads) do l = l + t:get("live"); a = a + t:get("answers") end
-  io.write(string.format("LIVE %d %d\n", l, a))
-end
-LUA
-
 echo "Starting user-, order- and three payment-service instances and two gateways on 127.0.0.1:$BASE_PORT-$PLAIN_PORT..."
 start UserService $((BASE_PORT + 1))
 start OrderService $((BASE_PORT + 2))

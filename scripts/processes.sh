@@ -41,6 +41,23 @@ release_build() {
   fi
 }
 
+# $LOGS/count.lua, for wrk -s: counts, in every wrk thread, the answers whose payments section was live; done() adds
+# them up and prints "LIVE <live> <answers>".
+cat >"$LOGS/count.lua" <<'LUA'
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) live = 0; answers = 0 end
+function response(status, headers, body)
+  answers = answers + 1
+  if body:find('"payments":"live"', 1, true) then live = live + 1 end
+end
+function done(summary, latency, requests)
+  local l, a = 0, 0
+  for _, t in ipairs(threads) do l = l + t:get("live"); a = a + t:get("answers") end
+  io.write(string.format("LIVE %d %d\n", l, a))
+end
+LUA
+
 # Sets the failure mode of the stub instance on a loopback port (ADMIN_KEY must be set).
 mode() { # port body
   curl -sf -X PUT "http://127.0.0.1:$1/failure-mode" -H "X-Admin-Key: $ADMIN_KEY" -H 'Content-Type: application/json' -d "$2" >/dev/null
