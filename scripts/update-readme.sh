@@ -19,9 +19,17 @@ cd "$(dirname "$0")/.."
 COMMIT=$(git rev-parse --short HEAD)
 
 # replace FILE NAME SOURCE PRODUCER: the text between <!-- begin:NAME --> and <!-- end:NAME --> becomes SOURCE's.
+# A section that already holds SOURCE's text keeps its stamp: the figures are the ones measured then, not now.
 replace() {
   local file=$1 name=$2 source=$3 producer=$4
   [ -f "$source" ] || { echo "skipped $name: no $source"; return; }
+  if awk -v name="$name" '
+      $0 == "<!-- end:" name " -->" { inside = 0 }
+      inside { print }
+      $0 == "<!-- begin:" name " -->" { inside = 1 }
+    ' "$file" | head -n -2 | cmp -s - "$source"; then
+    echo "unchanged $name"; return
+  fi
   local date stamp
   date=$(date -u -r "$source" +%Y-%m-%d)
   stamp="<sub>Written by ${producer} on ${date}, commit ${COMMIT}; copied here by \`scripts/update-readme.sh\`.</sub>"
