@@ -48,7 +48,7 @@ public sealed class BreakerExplanationTests
         var text = BreakerExplanation.ToMarkdown(status, clock.GetUtcNow());
 
         Assert.Contains(
-            "Hedged reads: a read unanswered after 48.5 ms (auto: the recent p95 of its answers, at least 0.05 s, at most half the "
+            "Hedged reads: a read unanswered after 48.5 ms (auto: the recent p95 of its answers, at least 0.02 s, at most half the "
                 + "attempt timeout) sends one hedge to another instance, paid from the retry budget; 12 sent, 11 won, 1 lost, 3 refused so far.",
             text);
         Assert.Contains("Hedged reads: none", BreakerExplanation.ToMarkdown(StatusOf(breaker), clock.GetUtcNow()));

@@ -53,7 +53,7 @@ public sealed class HedgeDelayTests
         var fast = Auto();
         Observe(fast, 100, TimeSpan.FromMilliseconds(3));
         _time.Advance(HedgeDelay.Interval);
-        Assert.Equal(TimeSpan.FromMilliseconds(50), fast.Now);
+        Assert.Equal(TimeSpan.FromMilliseconds(20), fast.Now); // the floor, MinHedgeDelay by default
         Assert.InRange(fast.P95!.Value.TotalMilliseconds, 2.9, 3.1);
 
         var slow = Auto();
