@@ -11,17 +11,20 @@
 #   scripts/edges.sh                # Tests/artifacts/edges.md
 #   scripts/first-five-minutes.sh   # Tests/artifacts/first-five-minutes.md (on a fresh clone)
 #   dotnet run -c Release --project Benchmarks -- --filter '*'   # BenchmarkDotNet.Artifacts/results/
-#   scripts/update-readme.sh
+#   scripts/update-readme.sh                 # every section
+#   scripts/update-readme.sh load-tail       # only the sections named
 #
 # A section whose source file is missing is left as it was.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COMMIT=$(git rev-parse --short HEAD)
+ONLY=" $* "
 
 # replace FILE NAME SOURCE PRODUCER: the text between <!-- begin:NAME --> and <!-- end:NAME --> becomes SOURCE's.
 # A section that already holds SOURCE's text keeps its stamp: the figures are the ones measured then, not now.
 replace() {
   local file=$1 name=$2 source=$3 producer=$4
+  [ "$ONLY" = "  " ] || [[ "$ONLY" == *" $name "* ]] || return 0
   [ -f "$source" ] || { echo "skipped $name: no $source"; return; }
   if awk -v name="$name" '
       $0 == "<!-- end:" name " -->" { inside = 0 }
@@ -49,6 +52,7 @@ replace $RESULTS payment-writes-instances Tests/artifacts/payment-writes-instanc
 replace $RESULTS huge-body-memory Tests/artifacts/huge-body-memory.md '`HugeBodyMemoryTests`'
 replace $RESULTS dashboard-open-row Tests/artifacts/dashboard-open-row.md '`DashboardBrowserTests`'
 replace $RESULTS dns-discovery Tests/artifacts/dns-discovery.md '`PodsFoundByDnsTests`'
+replace $RESULTS dns-discovery-idle Tests/artifacts/dns-discovery-idle.md '`PodsFoundByDnsTests`'
 replace $RESULTS ledger-scale-out Tests/artifacts/ledger-scale-out.md '`LedgerThroughScaleOutTests`'
 replace README.md ledger-scale-out Tests/artifacts/ledger-scale-out.md '`LedgerThroughScaleOutTests`'
 replace $RESULTS ledger-load Tests/artifacts/ledger-load.md '`scripts/load-ledger.sh`'
@@ -65,7 +69,7 @@ replace $RESULTS ci-times Tests/artifacts/ci-times.md '`.ci/run`'
 
 # The browser test's screenshots of the Resources page, as the README shows them.
 mkdir -p docs
-for shot in dashboard-resources-breaker-open dashboard-resources-breaker-closed dashboard-resources-instance-ejected dashboard-explain; do
+[ "$ONLY" = "  " ] && for shot in dashboard-resources-breaker-open dashboard-resources-breaker-closed dashboard-resources-instance-ejected dashboard-explain; do
   [ -f "Tests/artifacts/$shot.png" ] && cp "Tests/artifacts/$shot.png" "docs/$shot.png" && echo "copied $shot.png"
 done
 
@@ -109,5 +113,5 @@ for class in ClosedCall Contention Rejection HttpClientPipeline; do
   touch -r "$report" "$ratios"
   rm -f "$table" "$summary"
 done
-[ -s "$ratios" ] && replace $RESULTS benchmark-ratios "$ratios" 'BenchmarkDotNet (`Benchmarks/`)'
+[ -s "$ratios" ] && replace $RESULTS benchmark-ratios "$ratios" '`scripts/update-readme.sh` from the BenchmarkDotNet tables in [Benchmarks/README.md](Benchmarks/README.md) (each with the commit it was measured at)'
 rm -f "$ratios"
