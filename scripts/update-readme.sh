@@ -52,7 +52,7 @@ replace $RESULTS payment-writes-instances Tests/artifacts/payment-writes-instanc
 replace $RESULTS huge-body-memory Tests/artifacts/huge-body-memory.md '`HugeBodyMemoryTests`'
 replace $RESULTS dashboard-open-row Tests/artifacts/dashboard-open-row.md '`DashboardBrowserTests`'
 replace $RESULTS dns-discovery Tests/artifacts/dns-discovery.md '`PodsFoundByDnsTests`'
-replace $RESULTS dns-discovery-idle Tests/artifacts/dns-discovery-idle.md '`PodsFoundByDnsTests`'
+replace $RESULTS dns-discovery-idle Tests/artifacts/dns-discovery-idle.md '`DnsWhileIdleTests`'
 replace $RESULTS ledger-scale-out Tests/artifacts/ledger-scale-out.md '`LedgerThroughScaleOutTests`'
 replace README.md ledger-scale-out Tests/artifacts/ledger-scale-out.md '`LedgerThroughScaleOutTests`'
 replace $RESULTS ledger-load Tests/artifacts/ledger-load.md '`scripts/load-ledger.sh`'

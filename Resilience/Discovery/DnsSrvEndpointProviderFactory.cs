@@ -35,7 +35,7 @@ internal sealed class DnsSrvEndpointProviderFactory(IOptions<DnsDiscoveryOptions
         var record = $"_{endpoint}._tcp.{query.ServiceName}";
         var list = _lists.GetOrAdd(record, name => new Lazy<DnsSrvList>(() => new DnsSrvList(
             query.ServiceName, name, Resolve ?? _lookup.Value.ResolveAsync, options.Value.RefreshPeriod, timeProvider, _logger))).Value;
-        provider = new DnsSrvEndpointProvider(list);
+        provider = new DnsSrvEndpointProvider(list, _logger);
         return true;
     }
 

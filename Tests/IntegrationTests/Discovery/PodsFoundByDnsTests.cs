@@ -12,11 +12,11 @@ namespace CircuitDemo.IntegrationTests.Discovery;
 [Collection(PlainProcesses.Name)]
 public sealed class PodsFoundByDnsTests
 {
-    private static readonly TimeSpan RefreshPeriod = TimeSpan.FromSeconds(2);
+    internal static readonly TimeSpan RefreshPeriod = TimeSpan.FromSeconds(2);
 
     // What a list takes to show beyond the refresh period itself: the DNS answer, service discovery's refresh, the next
     // dashboard call and the poll's own step, on a loaded machine.
-    private static readonly TimeSpan Allowance = TimeSpan.FromSeconds(1);
+    internal static readonly TimeSpan Allowance = TimeSpan.FromSeconds(1);
 
     [Fact]
     public async Task ScaledFromThreeToFiveToTwo_TheGatewayListsExactlyThosePodsWithinARefreshPeriod_EveryPaymentsSectionLive_APodAddressedByItsName()

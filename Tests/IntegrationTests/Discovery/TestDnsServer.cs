@@ -20,6 +20,8 @@ internal sealed class TestDnsServer : IAsyncDisposable
     private readonly Task _serving;
     private volatile Dictionary<string, Pod[]> _services = [];
     private volatile string? _onlyZone;
+    private volatile bool _silent;
+    private long _lateTicks;
 
     public TestDnsServer() => _serving = ServeAsync();
 
@@ -41,6 +43,16 @@ internal sealed class TestDnsServer : IAsyncDisposable
     /// <summary>From now on, a question for any name outside <paramref name="zone"/> is answered SERVFAIL, as an upstream that cannot be reached is.</summary>
     public void FailOutside(string zone) => _onlyZone = zone;
 
+    /// <summary>From now on, no question is answered, as a server that is down or cut off.</summary>
+    public void Silence() => _silent = true;
+
+    /// <summary>From now on, every question is answered again, each <paramref name="delay"/> late.</summary>
+    public void AnswerAfter(TimeSpan delay)
+    {
+        Interlocked.Exchange(ref _lateTicks, delay.Ticks);
+        _silent = false;
+    }
+
     private async Task ServeAsync()
     {
         while (!_stopping.IsCancellationRequested)
@@ -55,9 +67,34 @@ internal sealed class TestDnsServer : IAsyncDisposable
                 return;
             }
 
+            if (_silent)
+            {
+                continue;
+            }
+
             var answer = Answer(question.Buffer);
-            await _udp.SendAsync(answer, question.RemoteEndPoint, _stopping.Token);
+            var late = TimeSpan.FromTicks(Interlocked.Read(ref _lateTicks));
+            if (late > TimeSpan.Zero)
+            {
+                _ = SendAsync(answer, question.RemoteEndPoint, late);
+                continue;
+            }
+
+            await SendAsync(answer, question.RemoteEndPoint, TimeSpan.Zero);
+        }
+    }
+
+    private async Task SendAsync(byte[] answer, IPEndPoint to, TimeSpan late)
+    {
+        try
+        {
+            await Task.Delay(late, _stopping.Token);
+            await _udp.SendAsync(answer, to, _stopping.Token);
             Interlocked.Increment(ref _answered);
+        }
+        catch (OperationCanceledException)
+        {
+            // the server stopped
         }
     }
 
