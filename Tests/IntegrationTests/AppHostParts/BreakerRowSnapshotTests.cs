@@ -57,6 +57,19 @@ public sealed class BreakerRowSnapshotTests
         Assert.Equal(HealthStatus.Healthy, Assert.Single(row.HealthReports).Status);
     }
 
+    [Fact]
+    public void TheHedges_AreAddedUpOverTheReplicas_AndOffForABreakerWithout()
+    {
+        var one = Summary(CircuitState.Closed, total: 10, failed: 0) with { Hedges = new HedgingStatus(20, Sent: 4, Won: 3, Refused: 1) };
+        var two = Summary(CircuitState.Closed, total: 10, failed: 0) with { Hedges = new HedgingStatus(22.5, Sent: 6, Won: 6, Refused: 2) };
+
+        var row = BreakerRowSnapshot.Update(Empty, [one, two], Now);
+        var write = BreakerRowSnapshot.Update(Empty, [Summary(CircuitState.Closed, total: 3, failed: 0)], Now);
+
+        Assert.Equal("10 sent, 9 won, 3 refused (after 20 ms)", Property(row, "Hedges"));
+        Assert.Equal("off", Property(write, "Hedges"));
+    }
+
     private static BreakerSummary Summary(CircuitState state, long total, long failed) =>
         new(ServiceNames.Payment, state, 0, 2, null, total, total - failed, failed, 0, null, null, 1);
 
