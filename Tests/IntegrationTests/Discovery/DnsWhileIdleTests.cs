@@ -7,7 +7,7 @@ namespace CircuitDemo.IntegrationTests.Discovery;
 /// Service discovery lets go of a watcher, and its providers, that no call used for a while (10 to 20 s). The list DNS
 /// gave, its last good answer and its refresh loop must not go with them: here the gateway is idle while DNS is silent,
 /// until it lets go, and the next calls must still find the pods. Plain processes and the test's own DNS server, as in
-/// <see cref="PodsFoundByDnsTests"/>.
+/// <see cref="PodsFoundByDnsTests"/> (<see cref="DnsPods"/>).
 /// </summary>
 [Collection(PlainProcesses.Name)]
 public sealed class DnsWhileIdleTests
@@ -31,13 +31,13 @@ public sealed class DnsWhileIdleTests
             {
                 ["ServiceDiscovery__Dns__Enabled"] = "true",
                 ["ServiceDiscovery__Dns__NameServer"] = dns.NameServer,
-                ["ServiceDiscovery__Dns__PodsFoundByDnsTests.RefreshPeriod"] = PodsFoundByDnsTests.RefreshPeriod.ToString(),
+                ["ServiceDiscovery__Dns__DnsPods.RefreshPeriod"] = DnsPods.RefreshPeriod.ToString(),
                 ["Logging__LogLevel__CircuitDemo.ServiceDefaults.Discovery.Dns"] = "Debug",
                 [$"services__{ServiceNames.User}__http__0"] = "http://127.0.0.1:1",
                 [$"services__{ServiceNames.Order}__http__0"] = "http://127.0.0.1:1",
             });
             using var client = gateway.Client();
-            await PodsFoundByDnsTests.UntilListedAsync(client, pods.Take(2), TestTimeouts.Step);
+            await DnsPods.UntilListedAsync(client, pods.Take(2), TestTimeouts.Step);
 
             // No call while DNS is silent, until service discovery lets the idle watcher and its provider go (it does
             // after 10 to 20 s without a call): that is the moment a list kept by the provider would be lost.
@@ -58,13 +58,13 @@ public sealed class DnsWhileIdleTests
             }
 
             Assert.All(payments, source => Assert.Equal(FallbackReasons.Live, source));
-            await PodsFoundByDnsTests.UntilListedAsync(client, pods.Take(2), TimeSpan.Zero);
+            await DnsPods.UntilListedAsync(client, pods.Take(2), TimeSpan.Zero);
 
             // DNS answers again, each answer a second late, and lists a third pod: the gateway takes it.
             var late = TimeSpan.FromSeconds(1);
             dns.AnswerAfter(late);
             dns.List(ServiceNames.Payment, pods);
-            var found = await PodsFoundByDnsTests.UntilListedAsync(client, pods, PodsFoundByDnsTests.RefreshPeriod + late + PodsFoundByDnsTests.Allowance);
+            var found = await DnsPods.UntilListedAsync(client, pods, DnsPods.RefreshPeriod + late + DnsPods.Allowance);
 
             TestReport.Text("dns-discovery-idle", $"- DNS discovery, idle while DNS is silent: service discovery let the idle provider go after " +
                 $"{idleFor.TotalSeconds:0} s without a call; the next {payments.Count} dashboards were all live on the last good list of 2 pods; " +

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CircuitDemo.Contracts;
 
 namespace CircuitDemo.IntegrationTests.Discovery;
@@ -12,42 +11,25 @@ namespace CircuitDemo.IntegrationTests.Discovery;
 [Collection(PlainProcesses.Name)]
 public sealed class PodsFoundByDnsTests
 {
-    internal static readonly TimeSpan RefreshPeriod = TimeSpan.FromSeconds(2);
-
-    // What a list takes to show beyond the refresh period itself: the DNS answer, service discovery's refresh, the next
-    // dashboard call and the poll's own step, on a loaded machine.
-    internal static readonly TimeSpan Allowance = TimeSpan.FromSeconds(1);
-
     [Fact]
     public async Task ScaledFromThreeToFiveToTwo_TheGatewayListsExactlyThosePodsWithinARefreshPeriod_EveryPaymentsSectionLive_APodAddressedByItsName()
     {
         await using var dns = new TestDnsServer();
-        var processes = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => ServiceProcess.StartAliveAsync(new Projects.PaymentService(), new Dictionary<string, string>())));
+        var (processes, pods) = await DnsPods.StartAsync(5);
         try
         {
-            var pods = processes.Select((process, i) => new TestDnsServer.Pod(
-                $"{ServiceNames.Payment}-{i}.{ServiceNames.Payment}.test.svc.cluster.local",
-                new IPEndPoint(IPAddress.Loopback, process.Url.Port))).ToArray();
             dns.List(ServiceNames.Payment, pods.Take(3));
-            await using var gateway = await ServiceProcess.StartAliveAsync(new Dictionary<string, string>
-            {
-                ["ServiceDiscovery__Dns__Enabled"] = "true",
-                ["ServiceDiscovery__Dns__NameServer"] = dns.NameServer,
-                ["ServiceDiscovery__Dns__RefreshPeriod"] = RefreshPeriod.ToString(),
-                // Configuration comes first: the two other services are named there (nothing listens), payments are not.
-                [$"services__{ServiceNames.User}__http__0"] = "http://127.0.0.1:1",
-                [$"services__{ServiceNames.Order}__http__0"] = "http://127.0.0.1:1",
-            });
+            await using var gateway = await DnsPods.StartGatewayAsync(dns);
             using var client = gateway.Client();
             await using var traffic = DashboardTraffic.Start(client);
 
-            await UntilListedAsync(client, pods.Take(3), TestTimeouts.Step);
+            await DnsPods.UntilListedAsync(client, pods.Take(3), TestTimeouts.Step);
 
             dns.List(ServiceNames.Payment, pods);
-            var scaledOut = await UntilListedAsync(client, pods, RefreshPeriod + Allowance);
+            var scaledOut = await DnsPods.UntilListedAsync(client, pods, DnsPods.RefreshPeriod + DnsPods.Allowance);
 
             dns.List(ServiceNames.Payment, pods.Take(2));
-            var scaledIn = await UntilListedAsync(client, pods.Take(2), RefreshPeriod + Allowance);
+            var scaledIn = await DnsPods.UntilListedAsync(client, pods.Take(2), DnsPods.RefreshPeriod + DnsPods.Allowance);
 
             // The pods gone from DNS stop, as a StatefulSet's scale-down stops them: nothing calls them any more.
             foreach (var removed in processes.Skip(2))
@@ -60,7 +42,7 @@ public sealed class PodsFoundByDnsTests
             dns.List(ServiceNames.Payment, []);
             var answered = dns.Answered;
             await Eventually.UntilAsync(() => Task.FromResult(dns.Answered), n => n >= answered + 2, "two more questions to DNS");
-            await UntilListedAsync(client, pods.Take(2), TimeSpan.Zero);
+            await DnsPods.UntilListedAsync(client, pods.Take(2), TimeSpan.Zero);
             Assert.Contains("keeping the last good list of 2 endpoints", gateway.Output);
 
             var (sections, notLive) = await traffic.StopAsync();
@@ -72,7 +54,7 @@ public sealed class PodsFoundByDnsTests
             Assert.Equal((FailureKind.None, FailureKind.Error), (await ModeOfAsync(processes[0]), await ModeOfAsync(processes[1])));
 
             Assert.True(notLive.Count == 0, $"Of {sections} payments sections, {notLive.Count} were not live: {string.Join(", ", notLive.Distinct())}.");
-            TestReport.Text("dns-discovery", $"- DNS discovery (refresh period {RefreshPeriod.TotalSeconds:0} s): 3 → 5 pods listed by the gateway " +
+            TestReport.Text("dns-discovery", $"- DNS discovery (refresh period {DnsPods.RefreshPeriod.TotalSeconds:0} s): 3 → 5 pods listed by the gateway " +
                 $"{scaledOut.TotalSeconds:0.0} s after DNS changed, 5 → 2 after {scaledIn.TotalSeconds:0.0} s; {sections} payments sections " +
                 $"through both changes, the removed pods' stop and an empty answer (the last good list kept), every one live.\n");
         }
@@ -90,24 +72,18 @@ public sealed class PodsFoundByDnsTests
     {
         // As on an air-gapped cluster: the bare name is forwarded upstream and fails; the cluster's own domain answers.
         await using var dns = new TestDnsServer();
-        const string Zone = "test.svc.cluster.local";
-        dns.FailOutside(Zone);
-        await using var pod = await ServiceProcess.StartAliveAsync(new Projects.PaymentService(), new Dictionary<string, string>());
-        var listed = new TestDnsServer.Pod($"{ServiceNames.Payment}-0.{ServiceNames.Payment}.{Zone}", new IPEndPoint(IPAddress.Loopback, pod.Url.Port));
-        dns.List($"{ServiceNames.Payment}.{Zone}", [listed]);
-        await using var gateway = await ServiceProcess.StartAliveAsync(new Dictionary<string, string>
-        {
-            ["ServiceDiscovery__Dns__Enabled"] = "true",
-            ["ServiceDiscovery__Dns__NameServer"] = dns.NameServer,
-            ["ServiceDiscovery__Dns__RefreshPeriod"] = RefreshPeriod.ToString(),
-            ["ServiceDiscovery__Dns__SearchDomains__0"] = Zone,
-            ["ServiceDiscovery__Dns__Ndots"] = "1", // the bare name (two dots) is asked first, and fails
-            [$"services__{ServiceNames.User}__http__0"] = "http://127.0.0.1:1",
-            [$"services__{ServiceNames.Order}__http__0"] = "http://127.0.0.1:1",
-        });
+        dns.FailOutside(DnsPods.Zone);
+        var (processes, pods) = await DnsPods.StartAsync(1);
+        await using var pod = processes[0];
+        var listed = pods[0];
+        dns.List($"{ServiceNames.Payment}.{DnsPods.Zone}", [listed]);
+        await using var gateway = await DnsPods.StartGatewayAsync(
+            dns,
+            ("ServiceDiscovery__Dns__SearchDomains__0", DnsPods.Zone),
+            ("ServiceDiscovery__Dns__Ndots", "1")); // the bare name (two dots) is asked first, and fails
         using var client = gateway.Client();
 
-        await UntilListedAsync(client, [listed], TestTimeouts.Step);
+        await DnsPods.UntilListedAsync(client, [listed], TestTimeouts.Step);
         var dashboard = await client.GetFromJsonAsync<DashboardView>($"{Paths.UserDashboard}/42", StrictJson.Options);
 
         Assert.Equal(FallbackReasons.Live, dashboard!.Sources.Payments);
@@ -117,26 +93,6 @@ public sealed class PodsFoundByDnsTests
     {
         using var client = pod.Client();
         return (await client.GetFromJsonAsync<FailureMode>(Paths.FailureMode))!.Mode;
-    }
-
-    // The payment-service breaker's endpoints are exactly the pods': their names (from the SRV targets) and their ports.
-    internal static async Task<TimeSpan> UntilListedAsync(HttpClient gateway, IEnumerable<TestDnsServer.Pod> pods, TimeSpan within)
-    {
-        var expected = string.Join(", ", pods.Select(p => $"{p.Name.Split('.')[0]} at {p.Address.Port}").Order());
-        var watch = Stopwatch.StartNew();
-        await Eventually.UntilAsync(
-            async () =>
-            {
-                // A call of its own: the records take the resolved list when a call is made (a test without traffic has none).
-                (await gateway.GetAsync($"{Paths.UserDashboard}/listing")).Dispose();
-                return string.Join(", ", (await gateway.GetFromJsonAsync<BreakersView>(Paths.CircuitBreakers))!.Breakers
-                .SingleOrDefault(b => b.Name == ServiceNames.Payment)?.Endpoints
-                .Select(e => $"{e.Name} at {new Uri(e.Address).Port}").Order() ?? Enumerable.Empty<string>());
-            },
-            listed => listed == expected,
-            $"the gateway to list {expected}",
-            within);
-        return watch.Elapsed;
     }
 
     /// <summary>One client asking for a dashboard after another, for twelve users in turn, keeping each payments section's source.</summary>

@@ -13,7 +13,6 @@ namespace CircuitDemo.IntegrationTests.Payments;
 public sealed class LedgerThroughScaleOutTests : IDisposable
 {
     private const int Users = 40;
-    private static readonly TimeSpan RefreshPeriod = TimeSpan.FromSeconds(2);
     private readonly string _ledger = TestLedgers.NewSqlitePath();
 
     [Fact]
@@ -23,21 +22,11 @@ public sealed class LedgerThroughScaleOutTests : IDisposable
         var processes = await LedgerProcesses.StartAsync(5, LedgerProcesses.Sqlite(_ledger));
         try
         {
-            var pods = processes.Select((process, i) => new TestDnsServer.Pod(
-                $"{ServiceNames.Payment}-{i}.{ServiceNames.Payment}.test.svc.cluster.local",
-                new IPEndPoint(IPAddress.Loopback, process.Url.Port))).ToArray();
+            var pods = DnsPods.PodsOf(processes);
             dns.List(ServiceNames.Payment, pods.Take(3));
-            var environment = new Dictionary<string, string>
-            {
-                ["ServiceDiscovery__Dns__Enabled"] = "true",
-                ["ServiceDiscovery__Dns__NameServer"] = dns.NameServer,
-                ["ServiceDiscovery__Dns__RefreshPeriod"] = RefreshPeriod.ToString(),
-                [$"services__{ServiceNames.User}__http__0"] = "http://127.0.0.1:1",
-                [$"services__{ServiceNames.Order}__http__0"] = "http://127.0.0.1:1",
-            };
-            await using var gateway = await ServiceProcess.StartAliveAsync(environment);
+            await using var gateway = await DnsPods.StartGatewayAsync(dns);
             using var client = gateway.Client();
-            await PodsFoundByDnsTests.UntilListedAsync(client, pods.Take(3), TestTimeouts.Step);
+            await DnsPods.UntilListedAsync(client, pods.Take(3), TestTimeouts.Step);
 
             var run = Guid.NewGuid().ToString("N")[..8];
             var users = Enumerable.Range(0, Users).Select(i => $"scale-{run}-{i}").ToList();
@@ -50,7 +39,7 @@ public sealed class LedgerThroughScaleOutTests : IDisposable
             }
 
             dns.List(ServiceNames.Payment, pods);
-            await PodsFoundByDnsTests.UntilListedAsync(client, pods, TestTimeouts.Step);
+            await DnsPods.UntilListedAsync(client, pods, TestTimeouts.Step);
 
             var (created, replayed) = (0, 0);
             foreach (var user in users)
@@ -68,9 +57,9 @@ public sealed class LedgerThroughScaleOutTests : IDisposable
             }
 
             // A second gateway, with the five pods listed from the start, takes turns with the first on ten new keys.
-            await using var second = await ServiceProcess.StartAliveAsync(environment);
+            await using var second = await DnsPods.StartGatewayAsync(dns);
             using var secondClient = second.Client();
-            await PodsFoundByDnsTests.UntilListedAsync(secondClient, pods, TestTimeouts.Step);
+            await DnsPods.UntilListedAsync(secondClient, pods, TestTimeouts.Step);
             var turns = new List<HttpStatusCode>();
             foreach (var user in users.Take(10))
             {
@@ -91,7 +80,7 @@ public sealed class LedgerThroughScaleOutTests : IDisposable
             }
 
             TestReport.Text("ledger-scale-out", $"""
-                | after 3 → 5 pods (gateway finding them by DNS, {RefreshPeriod.TotalSeconds:0} s refresh) | this run | target |
+                | after 3 → 5 pods (gateway finding them by DNS, {DnsPods.RefreshPeriod.TotalSeconds:0} s refresh) | this run | target |
                 |---|---:|---:|
                 | earlier payments shown in their user's dashboard | {shown} of {Users} | {Users} of {Users} |
                 | the same {Users} `Idempotency-Key`s sent again: answered 201, a second payment | {created} of {Users} | 0 |
