@@ -12,7 +12,7 @@ namespace CircuitDemo.IntegrationTests.Discovery;
 /// </summary>
 internal sealed class TestDnsServer : IAsyncDisposable
 {
-    private const ushort TypeA = 1, TypeSrv = 33, ClassIn = 1;
+    private const ushort TypeA = 1, TypeAaaa = 28, TypeSrv = 33, ClassIn = 1;
     private const uint Ttl = 5;
 
     private readonly UdpClient _udp = new(new IPEndPoint(IPAddress.Loopback, 0));
@@ -25,8 +25,11 @@ internal sealed class TestDnsServer : IAsyncDisposable
 
     public TestDnsServer() => _serving = ServeAsync();
 
-    /// <summary>A pod: its DNS name (<c>payment-service-0.payment-service.test.svc.cluster.local</c>) and where it listens.</summary>
-    public sealed record Pod(string Name, IPEndPoint Address);
+    /// <summary>
+    /// A pod: its DNS name (<c>payment-service-0.payment-service.test.svc.cluster.local</c>; <c>.</c> for RFC 2782's "not
+    /// here") and where it listens; its SRV record's priority and weight; an IPv6 address too when it is dual-stack.
+    /// </summary>
+    public sealed record Pod(string Name, IPEndPoint Address, ushort Priority = 0, ushort Weight = 0, IPAddress? Ipv6 = null);
 
     /// <summary>Where the server listens, as <c>ServiceDiscovery:Dns:NameServer</c> takes it.</summary>
     public string NameServer => ((IPEndPoint)_udp.Client.LocalEndPoint!).ToString();
@@ -114,8 +117,9 @@ internal sealed class TestDnsServer : IAsyncDisposable
         }
         else if (type == TypeSrv && services.TryGetValue(name, out var listed))
         {
-            answers.AddRange(listed.Select(pod => Record(Pointer, TypeSrv, [.. UInt16(0), .. UInt16(0), .. UInt16((ushort)pod.Address.Port), .. Name(pod.Name)])));
+            answers.AddRange(listed.Select(pod => Record(Pointer, TypeSrv, [.. UInt16(pod.Priority), .. UInt16(pod.Weight), .. UInt16((ushort)pod.Address.Port), .. Name(pod.Name)])));
             additionals.AddRange(listed.Select(pod => Record(Name(pod.Name), TypeA, pod.Address.Address.GetAddressBytes())));
+            additionals.AddRange(listed.Where(pod => pod.Ipv6 is not null).Select(pod => Record(Name(pod.Name), TypeAaaa, pod.Ipv6!.GetAddressBytes())));
         }
         else if (type == TypeA && pods.FirstOrDefault(p => p.Name == name) is { } pod)
         {
@@ -152,8 +156,9 @@ internal sealed class TestDnsServer : IAsyncDisposable
     private static byte[] Record(byte[] name, ushort type, byte[] data) =>
         [.. name, .. UInt16(type), .. UInt16(ClassIn), .. UInt32(Ttl), .. UInt16((ushort)data.Length), .. data];
 
-    private static byte[] Name(string name) =>
-        [.. name.TrimEnd('.').Split('.').SelectMany(label => (byte[])[(byte)label.Length, .. Encoding.ASCII.GetBytes(label)]), 0];
+    private static byte[] Name(string name) => name.TrimEnd('.').Length == 0
+        ? [0] // the root: "."
+        : [.. name.TrimEnd('.').Split('.').SelectMany(label => (byte[])[(byte)label.Length, .. Encoding.ASCII.GetBytes(label)]), 0];
 
     private static byte[] UInt16(ushort value) => [(byte)(value >> 8), (byte)value];
 
