@@ -17,10 +17,7 @@ source scripts/processes.sh
 need_wrk
 
 echo "Building this commit and $BEFORE (Release)..."
-OLD="$LOGS/before"
-git worktree add --detach "$OLD" "$BEFORE" >/dev/null 2>&1
-trap 'stop_all; git worktree remove --force "$OLD" >/dev/null 2>&1 || true; rm -rf "$LOGS"' EXIT
-dotnet build CircuitDemo.sln -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
+checkout_before "$BEFORE"
 dotnet build "$OLD/Gateway/Gateway.csproj" -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
 
 start UserService $((BASE_PORT + 1))

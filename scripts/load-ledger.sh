@@ -23,10 +23,7 @@ source scripts/processes.sh
 need_wrk
 
 echo "Building this commit and $BEFORE (Release)..."
-OLD="$LOGS/before"
-git worktree add --detach "$OLD" "$BEFORE" >/dev/null 2>&1
-trap 'stop_all; git worktree remove --force "$OLD" >/dev/null 2>&1 || true; rm -rf "$LOGS"' EXIT
-dotnet build CircuitDemo.sln -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
+checkout_before "$BEFORE"
 for project in Gateway UserService OrderService PaymentService; do
   dotnet build "$OLD/$project/$project.csproj" -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
 done

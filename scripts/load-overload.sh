@@ -32,16 +32,7 @@ print(sum(1 for c in b["stateChanges"] if c["to"] == "Open"))'
 }
 
 echo "Starting user-, order- and three payment-service instances and two gateways on 127.0.0.1:$BASE_PORT-$PLAIN_PORT..."
-start UserService $((BASE_PORT + 1))
-start OrderService $((BASE_PORT + 2))
-for port in "${PAYMENT_PORTS[@]}"; do start PaymentService "$port"; done
-SERVICES=(
-  services__user-service__http__0="http://127.0.0.1:$((BASE_PORT + 1))"
-  services__order-service__http__0="http://127.0.0.1:$((BASE_PORT + 2))"
-  services__payment-service__http__0="http://127.0.0.1:${PAYMENT_PORTS[0]}"
-  services__payment-service__http__1="http://127.0.0.1:${PAYMENT_PORTS[1]}"
-  services__payment-service__http__2="http://127.0.0.1:${PAYMENT_PORTS[2]}"
-)
+start_three_payment_system
 start Gateway $BASE_PORT "${SERVICES[@]}"
 start Gateway $PLAIN_PORT "${SERVICES[@]}" \
   CircuitBreaker__Defaults__AdaptiveConcurrency=false \

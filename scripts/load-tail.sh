@@ -46,16 +46,7 @@ print((b.get("hedges") or {}).get("sent", 0))'
 }
 
 echo "Starting user-, order- and three payment-service instances and two gateways on 127.0.0.1:$BASE_PORT-$PLAIN_PORT..."
-start UserService $((BASE_PORT + 1))
-start OrderService $((BASE_PORT + 2))
-for port in "${PAYMENT_PORTS[@]}"; do start PaymentService "$port"; done
-SERVICES=(
-  services__user-service__http__0="http://127.0.0.1:$((BASE_PORT + 1))"
-  services__order-service__http__0="http://127.0.0.1:$((BASE_PORT + 2))"
-  services__payment-service__http__0="http://127.0.0.1:${PAYMENT_PORTS[0]}"
-  services__payment-service__http__1="http://127.0.0.1:${PAYMENT_PORTS[1]}"
-  services__payment-service__http__2="http://127.0.0.1:${PAYMENT_PORTS[2]}"
-)
+start_three_payment_system
 start Gateway $BASE_PORT "${SERVICES[@]}"
 start Gateway $PLAIN_PORT "${SERVICES[@]}" CircuitBreaker__Defaults__HedgeDelay=0
 
@@ -80,6 +71,14 @@ echo "Warming up (15 s a gateway)..."
 for gateway_port in $BASE_PORT $PLAIN_PORT; do
   wrk -t$THREADS -c$CONNECTIONS -d15s --timeout 10s "http://127.0.0.1:$gateway_port/user-dashboard/42" >/dev/null
 done
+# What hedged reads cost a healthy service: the two gateways in turn, three times, 10 s each (rows apart drift).
+echo "Healthy, the two gateways in turn (3 x 10 s each)..."
+HEDGED_RPS=(); PLAIN_RPS=()
+for _ in 1 2 3; do
+  HEDGED_RPS+=("$(wrk -t$THREADS -c$CONNECTIONS -d10s "http://127.0.0.1:$BASE_PORT/user-dashboard/42" | awk '/Requests\/sec/ {print $2}')")
+  PLAIN_RPS+=("$(wrk -t$THREADS -c$CONNECTIONS -d10s "http://127.0.0.1:$PLAIN_PORT/user-dashboard/42" | awk '/Requests\/sec/ {print $2}')")
+done
+echo "  hedged ${HEDGED_RPS[*]}, without ${PLAIN_RPS[*]} requests/s"
 echo "Measuring ($DURATION s each, $CONNECTIONS connections)..."
 for gateway in "$BASE_PORT|hedged reads (HedgeDelay auto)" "$PLAIN_PORT|no hedging (HedgeDelay 0)"; do
   gateway_port=${gateway%%|*}; name=${gateway#*|}
@@ -91,9 +90,9 @@ done
 tail_mode '{"mode":"none"}'
 
 mkdir -p Tests/artifacts
-python3 - "$DURATION" "$CONNECTIONS" "$(nproc)" "${ROWS[@]}" <<'PY' | tee Tests/artifacts/load-tail.md
+python3 - "$DURATION" "$CONNECTIONS" "$(nproc)" "${HEDGED_RPS[*]}" "${PLAIN_RPS[*]}" "${ROWS[@]}" <<'PY' | tee Tests/artifacts/load-tail.md
 import sys
-duration, connections, cores, *rows = sys.argv[1:]
+duration, connections, cores, hedged_rps, plain_rps, *rows = sys.argv[1:]
 rows = [r.split("|") for r in rows]
 print(f"GET /user-dashboard/42 with three payment-service instances, every one holding 3 % of its calls 1 s in the tail rows, {connections} connections, {duration} s per row, {cores} cores (`scripts/load-tail.sh`):")
 print()
@@ -121,4 +120,9 @@ for label, rps, p99_s, wrk_p99, live, answers, attempts, hedges in rows:
         rps_x, p99_x = f"{r:.2f}x", f"{p:.2f}x"
         met = ("met" if p <= 3 and r >= 0.8 and int(live) == int(answers) and per_request <= 1.10 else "**missed**") if label.startswith("hedged") else "(the cost without hedging)"
     print(f"| {label} | {float(rps):,.0f} | {rps_x} | {p99:.1f} ms | {p99_x} | {wrk_p99} | {share:.2f} % ({int(live):,} of {int(answers):,}) | {per_request:.3f} | {int(hedges):,} ({hedge_share:.2f} %) | {met} |")
+hedged, plain = [float(v) for v in hedged_rps.split()], [float(v) for v in plain_rps.split()]
+print()
+print(f"What hedged reads cost a healthy service, the two gateways in turn, {len(hedged)} x 10 s each (before the rows above): "
+      f"with hedged reads {sum(hedged) / len(hedged):,.0f} requests/s, without {sum(plain) / len(plain):,.0f}: "
+      f"**{sum(hedged) / sum(plain):.2f}x** (each turn: {', '.join(f'{h / p:.2f}x' for h, p in zip(hedged, plain))}).")
 PY

@@ -28,6 +28,31 @@ start_from() { # checkout name port [extra env...]: the same, from another check
   echo "$name did not start; its log:"; cat "$LOGS/$name.$port.log"; exit 1
 }
 
+# Starts user-service, order-service and three payment-service instances (on BASE_PORT + 1, BASE_PORT + 2 and
+# PAYMENT_PORTS), and sets SERVICES: the configuration that names them all to a gateway.
+start_three_payment_system() {
+  start UserService $((BASE_PORT + 1))
+  start OrderService $((BASE_PORT + 2))
+  local port
+  for port in "${PAYMENT_PORTS[@]}"; do start PaymentService "$port"; done
+  SERVICES=(
+    services__user-service__http__0="http://127.0.0.1:$((BASE_PORT + 1))"
+    services__order-service__http__0="http://127.0.0.1:$((BASE_PORT + 2))"
+    services__payment-service__http__0="http://127.0.0.1:${PAYMENT_PORTS[0]}"
+    services__payment-service__http__1="http://127.0.0.1:${PAYMENT_PORTS[1]}"
+    services__payment-service__http__2="http://127.0.0.1:${PAYMENT_PORTS[2]}"
+  )
+}
+
+# For the scripts that compare with an earlier commit: checks it out in a worktree, OLD (removed when the script
+# exits), and builds this checkout (Release); the script builds what it needs of OLD.
+checkout_before() { # commit
+  OLD="$LOGS/before"
+  git worktree add --detach "$OLD" "$1" >/dev/null 2>&1
+  trap 'stop_all; git worktree remove --force "$OLD" >/dev/null 2>&1 || true; rm -rf "$LOGS"' EXIT
+  dotnet build CircuitDemo.sln -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
+}
+
 # wrk, the load generator of the load scripts: Debian's package, installed when missing.
 need_wrk() {
   command -v wrk >/dev/null || { echo "Installing wrk (Debian package)..."; apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
