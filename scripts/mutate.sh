@@ -35,6 +35,8 @@ MUTATIONS=(
   "hedge delay under its floor|$HG/HedgeDelay.cs|Math.Clamp(p95.Ticks, _floor.Ticks, _ceiling.Ticks)|Math.Min(p95.Ticks, _ceiling.Ticks)"
   "hedge without its own span|$HG/HedgedReadsPipeline.cs|using var span = telemetry.StartHedge(name, delay);|var span = (System.Diagnostics.Activity?)null;"
   "a write hedged|Resilience/Registration/ServiceGuard.cs|Options.Hedging.Enabled && !BreakerNames.Parse(name).IsWrite|Options.Hedging.Enabled"
+  "a read of a service with one instance hedged|$HG/HedgedReads.cs|request.Content is not null \x7c\x7c instances.InRotation is 0 or 1|request.Content is not null"
+  "a read with a body hedged|$HG/HedgedReads.cs|request.Content is not null \x7c\x7c instances.InRotation is 0 or 1|instances.InRotation is 0 or 1"
   "a row's hedges from one replica only|AppHost/BreakerRows/BreakerRowSnapshot.cs|hedges.DelayMs, replicas.Sum(r => r.Hedges?.Sent ?? 0)|hedges.DelayMs, hedges.Sent|FullyQualifiedName~BreakerRowSnapshotTests"
   "retry budget ignores the share of the requests|$OV/RetryBudget.cs|return (requests * _ratio) + _floor - retries;|return _floor - retries;"
   "retry budget without its floor|$OV/RetryBudget.cs|_floor = options.MinRetriesPerSecond * options.RetryBudgetWindow.TotalSeconds;|_floor = 0;"

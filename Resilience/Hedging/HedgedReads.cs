@@ -1,5 +1,6 @@
 using CircuitDemo.Contracts;
 using CircuitDemo.Resilience.Core;
+using CircuitDemo.Resilience.Instances;
 using CircuitDemo.Resilience.Overload;
 
 namespace CircuitDemo.Resilience.Hedging;
@@ -8,9 +9,10 @@ namespace CircuitDemo.Resilience.Hedging;
 /// The hedged reads of one service: when a hedge is due (<see cref="Delay"/>), whether one is sent, and what became of
 /// those sent. A hedge is sent only for a read whose first attempt is still unanswered, while the circuit is Closed
 /// (never beside a HalfOpen probe), and when the service's retry budget pays for it; each hedge due is counted once,
-/// won, lost or refused.
+/// won, lost or refused. A read that cannot be hedged at all (one with a body, or of a service with one instance in
+/// rotation: a hedge goes to another instance) is decided on at its start, so no hedge is ever due for it.
 /// </summary>
-internal sealed class HedgedReads(HedgeDelay delay, CircuitBreaker breaker, RetryBudget budget)
+internal sealed class HedgedReads(HedgeDelay delay, CircuitBreaker breaker, RetryBudget budget, InstanceRecords instances)
 {
     private long _sent;
     private long _won;
@@ -25,6 +27,21 @@ internal sealed class HedgedReads(HedgeDelay delay, CircuitBreaker breaker, Retr
     /// <summary>The hedges now: the delay, and those sent, won and refused so far.</summary>
     public HedgingStatus Status => new(
         Math.Round(Delay.Now.TotalMilliseconds, 1), Interlocked.Read(ref _sent), Interlocked.Read(ref _won), Interlocked.Read(ref _refused));
+
+    /// <summary>
+    /// A read of <paramref name="request"/>, already decided on (never hedged) when it has a body (it is not copied) or
+    /// when the service has no other instance in rotation to send a hedge to (not known before its first call).
+    /// </summary>
+    public HedgedRead Start(HttpRequestMessage request)
+    {
+        var read = new HedgedRead(request.RequestUri!);
+        if (request.Content is not null || instances.InRotation is 0 or 1)
+        {
+            read.Decide();
+        }
+
+        return read;
+    }
 
     /// <summary>
     /// Decides, once per read, whether its hedge is sent now. Not when the first attempt has already ended (it failed

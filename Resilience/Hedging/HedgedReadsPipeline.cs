@@ -87,13 +87,7 @@ internal static class HedgedReadsPipeline
         {
             var request = context.GetRequestMessage() ?? throw new InvalidOperationException(
                 "The hedged read runs inside an HttpClient's resilience handler.");
-            var read = new HedgedRead(request.RequestUri!);
-            if (request.Content is not null)
-            {
-                // A request with a body is not copied: decided on, never hedged.
-                read.Decide();
-            }
-
+            var read = hedges.Start(request);
             context.Properties.Set(HedgedRead.Key, read);
             context.Properties.Set(HedgedRead.IsHedge, false);
             AttemptTrail.Of(context);

@@ -20,6 +20,9 @@ internal sealed partial class InstanceRecords
     /// </summary>
     public int ConcurrencyLimit => Volatile.Read(ref _concurrencyLimit);
 
+    /// <summary>How many instances are in rotation, as of the last call leased or settled; -1 before the first.</summary>
+    public int InRotation => Volatile.Read(ref _inRotation);
+
     /// <summary>The last change of an instance's concurrency limit: <c>payment-service-2: latency</c>, and when; null before any.</summary>
     public (string Change, DateTimeOffset At)? LastLimitChange => Read(static records =>
         records._instances.Where(i => i.Limit.LastChange is not null).MaxBy(i => i.Limit.LastChangeAt) is { } last

@@ -26,6 +26,7 @@ internal sealed partial class InstanceRecords
     private long _sequence;
     private long _ejectionsRefused;
     private int _concurrencyLimit = Overload.ConcurrencyLimit.Initial;
+    private int _inRotation = -1; // not known before the first call has listed the instances
 
     /// <summary>
     /// Records that eject by <paramref name="options"/>; from the <paramref name="breaker"/>'s options they take the
@@ -81,7 +82,7 @@ internal sealed partial class InstanceRecords
             instance.InFlight--;
             verdict = outcome == CallOutcome.Cancelled ? new(outcome, Slow: false) : Judge_NeedsLock(
                 instance, outcome == CallOutcome.Failure, duration, slow, now);
-            SumLimits_NeedsLock();
+            Tally_NeedsLock();
         }
 
         _notifier.Deliver();
@@ -105,7 +106,7 @@ internal sealed partial class InstanceRecords
                 instance.Limit.Reset();
             }
 
-            SumLimits_NeedsLock();
+            Tally_NeedsLock();
         }
 
         _notifier.Deliver();
@@ -123,7 +124,7 @@ internal sealed partial class InstanceRecords
             chosen = exactly is null ? _choice.Lighter(_instances, avoid, now) : _instances.Single(i => i.Address == exactly);
             chosen.InFlight++;
             chosen.Total++;
-            SumLimits_NeedsLock();
+            Tally_NeedsLock();
         }
 
         _notifier.Deliver();
@@ -197,16 +198,19 @@ internal sealed partial class InstanceRecords
         }
     }
 
-    // Twice a call, on the call path: a loop, not a query that allocates.
-    private void SumLimits_NeedsLock()
+    // The limits of the instances in rotation added up, and those instances counted. Twice a call, on the call path: a
+    // loop, not a query that allocates.
+    private void Tally_NeedsLock()
     {
-        var sum = 0;
+        var (sum, inRotation) = (0, 0);
         foreach (var instance in _instances)
         {
             sum += instance.InRotation ? instance.Limit.Value : 0;
+            inRotation += instance.InRotation ? 1 : 0;
         }
 
         Volatile.Write(ref _concurrencyLimit, Math.Max(1, sum));
+        Volatile.Write(ref _inRotation, inRotation);
     }
 
     private int Ejected_NeedsLock() => _instances.Count(instance => !instance.InRotation);

@@ -32,7 +32,7 @@ internal sealed class ServiceGuard : IDisposable
             _ => null,
         };
         Hedges = Options.Hedging.Enabled && !BreakerNames.Parse(name).IsWrite
-            ? new HedgedReads(new HedgeDelay(Options.Hedging, Options.Breaker.AttemptTimeout, time), Breaker, RetryBudget)
+            ? new HedgedReads(new HedgeDelay(Options.Hedging, Options.Breaker.AttemptTimeout, time), Breaker, RetryBudget, Instances)
             : null;
         Breaker.StateChanged += (_, _) => Due.Rearm();
         Instances.Changed += (_, _) => Due.Rearm();
