@@ -36,6 +36,11 @@ public class HttpClientPipelineBenchmarks
         {
             ["CircuitBreaker:Services:user-service:Enabled"] = "true",
             ["CircuitBreaker:Services:order-service:Enabled"] = "true",
+            // Two instances each: a read of a service with one is never hedged, and the hedged row is about one that can be.
+            ["services:user-service:http:0"] = "http://localhost:3001",
+            ["services:user-service:http:1"] = "http://localhost:3011",
+            ["services:order-service:http:0"] = "http://localhost:3002",
+            ["services:order-service:http:1"] = "http://localhost:3012",
             ["CircuitBreaker:Services:order-service:HedgeDelay"] = "0", // the same pipeline, without hedged reads
         }).Build());
         services.AddServiceDiscovery();
