@@ -35,6 +35,15 @@ internal static class DnsPods
             $"{ServiceNames.Payment}-{i}.{ServiceNames.Payment}.{Zone}", new IPEndPoint(IPAddress.Loopback, process.Url.Port))),
     ];
 
+    /// <summary>Stops every pod's process (one already stopped is left as it is).</summary>
+    public static async Task StopAsync(IEnumerable<ServiceProcess> processes)
+    {
+        foreach (var process in processes)
+        {
+            await process.DisposeAsync();
+        }
+    }
+
     /// <summary>Starts a gateway that asks <paramref name="dns"/> for payment-service's pods, with <paramref name="more"/> settings.</summary>
     public static Task<ServiceProcess> StartGatewayAsync(TestDnsServer dns, params (string Key, string Value)[] more)
     {

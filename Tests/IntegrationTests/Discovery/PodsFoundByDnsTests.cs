@@ -60,10 +60,7 @@ public sealed class PodsFoundByDnsTests
         }
         finally
         {
-            foreach (var process in processes)
-            {
-                await process.DisposeAsync();
-            }
+            await DnsPods.StopAsync(processes);
         }
     }
 

@@ -94,10 +94,7 @@ public sealed class LedgerThroughScaleOutTests : IDisposable
         }
         finally
         {
-            foreach (var process in processes)
-            {
-                await process.DisposeAsync();
-            }
+            await DnsPods.StopAsync(processes);
         }
     }
 

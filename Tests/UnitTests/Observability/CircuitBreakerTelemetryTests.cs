@@ -22,24 +22,10 @@ public sealed class CircuitBreakerTelemetryTests : IDisposable
         ["CircuitBreaker:Services:payment-service:Write:AttemptTimeout"] = "00:00:05",
     });
 
-    private readonly List<Activity> _spans = [];
-    private readonly ActivityListener _listener;
+    private readonly SpanCollector _spans = new(CircuitBreakerTelemetry.MeterName, "test.http");
 
     public CircuitBreakerTelemetryTests()
     {
-        _listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name is CircuitBreakerTelemetry.MeterName or "test.http",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity =>
-            {
-                lock (_spans)
-                {
-                    _spans.Add(activity);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(_listener);
         _ = _pipeline.Registry; // in a host, created with the meter provider at start
     }
 
@@ -195,17 +181,11 @@ public sealed class CircuitBreakerTelemetryTests : IDisposable
 
     public void Dispose()
     {
-        _listener.Dispose();
+        _spans.Dispose();
         _pipeline.Dispose();
     }
 
-    private List<Activity> Spans(string name)
-    {
-        lock (_spans)
-        {
-            return [.. _spans.Where(s => s.DisplayName == name)];
-        }
-    }
+    private List<Activity> Spans(string name) => [.. _spans.Ended().Where(s => s.DisplayName == name)];
 
     private static string? Tag(Activity span, string name) => span.GetTagItem(name) as string;
 }

@@ -8,25 +8,7 @@ namespace CircuitDemo.UnitTests.Observability;
 [Collection(nameof(CircuitBreakerTelemetryTests))]
 public sealed class HedgeSpanTests : IDisposable
 {
-    private readonly List<Activity> _spans = [];
-    private readonly ActivityListener _listener;
-
-    public HedgeSpanTests()
-    {
-        _listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name is CircuitBreakerTelemetry.MeterName or "test.call",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity =>
-            {
-                lock (_spans)
-                {
-                    _spans.Add(activity);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(_listener);
-    }
+    private readonly SpanCollector _spans = new(CircuitBreakerTelemetry.MeterName, "test.call");
 
     [Fact]
     public async Task TheHedge_IsASpanOfItsOwnUnderTheCall_MarkedWithItsDelay_ItsAttemptUnderIt()
@@ -67,13 +49,7 @@ public sealed class HedgeSpanTests : IDisposable
         Assert.Null(hedge.GetTagItem(CircuitBreakerTelemetry.HedgeLostTag)); // it won
     }
 
-    public void Dispose() => _listener.Dispose();
+    public void Dispose() => _spans.Dispose();
 
-    private List<Activity> Spans()
-    {
-        lock (_spans)
-        {
-            return [.. _spans];
-        }
-    }
+    private List<Activity> Spans() => _spans.Ended();
 }
