@@ -10,7 +10,8 @@ namespace CircuitDemo.Benchmarks;
 /// <summary>
 /// One GET through an HttpClient over a stub handler that answers at once (no network): no handler at all; the
 /// pipeline ServiceDefaults puts on every client (one resilience handler: read retry, breaker, attempt timeout, body,
-/// and the endpoint choice over service discovery), with its hedged reads and without them; our breaker strategy alone
+/// and the endpoint choice over service discovery), with its hedged reads (<c>auto</c>: a service with no tail, whose
+/// reads skip Polly's hedging; and armed, by a fixed delay never reached) and without them; our breaker strategy alone
 /// in a resilience handler; the standard resilience handler with service discovery's handler, as Aspire's template gives
 /// every client; and the standard hedging handler, the library's own hedged reads, for what hedging costs there.
 /// </summary>
@@ -19,6 +20,7 @@ public class HttpClientPipelineBenchmarks
 {
     private static readonly Uri Target = new("http://user-service/users/42");
     private static readonly Uri UnhedgedTarget = new("http://order-service/orders/42");
+    private static readonly Uri ArmedTarget = new("http://payment-service/payments/user/42");
     private ServiceProvider _services = null!;
     private HttpClient _bare = null!;
     private HttpClient _ours = null!;
@@ -36,12 +38,16 @@ public class HttpClientPipelineBenchmarks
         {
             ["CircuitBreaker:Services:user-service:Enabled"] = "true",
             ["CircuitBreaker:Services:order-service:Enabled"] = "true",
+            ["CircuitBreaker:Services:payment-service:Enabled"] = "true",
             // Two instances each: a read of a service with one is never hedged, and the hedged row is about one that can be.
             ["services:user-service:http:0"] = "http://localhost:3001",
             ["services:user-service:http:1"] = "http://localhost:3011",
             ["services:order-service:http:0"] = "http://localhost:3002",
             ["services:order-service:http:1"] = "http://localhost:3012",
+            ["services:payment-service:http:0"] = "http://localhost:3003",
+            ["services:payment-service:http:1"] = "http://localhost:3013",
             ["CircuitBreaker:Services:order-service:HedgeDelay"] = "0", // the same pipeline, without hedged reads
+            ["CircuitBreaker:Services:payment-service:HedgeDelay"] = "00:00:01", // always armed, never due here
         }).Build());
         services.AddServiceDiscovery();
         services.AddHttpClient("ours").AddCircuitBreakerPipeline().ConfigurePrimaryHttpMessageHandler(() => new InstantHandler());
@@ -78,6 +84,10 @@ public class HttpClientPipelineBenchmarks
 
     [Benchmark]
     public Task<HttpResponseMessage> ServiceDefaultsPipeline() => _ours.GetAsync(Target);
+
+    /// <summary>The same pipeline for a service whose reads all go through Polly's hedging (a fixed <c>HedgeDelay</c>).</summary>
+    [Benchmark]
+    public Task<HttpResponseMessage> ServiceDefaultsPipelineHedgingArmed() => _ours.GetAsync(ArmedTarget);
 
     /// <summary>The same pipeline for a service whose reads are not hedged (<c>HedgeDelay</c> 0).</summary>
     [Benchmark]

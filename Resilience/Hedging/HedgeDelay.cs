@@ -5,13 +5,17 @@ namespace CircuitDemo.Resilience.Hedging;
 /// <summary>
 /// How long a read of one service waits before its hedge: a fixed delay, or (<c>auto</c>) the p95 of the service's
 /// recent answered attempts, no less than the floor and no more than half the attempt timeout. Until the first estimate
-/// it is that ceiling.
+/// it is that ceiling. And whether the service's reads are worth hedging now (<see cref="Armed"/>): with <c>auto</c>,
+/// only while at least one read in a hundred is late, so that a service without a tail pays nothing for hedging.
 /// </summary>
 /// <remarks>
 /// The latencies go into HdrHistogram's <see cref="Recorder"/> (safe for any number of writers, a few nanoseconds each).
 /// At most once a <see cref="Interval"/> the interval's histogram is taken and added to those gathered since the last
 /// estimate; once they hold <see cref="SamplesPerEstimate"/> latencies, their p95 is the new estimate and they are
 /// cleared. So the estimate is at least that many answers, from the last second or so when traffic is high.
+/// A read is late when its answer took longer than the delay, when its hedge fell due, or when it timed out. Hedging is
+/// armed at once by a late read that makes the late ones 1 % or more of the reads since the last estimate (at low
+/// traffic, one late read), and disarmed only by an estimate whose reads were under 1 % late. Until then it is not.
 /// </remarks>
 internal sealed class HedgeDelay
 {
@@ -20,6 +24,9 @@ internal sealed class HedgeDelay
 
     /// <summary>How many latencies an estimate is made of, at least.</summary>
     public const int SamplesPerEstimate = 100;
+
+    /// <summary>The share of late reads, in percent, that makes a tail worth hedging.</summary>
+    public const int TailPercent = 1;
 
     private const long HighestMicroseconds = 60L * 60 * 1_000_000;
     private const int SignificantDigits = 2;
@@ -35,6 +42,9 @@ internal sealed class HedgeDelay
     private HistogramBase? _interval;
     private long _gatheredAt;
     private long _p95Ticks = -1;
+    private long _reads;
+    private long _late;
+    private volatile bool _armed;
 
     /// <summary>A delay by <paramref name="options"/>, for a service whose attempt timeout is <paramref name="attemptTimeout"/>.</summary>
     public HedgeDelay(HedgingOptions options, TimeSpan attemptTimeout, TimeProvider time)
@@ -58,14 +68,56 @@ internal sealed class HedgeDelay
     }
 
     /// <summary>The delay now.</summary>
-    public TimeSpan Now => _fixed ?? (P95 is { } p95 ? TimeSpan.FromTicks(Math.Clamp(p95.Ticks, _floor.Ticks, _ceiling.Ticks)) : _ceiling);
+    public TimeSpan Now
+    {
+        get
+        {
+            Gather();
+            return Current();
+        }
+    }
 
-    /// <summary>Records how long an answered attempt of the service took.</summary>
+    /// <summary>True while a read of the service is worth hedging: always with a fixed delay; with <c>auto</c>, while it has a tail.</summary>
+    public bool Armed
+    {
+        get
+        {
+            Gather();
+            return _fixed is not null || _armed;
+        }
+    }
+
+    /// <summary>Records how long an answered attempt of the service took; later than the delay, it is a late read.</summary>
     public void Observe(TimeSpan latency)
     {
         if (_fixed is null)
         {
             _recorder.RecordValue(Math.Clamp((long)latency.TotalMicroseconds, 1, HighestMicroseconds));
+            Count(late: latency > Current());
+        }
+    }
+
+    /// <summary>Records a read with no answer in time: its hedge fell due, or its attempt timed out.</summary>
+    public void ObserveLate()
+    {
+        if (_fixed is null)
+        {
+            Count(late: true);
+        }
+    }
+
+    private TimeSpan Current()
+    {
+        var p95 = Volatile.Read(ref _p95Ticks);
+        return _fixed ?? (p95 < 0 ? _ceiling : TimeSpan.FromTicks(Math.Clamp(p95, _floor.Ticks, _ceiling.Ticks)));
+    }
+
+    private void Count(bool late)
+    {
+        var reads = Interlocked.Increment(ref _reads);
+        if (late && Interlocked.Increment(ref _late) * 100 >= reads * TailPercent)
+        {
+            _armed = true;
         }
     }
 
@@ -91,6 +143,8 @@ internal sealed class HedgeDelay
                 var p95 = TimeSpan.FromMicroseconds(_gathered.GetValueAtPercentile(95));
                 Volatile.Write(ref _p95Ticks, p95.Ticks);
                 _gathered.Reset();
+                var reads = Interlocked.Exchange(ref _reads, 0);
+                _armed = Interlocked.Exchange(ref _late, 0) * 100 >= reads * TailPercent && reads > 0;
             }
 
             Volatile.Write(ref _gatheredAt, now);

@@ -19,17 +19,23 @@ internal static class HedgedReadsPipeline
     public const string StrategyName = "hedged-read";
 
     /// <summary>
-    /// Adds, outside the attempt: the read's shared state (<see cref="HedgedRead"/>) and the count of its hedge once it
-    /// has ended; then Polly's hedging, one hedge at most. The first usable answer wins and the other attempt is
-    /// cancelled; that one's outcome is a cancellation, which neither the breaker nor its instance's record counts.
+    /// Adds, outside the attempt, one strategy that sends a read worth hedging (<see cref="HedgedReads.WorthHedging"/>)
+    /// through Polly's hedging, one hedge at most, with the read's shared state (<see cref="HedgedRead"/>), and counts its
+    /// hedge once it has ended; any other read goes straight on, and costs nothing more. The first usable answer wins and
+    /// the other attempt is cancelled; that one's outcome is a cancellation, which neither the breaker nor its instance's
+    /// record counts.
     /// </summary>
     public static ResiliencePipelineBuilder<HttpResponseMessage> AddHedgedReads(
-        this ResiliencePipelineBuilder<HttpResponseMessage> pipeline, string name, HedgedReads hedges, CircuitBreakerTelemetry telemetry)
-    {
-        pipeline.AddStrategy(_ => new HedgedReadStrategy(hedges), new HedgedReadOptions());
-        return pipeline.AddHedging(new HedgingStrategyOptions<HttpResponseMessage>
+        this ResiliencePipelineBuilder<HttpResponseMessage> pipeline, string name, HedgedReads hedges, CircuitBreakerTelemetry telemetry) =>
+        pipeline.AddStrategy(
+            context => new HedgedReadStrategy(hedges, Hedging(context.TimeProvider, name, hedges, telemetry)), new HedgedReadOptions());
+
+    // Polly's hedging, in a pipeline of its own on the same clock, so that only a read worth hedging runs through it.
+    private static ResiliencePipeline<HttpResponseMessage> Hedging(
+        TimeProvider time, string name, HedgedReads hedges, CircuitBreakerTelemetry telemetry) =>
+        new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }.AddHedging(new HedgingStrategyOptions<HttpResponseMessage>
         {
-            Name = StrategyName,
+            Name = "hedging",
             MaxHedgedAttempts = 1,
 
             // Wait for an answer that can be used: a failure (a 5xx, a timeout, a rejection) waits on the other attempt.
@@ -71,27 +77,36 @@ internal static class HedgedReadsPipeline
                     return outcome;
                 };
             },
-        });
-    }
+        }).Build();
 
     private sealed class HedgedReadOptions : ResilienceStrategyOptions
     {
-        public HedgedReadOptions() => Name = "hedged-read-count";
+        public HedgedReadOptions() => Name = StrategyName;
     }
 
-    // Outside Polly's hedging: gives the read its shared state before the first attempt, and counts its hedge after.
-    private sealed class HedgedReadStrategy(HedgedReads hedges) : ResilienceStrategy<HttpResponseMessage>
+    // A read worth hedging: its shared state before the first attempt, Polly's hedging, and its hedge counted after.
+    private sealed class HedgedReadStrategy(HedgedReads hedges, ResiliencePipeline<HttpResponseMessage> hedging)
+        : ResilienceStrategy<HttpResponseMessage>
     {
-        protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
+        protected override ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
             Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback, ResilienceContext context, TState state)
         {
             var request = context.GetRequestMessage() ?? throw new InvalidOperationException(
                 "The hedged read runs inside an HttpClient's resilience handler.");
-            var read = hedges.Start(request);
+            return hedges.WorthHedging(request) ? Hedged(callback, context, state, request) : callback(context, state);
+        }
+
+        private async ValueTask<Outcome<HttpResponseMessage>> Hedged<TState>(
+            Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback,
+            ResilienceContext context,
+            TState state,
+            HttpRequestMessage request)
+        {
+            var read = HedgedReads.Start(request);
             context.Properties.Set(HedgedRead.Key, read);
             context.Properties.Set(HedgedRead.IsHedge, false);
             AttemptTrail.Of(context);
-            var outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+            var outcome = await hedging.ExecuteOutcomeAsync(callback, context, state).ConfigureAwait(context.ContinueOnCapturedContext);
             hedges.Settle(read, hedgeWon: context.Properties.GetValue(HedgedRead.IsHedge, false));
             return outcome;
         }

@@ -79,8 +79,12 @@ internal sealed class CircuitBreakerAttempt(ServiceGuard guard, ServiceInstances
             guard.Recent.Add(lease?.Name, counted.Outcome, slow, duration);
             if (verdict == CallOutcome.Success)
             {
-                // 8. How long an answer takes, for when a read of the service is worth a hedge.
+                // 8. How long an answer takes, for when a read of the service is worth a hedge; one timed out was late.
                 guard.Hedges?.Delay.Observe(duration);
+            }
+            else if (outcome.Exception is TimeoutRejectedException)
+            {
+                guard.Hedges?.Delay.ObserveLate();
             }
 
             telemetry.RecordOutcome(activity, guard.Name, counted.Outcome, slow, guard.Breaker.Options.SlowCallDuration is not null);

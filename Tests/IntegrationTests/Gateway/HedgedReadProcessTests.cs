@@ -3,8 +3,9 @@ namespace CircuitDemo.IntegrationTests.Gateway;
 /// <summary>
 /// Hedged reads between real processes (docs/pattern.md, "The tail: hedged reads"): three payment-service instances,
 /// every one holding a share of its calls a second (the <c>slow</c> mode's <c>rate</c>), behind a gateway with its
-/// shipped hedging (<c>HedgeDelay</c> auto). A read still unanswered after the service's p95 sends one hedge to another
-/// instance; the first answer wins, the other attempt is cancelled and counted neither as a failure nor as a slow call.
+/// shipped hedging (<c>HedgeDelay</c> auto). The first late read arms the hedging; then a read still unanswered after the
+/// service's p95 sends one hedge to another instance; the first answer wins, the other attempt is cancelled and counted
+/// neither as a failure nor as a slow call.
 /// </summary>
 [Collection(PlainProcesses.Name)]
 public sealed class HedgedReadProcessTests
@@ -49,21 +50,21 @@ public sealed class HedgedReadProcessTests
             await SetTailAsync(payment, Tail);
         }
 
-        for (var i = 0; i < 40; i++)
+        for (var i = 0; i < 60; i++)
         {
             Assert.Equal(Live, (await DashboardAsync(client)).Sources);
         }
 
         var status = await PaymentsAsync(client);
         var hedges = status.Hedges!;
-        Assert.True(hedges.Won > 0, $"no hedge won in 40 reads with a fifth of each instance's calls a second late: {hedges}");
+        Assert.True(hedges.Won > 0, $"no hedge won in 60 reads (the first late one arms the hedging) with a fifth of each instance's calls a second late: {hedges}");
 
         // A hedge sent leaves one loser, cancelled (unless both were late and it answered first): no failure, no slow
         // call, nothing in flight.
         Assert.InRange(status.CancelledRequests, 1, hedges.Sent);
         Assert.Equal((0L, 0L), (status.FailedRequests, status.InFlightRequests));
         Assert.DoesNotContain(status.Endpoints, e => e.ConsecutiveSlowCalls > 0 || e.FailedRequests > 0);
-        TestReport.Text("hedged-reads", $"- Hedged reads, three payment-service processes each holding a fifth of its calls 1 s: delay {estimated.DelayMs} ms; {hedges.Sent} hedges sent in 40 reads, {hedges.Won} won, {hedges.Sent - hedges.Won} lost.\n");
+        TestReport.Text("hedged-reads", $"- Hedged reads, three payment-service processes each holding a fifth of its calls 1 s: delay {estimated.DelayMs} ms; {hedges.Sent} hedges sent in 60 reads, {hedges.Won} won, {hedges.Sent - hedges.Won} lost.\n");
     }
 
     private static readonly DashboardSources Live = new(FallbackReasons.Live, FallbackReasons.Live, FallbackReasons.Live);

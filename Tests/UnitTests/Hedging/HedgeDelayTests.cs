@@ -5,7 +5,8 @@ namespace CircuitDemo.UnitTests.Hedging;
 /// <summary>
 /// When a read's hedge is due (docs/pattern.md, "The tail: hedged reads"): <c>auto</c> is the p95 of the service's
 /// recent answers, at least <c>MinHedgeDelay</c>, at most half the attempt timeout; half the attempt timeout until there
-/// is an estimate; a fixed delay is that delay.
+/// is an estimate; a fixed delay is that delay. And when reads are worth hedging at all: with a fixed delay always; with
+/// <c>auto</c> while at least one read in a hundred is late (slower than the delay, its hedge due, or timed out).
 /// </summary>
 public sealed class HedgeDelayTests
 {
@@ -73,7 +74,82 @@ public sealed class HedgeDelayTests
         Assert.Null(delay.P95);
     }
 
+    [Fact]
+    public void Auto_IsNotArmedBeforeALateRead_AndOneLateReadAmongTheFirstHundredArmsIt()
+    {
+        var delay = Auto();
+        Observe(delay, 99, TimeSpan.FromMilliseconds(5));
+        Assert.False(delay.Armed);
+
+        // Later than the delay (half the attempt timeout, before an estimate): 1 late read of 100.
+        Observe(delay, 1, TimeSpan.FromSeconds(1.5));
+        Assert.True(delay.Armed);
+    }
+
+    [Fact]
+    public void Auto_LateReadsArmIt_OnlyOnceTheyAreOnePercentOfTheReadsSinceTheEstimate()
+    {
+        var delay = Estimated(); // the floor, 20 ms, with no read late
+        Observe(delay, 297, TimeSpan.FromMilliseconds(5));
+
+        Observe(delay, 2, TimeSpan.FromMilliseconds(25));
+        Assert.False(delay.Armed); // 2 late of 299
+
+        Observe(delay, 1, TimeSpan.FromMilliseconds(25));
+        Assert.True(delay.Armed); // 3 late of 300: 1 %
+    }
+
+    [Fact]
+    public void HedgesDueAndTimedOutAttempts_AreLateReads()
+    {
+        var delay = Estimated();
+        Observe(delay, 99, TimeSpan.FromMilliseconds(5));
+        Assert.False(delay.Armed);
+
+        delay.ObserveLate();
+        Assert.True(delay.Armed);
+    }
+
+    [Fact]
+    public void Auto_StaysArmedWhileEachEstimatesReadsAreOnePercentLate_AndAnEstimateWithFewerDisarmsIt()
+    {
+        var delay = Estimated();
+        Observe(delay, 1, TimeSpan.FromMilliseconds(25));
+        Assert.True(delay.Armed);
+
+        Observe(delay, 99, TimeSpan.FromMilliseconds(5));
+        Observe(delay, 1, TimeSpan.FromMilliseconds(25));
+        _time.Advance(HedgeDelay.Interval);
+        Assert.True(delay.Armed); // 2 late of 101 since the last estimate
+
+        Observe(delay, 101, TimeSpan.FromMilliseconds(5));
+        Observe(delay, 1, TimeSpan.FromMilliseconds(25));
+        _time.Advance(HedgeDelay.Interval);
+        Assert.False(delay.Armed); // 1 late of 102
+    }
+
+    [Fact]
+    public void AFixedDelay_IsAlwaysArmed()
+    {
+        var delay = new HedgeDelay(new HedgingOptions { HedgeDelay = "00:00:00.150" }, AttemptTimeout, _time);
+        Assert.True(delay.Armed);
+
+        Observe(delay, 100, TimeSpan.FromMilliseconds(5));
+        _time.Advance(HedgeDelay.Interval);
+        Assert.True(delay.Armed);
+    }
+
     private HedgeDelay Auto() => new(new HedgingOptions(), AttemptTimeout, _time);
+
+    // An auto delay with its first estimate made (the floor: a hundred answers in 3 ms), no read late, not armed.
+    private HedgeDelay Estimated()
+    {
+        var delay = Auto();
+        Observe(delay, 100, TimeSpan.FromMilliseconds(3));
+        _time.Advance(HedgeDelay.Interval);
+        Assert.Equal((TimeSpan.FromMilliseconds(20), false), (delay.Now, delay.Armed));
+        return delay;
+    }
 
     private static void Observe(HedgeDelay delay, int count, TimeSpan latency)
     {
