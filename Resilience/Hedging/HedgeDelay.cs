@@ -15,7 +15,8 @@ namespace CircuitDemo.Resilience.Hedging;
 /// cleared. So the estimate is at least that many answers, from the last second or so when traffic is high.
 /// A read is late when its answer took longer than the delay, when its hedge fell due, or when it timed out. Hedging is
 /// armed at once by a late read that makes the late ones 1 % or more of the reads since the last estimate (at low
-/// traffic, one late read), and disarmed only by an estimate whose reads were under 1 % late. Until then it is not.
+/// traffic, one late read), or by the one read watched while disarmed once it is later than the delay; it is disarmed
+/// only by an estimate whose reads were under 1 % late. Until the first late read it is not armed.
 /// </remarks>
 internal sealed class HedgeDelay
 {
@@ -44,6 +45,7 @@ internal sealed class HedgeDelay
     private long _p95Ticks = -1;
     private long _reads;
     private long _late;
+    private long _watched;
     private volatile bool _armed;
 
     /// <summary>A delay by <paramref name="options"/>, for a service whose attempt timeout is <paramref name="attemptTimeout"/>.</summary>
@@ -77,15 +79,49 @@ internal sealed class HedgeDelay
         }
     }
 
-    /// <summary>True while a read of the service is worth hedging: always with a fixed delay; with <c>auto</c>, while it has a tail.</summary>
+    /// <summary>
+    /// True while a read of the service is worth hedging: always with a fixed delay; with <c>auto</c>, while it has a
+    /// tail, or as soon as the read watched in flight (<see cref="TryWatch"/>) is later than the delay.
+    /// </summary>
     public bool Armed
     {
         get
         {
-            Gather();
-            return _fixed is not null || _armed;
+            if (_fixed is not null)
+            {
+                return true;
+            }
+
+            var now = _time.GetTimestamp();
+            Gather(now);
+            var watched = Volatile.Read(ref _watched);
+            if (!_armed && watched != 0 && _time.GetElapsedTime(watched, now) > Current())
+            {
+                _armed = true;
+            }
+
+            return _armed;
         }
     }
+
+    /// <summary>
+    /// Watches a read that is not hedged, when no other is watched: a tail that comes back is seen once that read is
+    /// later than the delay, not a second later when it ends. <see cref="Unwatch"/> when it has ended.
+    /// </summary>
+    public bool TryWatch(out long started)
+    {
+        started = 0;
+        if (_fixed is not null || Volatile.Read(ref _watched) != 0)
+        {
+            return false;
+        }
+
+        started = _time.GetTimestamp();
+        return Interlocked.CompareExchange(ref _watched, started, 0) == 0;
+    }
+
+    /// <summary>Ends the watch of the read that started at <paramref name="started"/>.</summary>
+    public void Unwatch(long started) => Interlocked.CompareExchange(ref _watched, 0, started);
 
     /// <summary>Records how long an answered attempt of the service took; later than the delay, it is a late read.</summary>
     public void Observe(TimeSpan latency)
@@ -121,16 +157,17 @@ internal sealed class HedgeDelay
         }
     }
 
-    private void Gather()
+    private void Gather() => Gather(_time.GetTimestamp());
+
+    private void Gather(long now)
     {
-        if (_fixed is not null || _time.GetElapsedTime(Volatile.Read(ref _gatheredAt)) < Interval)
+        if (_fixed is not null || _time.GetElapsedTime(Volatile.Read(ref _gatheredAt), now) < Interval)
         {
             return;
         }
 
         lock (_lock)
         {
-            var now = _time.GetTimestamp();
             if (_time.GetElapsedTime(_gatheredAt, now) < Interval)
             {
                 return;

@@ -10,8 +10,8 @@ namespace CircuitDemo.Resilience.Hedging;
 /// those sent. A hedge is sent only for a read whose first attempt is still unanswered, while the circuit is Closed
 /// (never beside a HalfOpen probe), and when the service's retry budget pays for it; each hedge due is counted once,
 /// won, lost or refused. A read that cannot be hedged at all (one with a body, or of a service with one instance in
-/// rotation: a hedge goes to another instance), or of a service without a tail now (<see cref="HedgeDelay.Armed"/>), does
-/// not go through the hedging at all (<see cref="WorthHedging"/>).
+/// rotation: a hedge goes to another instance; <see cref="CanHedge"/>), or of a service without a tail now (<see
+/// cref="HedgeDelay.Armed"/>), does not go through the hedging at all.
 /// </summary>
 internal sealed class HedgedReads(HedgeDelay delay, CircuitBreaker breaker, RetryBudget budget, InstanceRecords instances)
 {
@@ -30,11 +30,11 @@ internal sealed class HedgedReads(HedgeDelay delay, CircuitBreaker breaker, Retr
         Math.Round(Delay.Now.TotalMilliseconds, 1), Interlocked.Read(ref _sent), Interlocked.Read(ref _won), Interlocked.Read(ref _refused));
 
     /// <summary>
-    /// Whether a read of <paramref name="request"/> goes through the hedging: not when it has a body (it is not copied),
-    /// nor when the service has no other instance in rotation to send a hedge to (not known before its first call), nor
-    /// while the service's reads have no tail that a hedge would cut.
+    /// Whether a read of <paramref name="request"/> could be hedged at all: not when it has a body (it is not copied), nor
+    /// when the service has no other instance in rotation to send a hedge to (not known before its first call). It is
+    /// hedged only while <see cref="HedgeDelay.Armed"/> too.
     /// </summary>
-    public bool WorthHedging(HttpRequestMessage request) => request.Content is null && instances.InRotation is not (0 or 1) && Delay.Armed;
+    public bool CanHedge(HttpRequestMessage request) => request.Content is null && instances.InRotation is not (0 or 1);
 
     /// <summary>A read of <paramref name="request"/> that may be hedged.</summary>
     public static HedgedRead Start(HttpRequestMessage request) => new(request.RequestUri!);

@@ -19,9 +19,10 @@ internal static class HedgedReadsPipeline
     public const string StrategyName = "hedged-read";
 
     /// <summary>
-    /// Adds, outside the attempt, one strategy that sends a read worth hedging (<see cref="HedgedReads.WorthHedging"/>)
-    /// through Polly's hedging, one hedge at most, with the read's shared state (<see cref="HedgedRead"/>), and counts its
-    /// hedge once it has ended; any other read goes straight on, and costs nothing more. The first usable answer wins and
+    /// Adds, outside the attempt, one strategy that sends a read that can be hedged (<see cref="HedgedReads.CanHedge"/>)
+    /// through Polly's hedging while hedging is armed (<see cref="HedgeDelay.Armed"/>), one hedge at most, with the read's
+    /// shared state (<see cref="HedgedRead"/>), and counts its hedge once it has ended; any other read goes straight on,
+    /// and costs nothing more (one of them is watched for the tail's return). The first usable answer wins and
     /// the other attempt is cancelled; that one's outcome is a cancellation, which neither the breaker nor its instance's
     /// record counts.
     /// </summary>
@@ -84,7 +85,8 @@ internal static class HedgedReadsPipeline
         public HedgedReadOptions() => Name = StrategyName;
     }
 
-    // A read worth hedging: its shared state before the first attempt, Polly's hedging, and its hedge counted after.
+    // A read that can be hedged, while hedging is armed: its shared state before the first attempt, Polly's hedging, and
+    // its hedge counted after; while it is not, the read goes on unhedged, and one at a time is watched.
     private sealed class HedgedReadStrategy(HedgedReads hedges, ResiliencePipeline<HttpResponseMessage> hedging)
         : ResilienceStrategy<HttpResponseMessage>
     {
@@ -93,7 +95,30 @@ internal static class HedgedReadsPipeline
         {
             var request = context.GetRequestMessage() ?? throw new InvalidOperationException(
                 "The hedged read runs inside an HttpClient's resilience handler.");
-            return hedges.WorthHedging(request) ? Hedged(callback, context, state, request) : callback(context, state);
+            if (!hedges.CanHedge(request))
+            {
+                return callback(context, state);
+            }
+
+            if (hedges.Delay.Armed)
+            {
+                return Hedged(callback, context, state, request);
+            }
+
+            return hedges.Delay.TryWatch(out var started) ? Watched(callback, context, state, started) : callback(context, state);
+        }
+
+        private async ValueTask<Outcome<HttpResponseMessage>> Watched<TState>(
+            Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback, ResilienceContext context, TState state, long started)
+        {
+            try
+            {
+                return await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+            }
+            finally
+            {
+                hedges.Delay.Unwatch(started);
+            }
         }
 
         private async ValueTask<Outcome<HttpResponseMessage>> Hedged<TState>(

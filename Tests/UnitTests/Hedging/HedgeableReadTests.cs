@@ -27,8 +27,8 @@ public sealed class HedgeableReadTests : IDisposable
         _pipeline.Answer(() => ClientPipeline.Json("[]"));
         (await _pipeline.Client.GetAsync("http://order-service/orders/user/1")).EnsureSuccessStatusCode();
 
-        Assert.False(WorthHedging("order-service", new HttpRequestMessage(HttpMethod.Get, "http://order-service/orders/user/1")));
-        Assert.True(WorthHedging("user-service", new HttpRequestMessage(HttpMethod.Get, "http://user-service/users/1")));
+        Assert.False(CanHedge("order-service", new HttpRequestMessage(HttpMethod.Get, "http://order-service/orders/user/1")));
+        Assert.True(CanHedge("user-service", new HttpRequestMessage(HttpMethod.Get, "http://user-service/users/1")));
     }
 
     [Fact]
@@ -36,11 +36,11 @@ public sealed class HedgeableReadTests : IDisposable
     {
         var request = new HttpRequestMessage(HttpMethod.Get, "http://user-service/users/1") { Content = new StringContent("{}") };
 
-        Assert.False(WorthHedging("user-service", request));
+        Assert.False(CanHedge("user-service", request));
     }
 
     public void Dispose() => _pipeline.Dispose();
 
-    private bool WorthHedging(string service, HttpRequestMessage request) =>
-        _pipeline.Registry.Guard(CircuitBreakerKey.FromName(service)).Hedges!.WorthHedging(request);
+    private bool CanHedge(string service, HttpRequestMessage request) =>
+        _pipeline.Registry.Guard(CircuitBreakerKey.FromName(service)).Hedges!.CanHedge(request);
 }

@@ -6,7 +6,8 @@ namespace CircuitDemo.UnitTests.Hedging;
 /// <summary>
 /// With <c>HedgeDelay</c> auto, a read goes through Polly's hedging only while the service has a tail (docs/pattern.md,
 /// "The tail: hedged reads"): until a read is late, none does, and one left unanswered past the delay gets no hedge; a
-/// late read arms the hedging, and the next read unanswered past the delay is hedged.
+/// late read, or the one read watched in flight once it is later than the delay, arms the hedging, and the next read
+/// unanswered past the delay is hedged.
 /// </summary>
 public sealed class HedgingArmedTests : IDisposable
 {
@@ -70,6 +71,35 @@ public sealed class HedgingArmedTests : IDisposable
 
         _time.Advance(HedgeDelay.Interval);
         Assert.Equal((TimeSpan.FromMilliseconds(20), true), (Delay.Now, Delay.Armed));
+    }
+
+    [Fact]
+    public async Task WhileDisarmed_AReadStillInFlightPastTheDelay_ArmsTheHedgingBeforeItEnds()
+    {
+        var late = Scripted();
+        var first = _pipeline.Client.GetAsync(Read, _stop.Token);
+        await late.Entered.WaitAsync(TimeSpan.FromSeconds(10));
+        _time.Advance(AttemptTimeout / 2 + TimeSpan.FromMilliseconds(1));
+
+        // The first read, watched, is now later than the delay: the next read goes through the hedging.
+        var next = Scripted();
+        next.Answer.SetResult(ClientPipeline.Json("""{"id":"1","name":"Next","email":"n@example.com"}"""));
+        (await _pipeline.Client.GetAsync(Read, _stop.Token)).EnsureSuccessStatusCode();
+        Assert.Equal([false, true], _throughHedging);
+        Assert.True(Delay.Armed);
+
+        late.Answer.SetResult(ClientPipeline.Json("""{"id":"1","name":"Late","email":"l@example.com"}"""));
+        (await first).EnsureSuccessStatusCode();
+    }
+
+    [Fact]
+    public async Task AWatchedReadThatEnded_ArmsNothing_HoweverLongAgoItStarted()
+    {
+        _pipeline.Answer(() => ClientPipeline.Json("""{"id":"1","name":"Ada","email":"a@example.com"}"""));
+        (await _pipeline.Client.GetAsync(Read, _stop.Token)).EnsureSuccessStatusCode();
+
+        _time.Advance(AttemptTimeout);
+        Assert.False(Delay.Armed);
     }
 
     [Fact]
