@@ -36,7 +36,7 @@ MUTATIONS=(
   "hedging armed without a tail|$HG/HedgeDelay.cs|return _armed;|return true;"
   "every read through the hedging|$HG/HedgedReadsPipeline.cs|if (hedges.Delay.Armed)|if (hedges.Delay.Armed \x7c\x7c true)"
   "a late read in flight arms nothing|$HG/HedgeDelay.cs|if (!_armed && watched != 0 &&|if (!_armed && watched < 0 &&"
-  "no read watched|$HG/HedgeDelay.cs|return Interlocked.CompareExchange(ref _watched, started, 0) == 0;|return false;"
+  "no read watched while disarmed|$HG/HedgeDelay.cs|_fixed is null && !_armed && Volatile.Read(ref _watched) == 0|_fixed is null && _armed && Volatile.Read(ref _watched) == 0"
   "a watch never ends|$HG/HedgeDelay.cs|Interlocked.CompareExchange(ref _watched, 0, started);|Interlocked.CompareExchange(ref _watched, 0, started + 1);"
   "a late read arms below one percent|$HG/HedgeDelay.cs|if (late && Interlocked.Increment(ref _late) * 100 >= reads * TailPercent)|if (late && Interlocked.Increment(ref _late) > 0)"
   "an estimate never disarms|$HG/HedgeDelay.cs|_armed = Interlocked.Exchange(ref _late, 0) * 100 >= reads * TailPercent && reads > 0;|_armed = _armed \x7c\x7c (Interlocked.Exchange(ref _late, 0) * 100 >= reads * TailPercent && reads > 0);"

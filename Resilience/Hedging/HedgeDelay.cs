@@ -105,20 +105,11 @@ internal sealed class HedgeDelay
     }
 
     /// <summary>
-    /// Watches a read that is not hedged, when no other is watched: a tail that comes back is seen once that read is
-    /// later than the delay, not a second later when it ends. <see cref="Unwatch"/> when it has ended.
+    /// While disarmed, watches the attempt that started at <paramref name="started"/> when no other is watched: a tail
+    /// that comes back is seen once that attempt is later than the delay, not when it ends. <see cref="Unwatch"/> it then.
     /// </summary>
-    public bool TryWatch(out long started)
-    {
-        started = 0;
-        if (_fixed is not null || Volatile.Read(ref _watched) != 0)
-        {
-            return false;
-        }
-
-        started = _time.GetTimestamp();
-        return Interlocked.CompareExchange(ref _watched, started, 0) == 0;
-    }
+    public bool TryWatch(long started) =>
+        _fixed is null && !_armed && Volatile.Read(ref _watched) == 0 && Interlocked.CompareExchange(ref _watched, started, 0) == 0;
 
     /// <summary>Ends the watch of the read that started at <paramref name="started"/>.</summary>
     public void Unwatch(long started) => Interlocked.CompareExchange(ref _watched, 0, started);

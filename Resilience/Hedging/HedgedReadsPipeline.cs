@@ -22,7 +22,7 @@ internal static class HedgedReadsPipeline
     /// Adds, outside the attempt, one strategy that sends a read that can be hedged (<see cref="HedgedReads.CanHedge"/>)
     /// through Polly's hedging while hedging is armed (<see cref="HedgeDelay.Armed"/>), one hedge at most, with the read's
     /// shared state (<see cref="HedgedRead"/>), and counts its hedge once it has ended; any other read goes straight on,
-    /// and costs nothing more (one of them is watched for the tail's return). The first usable answer wins and
+    /// and costs nothing more (its attempt may be watched for the tail's return). The first usable answer wins and
     /// the other attempt is cancelled; that one's outcome is a cancellation, which neither the breaker nor its instance's
     /// record counts.
     /// </summary>
@@ -86,7 +86,7 @@ internal static class HedgedReadsPipeline
     }
 
     // A read that can be hedged, while hedging is armed: its shared state before the first attempt, Polly's hedging, and
-    // its hedge counted after; while it is not, the read goes on unhedged, and one at a time is watched.
+    // its hedge counted after; while it is not, the read goes on unhedged.
     private sealed class HedgedReadStrategy(HedgedReads hedges, ResiliencePipeline<HttpResponseMessage> hedging)
         : ResilienceStrategy<HttpResponseMessage>
     {
@@ -100,25 +100,7 @@ internal static class HedgedReadsPipeline
                 return callback(context, state);
             }
 
-            if (hedges.Delay.Armed)
-            {
-                return Hedged(callback, context, state, request);
-            }
-
-            return hedges.Delay.TryWatch(out var started) ? Watched(callback, context, state, started) : callback(context, state);
-        }
-
-        private async ValueTask<Outcome<HttpResponseMessage>> Watched<TState>(
-            Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback, ResilienceContext context, TState state, long started)
-        {
-            try
-            {
-                return await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
-            }
-            finally
-            {
-                hedges.Delay.Unwatch(started);
-            }
+            return hedges.Delay.Armed ? Hedged(callback, context, state, request) : callback(context, state);
         }
 
         private async ValueTask<Outcome<HttpResponseMessage>> Hedged<TState>(

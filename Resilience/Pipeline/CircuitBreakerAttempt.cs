@@ -39,6 +39,9 @@ internal sealed class CircuitBreakerAttempt(ServiceGuard guard, ServiceInstances
         // would keep HalfOpen rejecting until a reset, a leaked lease would keep an instance looking busy for good.
         InstanceLease? lease = null;
         var started = time.GetTimestamp();
+
+        // While hedged reads are disarmed, one attempt at a time is watched: late, it arms them (HedgeDelay.Armed).
+        var watched = guard.Hedges?.Delay.TryWatch(started) is true;
         Outcome<HttpResponseMessage> outcome;
         try
         {
@@ -60,6 +63,10 @@ internal sealed class CircuitBreakerAttempt(ServiceGuard guard, ServiceInstances
         finally
         {
             request.RequestUri = service;
+            if (watched)
+            {
+                guard.Hedges!.Delay.Unwatch(started);
+            }
         }
 
         var verdict = CallOutcome.Failure;
