@@ -48,8 +48,8 @@ internal static class BreakerRowSnapshot
             .With("Concurrency limit", worst.Concurrency?.Text ?? "off", order: 9)
             .With("Hedges", worst.Hedges is { } hedges
                 ? new HedgingStatus(
-                    hedges.DelayMs, replicas.Sum(r => r.Hedges?.Sent ?? 0), replicas.Sum(r => r.Hedges?.Won ?? 0),
-                    replicas.Sum(r => r.Hedges?.Refused ?? 0)).Text
+                    hedges.DelayMs, replicas.Any(r => r.Hedges?.Armed is true), replicas.Sum(r => r.Hedges?.Sent ?? 0),
+                    replicas.Sum(r => r.Hedges?.Won ?? 0), replicas.Sum(r => r.Hedges?.Refused ?? 0)).Text
                 : "off", order: 10)
             .With(
                 "Replicas",

@@ -93,7 +93,8 @@ public static class BreakerExplanation
         text.AppendLine(status.Hedges is { } hedges
             ? string.Create(
                 CultureInfo.InvariantCulture,
-                $"Hedged reads: a read unanswered after {hedges.DelayMs:0.#} ms ({HedgeDelayText(status.Hedging)}) sends one hedge to another "
+                $"Hedged reads ({(hedges.Armed ? "armed" : "disarmed: under 1 % of the recent reads late, they skip the hedging")}): "
+                + $"a read unanswered after {hedges.DelayMs:0.#} ms ({HedgeDelayText(status.Hedging)}) sends one hedge to another "
                 + $"instance, paid from the retry budget; {hedges.Sent} sent, {hedges.Won} won, {hedges.Sent - hedges.Won} lost, "
                 + $"{hedges.Refused} refused so far.")
             : "Hedged reads: none (writes are never hedged; HedgeDelay 0 turns them off).");

@@ -25,9 +25,13 @@ internal sealed class HedgedReads(HedgeDelay delay, CircuitBreaker breaker, Retr
     /// <summary>When a read's hedge is due.</summary>
     public HedgeDelay Delay { get; } = delay;
 
-    /// <summary>The hedges now: the delay, and those sent, won and refused so far.</summary>
+    /// <summary>The hedges now: the delay, whether armed, and those sent, won and refused so far.</summary>
     public HedgingStatus Status => new(
-        Math.Round(Delay.Now.TotalMilliseconds, 1), Interlocked.Read(ref _sent), Interlocked.Read(ref _won), Interlocked.Read(ref _refused));
+        Math.Round(Delay.Now.TotalMilliseconds, 1),
+        Delay.Armed,
+        Interlocked.Read(ref _sent),
+        Interlocked.Read(ref _won),
+        Interlocked.Read(ref _refused));
 
     /// <summary>
     /// Whether a read of <paramref name="request"/> could be hedged at all: not when it has a body (it is not copied), nor

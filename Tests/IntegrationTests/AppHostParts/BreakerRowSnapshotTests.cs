@@ -60,13 +60,16 @@ public sealed class BreakerRowSnapshotTests
     [Fact]
     public void TheHedges_AreAddedUpOverTheReplicas_AndOffForABreakerWithout()
     {
-        var one = Summary(CircuitState.Closed, total: 10, failed: 0) with { Hedges = new HedgingStatus(20, Sent: 4, Won: 3, Refused: 1) };
-        var two = Summary(CircuitState.Closed, total: 10, failed: 0) with { Hedges = new HedgingStatus(22.5, Sent: 6, Won: 6, Refused: 2) };
+        var one = Summary(CircuitState.Closed, total: 10, failed: 0) with { Hedges = new HedgingStatus(20, false, Sent: 4, Won: 3, Refused: 1) };
+        var two = Summary(CircuitState.Closed, total: 10, failed: 0) with { Hedges = new HedgingStatus(22.5, true, Sent: 6, Won: 6, Refused: 2) };
 
         var row = BreakerRowSnapshot.Update(Empty, [one, two], Now);
         var write = BreakerRowSnapshot.Update(Empty, [Summary(CircuitState.Closed, total: 3, failed: 0)], Now);
+        var disarmed = BreakerRowSnapshot.Update(Empty, [one], Now);
 
+        // Armed when any replica is (each sees its own traffic).
         Assert.Equal("10 sent, 9 won, 3 refused (after 20 ms)", Property(row, "Hedges"));
+        Assert.Equal("4 sent, 3 won, 1 refused (after 20 ms; disarmed, no tail)", Property(disarmed, "Hedges"));
         Assert.Equal("off", Property(write, "Hedges"));
     }
 

@@ -43,15 +43,19 @@ public sealed class BreakerExplanationTests
     public void TheHedges_AreALineOfTheOverloadSection_TheirDelaySaidAndWhereItComesFrom()
     {
         var (breaker, clock) = TestBreakers.Create();
-        var status = StatusOf(breaker) with { Hedges = new HedgingStatus(48.5, Sent: 12, Won: 11, Refused: 3) };
+        var status = StatusOf(breaker) with { Hedges = new HedgingStatus(48.5, Armed: true, Sent: 12, Won: 11, Refused: 3) };
 
         var text = BreakerExplanation.ToMarkdown(status, clock.GetUtcNow());
 
         Assert.Contains(
-            "Hedged reads: a read unanswered after 48.5 ms (auto: the recent p95 of its answers, at least 0.02 s, at most half the "
+            "Hedged reads (armed): a read unanswered after 48.5 ms (auto: the recent p95 of its answers, at least 0.02 s, at most half the "
                 + "attempt timeout) sends one hedge to another instance, paid from the retry budget; 12 sent, 11 won, 1 lost, 3 refused so far.",
             text);
         Assert.Contains("Hedged reads: none", BreakerExplanation.ToMarkdown(StatusOf(breaker), clock.GetUtcNow()));
+        var disarmed = status with { Hedges = new HedgingStatus(20, Armed: false, Sent: 0, Won: 0, Refused: 0) };
+        Assert.Contains(
+            "Hedged reads (disarmed: under 1 % of the recent reads late, they skip the hedging): a read unanswered after 20 ms",
+            BreakerExplanation.ToMarkdown(disarmed, clock.GetUtcNow()));
     }
 
     private static ServiceBreakerStatus StatusOf(CircuitBreaker breaker) =>

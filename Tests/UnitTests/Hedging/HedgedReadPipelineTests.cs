@@ -117,7 +117,7 @@ public sealed class HedgedReadPipelineTests : IDisposable
         (await call).EnsureSuccessStatusCode();
 
         Assert.Equal(1, _pipeline.Stub.Calls);
-        Assert.Equal(new HedgingStatus(100, 0, 0, 0), _pipeline.Status("user-service").Hedges);
+        Assert.Equal(new HedgingStatus(100, true, 0, 0, 0), _pipeline.Status("user-service").Hedges);
     }
 
     [Fact]
@@ -128,7 +128,7 @@ public sealed class HedgedReadPipelineTests : IDisposable
         // The retry waits its own 50 ms, give or take a quarter.
         (await WithFakeDelays(_pipeline.Client.GetAsync(Read, _stop.Token))).EnsureSuccessStatusCode();
         Assert.Equal(2, _pipeline.Stub.Calls);
-        Assert.Equal(new HedgingStatus(100, 0, 0, 0), _pipeline.Status("user-service").Hedges);
+        Assert.Equal(new HedgingStatus(100, true, 0, 0, 0), _pipeline.Status("user-service").Hedges);
         Assert.Empty(Counted());
     }
 
@@ -152,7 +152,7 @@ public sealed class HedgedReadPipelineTests : IDisposable
         (await call).EnsureSuccessStatusCode();
 
         Assert.Equal(1, test._pipeline.Stub.Calls);
-        Assert.Equal(new HedgingStatus(100, 0, 0, 1), test._pipeline.Status("user-service").Hedges);
+        Assert.Equal(new HedgingStatus(100, true, 0, 0, 1), test._pipeline.Status("user-service").Hedges);
         Assert.Equal(1, test._pipeline.Status("user-service").Retries.Refused);
         Assert.Equal([("refused", 1L)], test.Counted());
     }

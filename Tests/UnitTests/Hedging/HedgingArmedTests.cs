@@ -33,6 +33,7 @@ public sealed class HedgingArmedTests : IDisposable
     {
         // No estimate yet: the delay is half the attempt timeout. The first read is answered 1.5 s late, unhedged.
         var delay = AttemptTimeout / 2;
+        Assert.False(_pipeline.Status("user-service").Hedges!.Armed);
         var late = Scripted();
         var first = _pipeline.Client.GetAsync(Read, _stop.Token);
         await late.Entered.WaitAsync(TimeSpan.FromSeconds(10));
@@ -43,6 +44,7 @@ public sealed class HedgingArmedTests : IDisposable
         Assert.Equal([false], _throughHedging);
         Assert.Equal(1, _pipeline.Stub.Calls);
         Assert.Equal((0L, 0L), (_pipeline.Status("user-service").Hedges!.Sent, _pipeline.Status("user-service").Hedges!.Refused));
+        Assert.True(_pipeline.Status("user-service").Hedges!.Armed);
 
         // That read was late: the next one goes through the hedging, and unanswered past the delay it is hedged.
         var unanswered = Scripted();
