@@ -40,9 +40,6 @@ internal sealed class HedgedReads(HedgeDelay delay, CircuitBreaker breaker, Retr
     /// </summary>
     public bool CanHedge(HttpRequestMessage request) => request.Content is null && instances.InRotation is not (0 or 1);
 
-    /// <summary>A read of <paramref name="request"/> that may be hedged.</summary>
-    public static HedgedRead Start(HttpRequestMessage request) => new(request.RequestUri!);
-
     /// <summary>
     /// Decides, once per read, whether its hedge is sent now. Not when the first attempt has already ended (it failed
     /// fast: the retry's job, not a hedge's); refused when the circuit is not Closed or the retry budget is spent.

@@ -95,12 +95,7 @@ internal static class HedgedReadsPipeline
         {
             var request = context.GetRequestMessage() ?? throw new InvalidOperationException(
                 "The hedged read runs inside an HttpClient's resilience handler.");
-            if (!hedges.CanHedge(request))
-            {
-                return callback(context, state);
-            }
-
-            return hedges.Delay.Armed ? Hedged(callback, context, state, request) : callback(context, state);
+            return hedges.CanHedge(request) && hedges.Delay.Armed ? Hedged(callback, context, state, request) : callback(context, state);
         }
 
         private async ValueTask<Outcome<HttpResponseMessage>> Hedged<TState>(
@@ -109,7 +104,7 @@ internal static class HedgedReadsPipeline
             TState state,
             HttpRequestMessage request)
         {
-            var read = HedgedReads.Start(request);
+            var read = new HedgedRead(request.RequestUri!);
             context.Properties.Set(HedgedRead.Key, read);
             context.Properties.Set(HedgedRead.IsHedge, false);
             AttemptTrail.Of(context);

@@ -40,7 +40,7 @@ internal sealed class CircuitBreakerAttempt(ServiceGuard guard, ServiceInstances
         InstanceLease? lease = null;
         var started = time.GetTimestamp();
 
-        // While hedged reads are disarmed, one attempt at a time is watched: late, it arms them (HedgeDelay.Armed).
+        // While hedged reads are disarmed, one attempt at a time is watched: late, it arms them (HedgeArming).
         var watched = guard.Hedges?.Delay.TryWatch(started) is true;
         Outcome<HttpResponseMessage> outcome;
         try
