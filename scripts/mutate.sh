@@ -78,7 +78,7 @@ MUTATIONS=(
   "slow-call ratio off by one|$TR/SlowCallRing.cs|return Count == _slow.Length && SlowCount >= ratio * Count;|return Count == _slow.Length && SlowCount > ratio * Count;"
   "slow-call rule trips before its window is full|$TR/SlowCallRing.cs|return Count == _slow.Length && SlowCount|return Count > 0 && SlowCount"
   "old slow calls never leave the window|$TR/SlowCallRing.cs|            SlowCount -= _slow[_next] ? 1 : 0;|            SlowCount -= 0;"
-  "limiter rejection counted as failure|$PL/CircuitBreakerPipeline.cs|                        guard.Breaker.CountRejected();|                        guard.Breaker.Complete(guard.Breaker.TryAcquire(), CircuitBreaking.CallOutcome.Failure);"
+  "limiter rejection counted as failure|$PL/CircuitBreakerPipeline.cs|                        guard.Breaker.CountRejected();|                        guard.Breaker.Complete(guard.Breaker.TryAcquire(), CallOutcome.Failure);"
   "overloaded section reported as an error|Gateway/Downstream/FallbackReason.cs|        CallFailure.Overloaded => FallbackReasons.Overloaded,\n|"
   "ratio rule ignored|$TR/TripPolicy.cs|var ratioTrip = _ratio?.RecordFailure(now.Ticks) ?? false;|var ratioTrip = _ratio?.RecordFailure(now.Ticks) is true && false;"
   "isolate does not reject|$SM/CircuitBreaker.cs|case CircuitState.Closed:|case CircuitState.Closed or CircuitState.Isolated:"
