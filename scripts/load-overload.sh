@@ -116,8 +116,14 @@ for run in runs:
         met = "(for comparison)"
     print(f"| {label} | {live_per_s:,.0f} | {live_per_s / capacity:.2f}x | {spike['p50']:.0f} ms | {spike['p99']:.0f} ms | {p99_x:.2f}x | {spike['p99AfterFirstSecond']:.0f} ms | {attempts:.2f} | {opened} times | {rec_text} | {met} |")
 print()
-limits = [s.get("limit") for s in json.loads(runs[-1].split("|", 2)[2])["seconds"]]
+shipped = json.loads(runs[-1].split("|", 2)[2])
+limits = [s.get("limit") for s in shipped["seconds"]]
 print("The shipped gateway's concurrency limit for payment-service, each second of that run: " + ", ".join("-" if l is None else str(l) for l in limits) + ".")
+print()
+first_seconds, spike_seconds = shipped["phases"][0]["seconds"], shipped["phases"][1]["seconds"]
+slow = [s["slow"] for s in shipped["seconds"][first_seconds:first_seconds + spike_seconds]]
+print(f"Its answers slower than twice the first phase's p99, each second of the spike ({twice} sent a second; "
+      f"the p99 is met while they are at most {twice * spike_seconds // 100} in all): " + ", ".join(map(str, slow)) + f"; {sum(slow)} in all.")
 print()
 print("Every instance healthy, 64 connections (wrk, closed loop), 15 s per gateway, the shipped one first; before the spikes, "
       "and again at once after them (its limit learnt at 150/s):")

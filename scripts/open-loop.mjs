@@ -7,8 +7,8 @@
 // PHASES is rate x seconds, comma-separated ("150x10,600x15,150x15"). Prints one JSON object: for each phase the
 // requests sent and answered, the payments sections live, the latency percentiles of the answers and, with STATS_URLS
 // (space-separated /stats of the payment-service instances), the business requests they received during the phase;
-// and for each second its sends, live answers and, when BREAKERS_URL is given, payment-service's concurrency limit
-// and breaker state.
+// and for each second (of the send) its sends, live answers, p99, answers slower than twice the first phase's p99
+// and, when BREAKERS_URL is given, payment-service's concurrency limit and breaker state.
 import http from 'node:http';
 
 const [url, phaseText, breakersUrl] = process.argv.slice(2);
@@ -21,7 +21,7 @@ const phaseStarts = [];
 
 function second(at) {
   const s = Math.floor(at / 1000);
-  while (seconds.length <= s) seconds.push({ sent: 0, answered: 0, live: 0 });
+  while (seconds.length <= s) seconds.push({ sent: 0, answered: 0, live: 0, latencies: [] });
   return seconds[s];
 }
 
@@ -36,9 +36,11 @@ function send(phase) {
     response.on('end', () => {
       const result = results[phase];
       const s = second(at);
+      const latency = performance.now() - started - at;
       result.answered++; s.answered++;
-      result.latencies.push(performance.now() - started - at);
-      if (at - phaseStarts[phase] >= 1000) result.lateLatencies.push(performance.now() - started - at);
+      result.latencies.push(latency);
+      s.latencies.push(latency);
+      if (at - phaseStarts[phase] >= 1000) result.lateLatencies.push(latency);
       if (body.includes('"payments":"live"')) { result.live++; s.live++; }
       if (body.includes('"payments":"fallback:overloaded"')) result.overloaded++;
     });
@@ -96,6 +98,7 @@ const percentile = (values, p) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)];
 };
+const firstP99 = percentile(results[0].latencies, 99);
 console.log(JSON.stringify({
   phases: phases.map((p, i) => ({
     ...p,
@@ -104,5 +107,7 @@ console.log(JSON.stringify({
     p50: percentile(results[i].latencies, 50), p99: percentile(results[i].latencies, 99),
     p99AfterFirstSecond: percentile(results[i].lateLatencies, 99),
   })),
-  seconds,
+  seconds: seconds.map(({ latencies, ...s }) => ({
+    ...s, p99: percentile(latencies, 99), slow: latencies.filter(l => l > 2 * firstP99).length,
+  })),
 }));
