@@ -11,7 +11,8 @@ namespace CircuitDemo.Resilience.Overload;
 /// spread of the window's calls over it) of more than <see cref="Beta"/> calls brings it down by the excess over
 /// <see cref="Alpha"/>, at most by half, never below what the instance serves at once plus Alpha;</item>
 /// <item>in use (more than half of it in flight) with no queue, or one shorter than <see cref="Alpha"/>, it grows by its
-/// square root (Gradient2's queue allowance);</item>
+/// square root (Gradient2's queue allowance); for a <see cref="BaselineWindow"/> after a cut, by its logarithm (Vegas's
+/// increase), at least half a call, so that it creeps back toward the queue it just left, as TCP does after a loss;</item>
 /// <item>far above its use (more than twice the most in flight lately), it decays toward twice that, never below the
 /// initial limit.</item>
 /// </list>
@@ -36,7 +37,7 @@ internal struct ConcurrencyLimit
     public const double Alpha = 0.3;
 
     /// <summary>More calls than this waiting in the instance is a queue: the limit comes down by the excess over Alpha.</summary>
-    public const double Beta = 1;
+    public const double Beta = 0.5;
 
     /// <summary>What a drop leaves of the limit.</summary>
     public const double Backoff = 0.9;
@@ -57,6 +58,7 @@ internal struct ConcurrencyLimit
     private Windowed _fastest; // the instance's usual latency: the fastest call of the last BaselineWindow or two, in ms
     private Windowed _mostInFlight; // its use: the most calls in flight at once over the same time
     private Window _window;
+    private TimeSpan? _cutAt; // when a drop or a queue last cut it
 
     /// <summary>Forgets what was learnt: the initial limit, no latency, no use.</summary>
     public void Reset() => this = default;
@@ -97,6 +99,7 @@ internal struct ConcurrencyLimit
         if (window.Dropped)
         {
             Set(limit * Backoff, "drop", now);
+            _cutAt = now;
             return;
         }
 
@@ -117,13 +120,14 @@ internal struct ConcurrencyLimit
             // calls admitted before a cut still queue for a while, and are no reason to cut below that.
             var serving = throughput * usual / 1000;
             Set(Math.Max(Math.Max(limit / 2, limit - (queued - Alpha)), serving + Alpha), "latency", now);
+            _cutAt = now;
         }
         else if (window.MaxInFlight > limit / 2)
         {
-            // In use, and no queue (or a short one): it grows by its square root (Gradient2's queue allowance).
+            // In use, and no queue (or a short one): it grows, by its square root, or gently just after a cut.
             if (!standing || queued < Alpha)
             {
-                Set(limit + Math.Sqrt(limit), "room", now);
+                Set(limit + Regrowth(limit, now), "room", now);
             }
         }
         else if (limit > Math.Max(2 * used, Initial))
@@ -134,6 +138,12 @@ internal struct ConcurrencyLimit
             Set(Math.Max(Math.Max(2 * used, Initial), limit * Decay), "unused", now);
         }
     }
+
+    // Room: the limit's square root (Gradient2's queue allowance); for a BaselineWindow after a cut, its logarithm (Vegas's
+    // increase), at least half a call. Near the queue it just left, a square root (three calls at a limit of ten) would
+    // leap past it and queue again; a burst after a quiet spell, with no cut lately, still finds room fast.
+    private readonly double Regrowth(double limit, TimeSpan now) =>
+        _cutAt is { } cut && now - cut < BaselineWindow ? Math.Max(0.5, Math.Log10(limit)) : Math.Sqrt(limit);
 
     private void Set(double limit, string reason, TimeSpan now)
     {

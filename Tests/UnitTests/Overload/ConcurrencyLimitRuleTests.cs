@@ -38,6 +38,17 @@ public sealed class ConcurrencyLimitRuleTests
     }
 
     [Fact]
+    public void HalfACallWaiting_IsAQueue()
+    {
+        Usual(20);
+
+        Window(inFlight: 20, fastest: 27, others: 29); // 0.7 of a call waiting
+
+        Assert.Equal((int)(ConcurrencyLimit.Initial - (0.7 - ConcurrencyLimit.Alpha)), _limit.Value);
+        Assert.Equal("latency", _limit.LastChange);
+    }
+
+    [Fact]
     public void ACut_NeverGoesBelowWhatTheInstanceServesAtOnce()
     {
         // A hundred calls a second at a usual 20 ms: it serves two at once, however long the queue the calls admitted
@@ -84,6 +95,33 @@ public sealed class ConcurrencyLimitRuleTests
 
         Assert.Equal((int)(ConcurrencyLimit.Initial + Math.Sqrt(ConcurrencyLimit.Initial)), _limit.Value);
         Assert.Equal("room", _limit.LastChange);
+    }
+
+    [Theory]
+    [InlineData("drop")]
+    [InlineData("latency")]
+    public void ForABaselineWindowAfterACut_RoomGrowsItByItsLogarithm_ThenByItsSquareRootAgain(string cutBy)
+    {
+        Usual(20);
+        if (cutBy == "drop")
+        {
+            Window(inFlight: 10, fastest: 20, others: 20, dropped: true);
+        }
+        else
+        {
+            Window(inFlight: 20, fastest: 40, others: 45); // two calls waiting
+        }
+
+        var cut = cutBy == "drop" ? ConcurrencyLimit.Initial * ConcurrencyLimit.Backoff : ConcurrencyLimit.Initial - (2 - ConcurrencyLimit.Alpha);
+        Assert.Equal(((int)cut, cutBy), (_limit.Value, _limit.LastChange));
+
+        Window(inFlight: 11, fastest: 20, others: 21);
+        var crept = cut + Math.Log10(cut);
+        Assert.Equal((int)crept, _limit.Value);
+
+        _now += ConcurrencyLimit.BaselineWindow;
+        Window(inFlight: 11, fastest: 20, others: 21);
+        Assert.Equal((int)(crept + Math.Sqrt(crept)), _limit.Value);
     }
 
     [Fact]
