@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 
@@ -56,22 +57,36 @@ public partial class CircuitDemoApp
         for (var attempt = 1; ; attempt++)
         {
             await ExecuteAsync(resource, KnownResourceCommands.StartCommand);
-            try
+            var settled = await StartedAsync(resource);
+            if (!KnownResourceStates.TerminalStates.Contains(settled.State?.Text))
             {
-                await App.ResourceNotifications.WaitForResourceHealthyAsync(resource).WaitAsync(TestTimeouts.Startup);
                 return;
             }
-            catch (DistributedApplicationException) when (attempt == 1)
+
+            if (attempt == 2)
             {
-                await App.ResourceNotifications.WaitForResourceAsync(resource, e => e.Snapshot.State?.Text is not (null or "Starting" or "Running"))
-                    .WaitAsync(TestTimeouts.Step);
-            }
-            catch (DistributedApplicationException failed)
-            {
-                var output = Logs.Where(r => r.Category?.StartsWith($"AppHost.Resources.{resource}", StringComparison.Ordinal) == true).TakeLast(20).Select(r => r.Message);
-                throw new InvalidOperationException($"{resource} failed to start twice. Its last output: {string.Join(" | ", output)}", failed);
+                var output = Logs.Where(r => r.Category?.StartsWith($"AppHost.Resources.{resource}", StringComparison.Ordinal) == true)
+                    .TakeLast(20).Select(r => r.Message);
+                throw new InvalidOperationException(
+                    $"{resource} failed to start twice ({settled.State?.Text}). Its last output: {string.Join(" | ", output)}");
             }
         }
+    }
+
+    // How a start just asked for ended: healthy, or stopped again (a terminal state). The start command can return while
+    // the resource still shows the state it was stopped in (seen in CI: a wait that judged at once took it for a failed
+    // start, and then waited for a stop while the resource came up), so only a stop after a state that is not one counts.
+    private async Task<CustomResourceSnapshot> StartedAsync(string resource)
+    {
+        var begun = false;
+        var settled = await App.ResourceNotifications.WaitForResourceAsync(resource, e =>
+        {
+            var state = e.Snapshot.State?.Text;
+            var stopped = KnownResourceStates.TerminalStates.Contains(state);
+            begun |= !stopped;
+            return begun && (stopped || (state == KnownResourceStates.Running && e.Snapshot.HealthStatus == HealthStatus.Healthy));
+        }).WaitAsync(TestTimeouts.Startup);
+        return settled.Snapshot;
     }
 
     /// <summary>Runs a resource command (Start, Stop, a button) as the dashboard would, and checks that it succeeded.</summary>
