@@ -11,7 +11,8 @@
 # (wrk's own p99 is shown beside it: wrk 4 adds made-up samples for every slow answer, see need_hey in processes.sh).
 # The row says whether it meets the targets: the tail row with hedges at most 3x the p99 and at least 0.8x the
 # requests/s of its healthy row, every section live, at most 1.10 attempts per request; the healthy row with hedges
-# under 1 % of reads.
+# under 1 % of reads. And where the tail row's requests/s go: the processor time per request of the gateway and of the
+# stubs (from /proc) in each row, and the hedges that won.
 # Writes the table to Tests/artifacts/load-tail.md (scripts/update-readme.sh copies it into RESULTS.md).
 #
 #   scripts/load-tail.sh
@@ -43,28 +44,43 @@ business() { # the business requests every payment instance has received so far,
   echo "$total"
 }
 
-hedges_sent() { # gateway port: the hedges its payment-service breaker has sent so far
+hedges() { # gateway port: the hedges its payment-service breaker has sent and those that won, so far
   curl -sf "http://127.0.0.1:$1/circuit-breakers" | python3 -c '
 import json, sys
 b = next(b for b in json.load(sys.stdin)["breakers"] if b["name"] == "payment-service")
-print((b.get("hedges") or {}).get("sent", 0))'
+h = b.get("hedges") or {}
+print(h.get("sent", 0), h.get("won", 0))'
+}
+
+cpu_ms() { # pid...: the processor time they have used so far, in ms (utime + stime, in clock ticks of 10 ms)
+  local total=0 pid
+  for pid in "$@"; do total=$((total + $(awk '{print ($14 + $15) * 10}' "/proc/$pid/stat"))); done
+  echo "$total"
 }
 
 echo "Starting user-, order- and three payment-service instances and two gateways on 127.0.0.1:$BASE_PORT-$PLAIN_PORT..."
 start_three_payment_system
+STUB_PIDS=("${PIDS[@]}")
 start Gateway $BASE_PORT "${SERVICES[@]}"
+declare -A GATEWAY_PID=([$BASE_PORT]=${PIDS[-1]})
 start Gateway $PLAIN_PORT "${SERVICES[@]}" CircuitBreaker__Defaults__HedgeDelay=0
+GATEWAY_PID[$PLAIN_PORT]=${PIDS[-1]}
 
-# A row's turns: their requests/s, and the sums of live sections, answers, attempts at payment-service, hedges sent, wrk's p99s.
-declare -A LIVE ANSWERS ATTEMPTS HEDGES WRK_P99 TURN_RPS
+# A row's turns: their requests/s, and the sums of live sections, answers, attempts at payment-service, hedges sent and
+# won, the processor time of the gateway and of the five stubs, wrk's p99s.
+declare -A LIVE ANSWERS ATTEMPTS HEDGES WON GATEWAY_CPU STUB_CPU WRK_P99 TURN_RPS
 turn() { # gateway-port row: one turn of the row, added to its sums
-  local port=$1 row=$2 out before after sent_before sent_after live answers
-  before=$(business); sent_before=$(hedges_sent "$port")
+  local port=$1 row=$2 out before after sent_before won_before sent_after won_after gateway_cpu stub_cpu live answers
+  before=$(business); read -r sent_before won_before < <(hedges "$port")
+  gateway_cpu=$(cpu_ms "${GATEWAY_PID[$port]}"); stub_cpu=$(cpu_ms "${STUB_PIDS[@]}")
   out=$(wrk -t$THREADS -c$CONNECTIONS -d${TURN}s --timeout 10s --latency -s "$LOGS/count.lua" "http://127.0.0.1:$port/user-dashboard/42")
-  after=$(business); sent_after=$(hedges_sent "$port")
+  GATEWAY_CPU[$row]=$(( ${GATEWAY_CPU[$row]:-0} + $(cpu_ms "${GATEWAY_PID[$port]}") - gateway_cpu ))
+  STUB_CPU[$row]=$(( ${STUB_CPU[$row]:-0} + $(cpu_ms "${STUB_PIDS[@]}") - stub_cpu ))
+  after=$(business); read -r sent_after won_after < <(hedges "$port")
   read -r live answers < <(awk '/^LIVE/ {print $2, $3}' <<<"$out")
   LIVE[$row]=$(( ${LIVE[$row]:-0} + live )); ANSWERS[$row]=$(( ${ANSWERS[$row]:-0} + answers ))
   ATTEMPTS[$row]=$(( ${ATTEMPTS[$row]:-0} + after - before )); HEDGES[$row]=$(( ${HEDGES[$row]:-0} + sent_after - sent_before ))
+  WON[$row]=$(( ${WON[$row]:-0} + won_after - won_before ))
   WRK_P99[$row]="${WRK_P99[$row]:-}${WRK_P99[$row]:+ }$(awk '$1 == "99%" {print $2}' <<<"$out")"
   TURN_RPS[$row]="${TURN_RPS[$row]:-}${TURN_RPS[$row]:+ }$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
   echo "    $row, turn: ${TURN_RPS[$row]##* } requests/s"
@@ -107,7 +123,7 @@ for gateway in "$BASE_PORT|hedged reads (HedgeDelay auto)" "$PLAIN_PORT|no hedgi
   for row in "$healthy|$healthy_p99" "$late|$late_p99"; do
     label=${row%%|*}; p99=${row#*|}
     rps=$(python3 -c "import sys; t = [float(v) for v in sys.argv[1:]]; print(sum(t) / len(t))" ${TURN_RPS[$label]})
-    ROWS+=("$label|$rps|${TURN_RPS[$label]}|$p99|${WRK_P99[$label]}|${LIVE[$label]}|${ANSWERS[$label]}|${ATTEMPTS[$label]}|${HEDGES[$label]}")
+    ROWS+=("$label|$rps|${TURN_RPS[$label]}|$p99|${WRK_P99[$label]}|${LIVE[$label]}|${ANSWERS[$label]}|${ATTEMPTS[$label]}|${HEDGES[$label]}|${WON[$label]}|${GATEWAY_CPU[$label]}|${STUB_CPU[$label]}")
     echo "  $label: $rps rps, p99 ${p99}s (wrk: ${WRK_P99[$label]}), payments live ${LIVE[$label]} of ${ANSWERS[$label]}, ${ATTEMPTS[$label]} attempts, ${HEDGES[$label]} hedges"
   done
 done
@@ -132,7 +148,7 @@ print()
 print("| gateway: payment-service | requests/s | x healthy | p99 | x healthy | p99 as wrk reports it | payments sections live | attempts per request | hedges sent (of reads) | targets |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 healthy = None
-for label, rps, turn_rps, p99_s, wrk_p99, live, answers, attempts, hedges in rows:
+for label, rps, turn_rps, p99_s, wrk_p99, live, answers, attempts, hedges, won, gateway_cpu, stub_cpu in rows:
     p99 = float(p99_s) * 1000
     answers_n = max(1, int(answers))
     share = 100 * int(live) / answers_n
@@ -149,6 +165,23 @@ for label, rps, turn_rps, p99_s, wrk_p99, live, answers, attempts, hedges in row
         rps_x, p99_x = f"{r:.2f}x ({each})", f"{p:.2f}x"
         met = ("met" if p <= 3 and r >= 0.8 and int(live) == int(answers) and per_request <= 1.10 else "**missed**") if label.startswith("hedged") else "(the cost without hedging)"
     print(f"| {label} | {float(rps):,.0f} | {rps_x} | {p99:.1f} ms | {p99_x} | {wrk_p99.replace(' ', ', ')} | {share:.2f} % ({int(live):,} of {int(answers):,}) | {per_request:.3f} | {int(hedges):,} ({hedge_share:.2f} %) | {met} |")
+# Where the tail row's requests/s go: every process shares the machine's cores, and the rows run them all flat out (a
+# closed loop: vmstat shows no idle time in either), so a row serves what its processor time per request allows.
+healthy_row, tail_row = rows[0], rows[1]
+def per_request(row, column):
+    return 1000 * int(row[column]) / max(1, int(row[6]))  # microseconds of processor time per answered request
+gw_h, gw_t, st_h, st_t = per_request(healthy_row, 10), per_request(tail_row, 10), per_request(healthy_row, 11), per_request(tail_row, 11)
+late = int(tail_row[8]) / max(1, int(tail_row[6]))
+print()
+print(f"Where the hedged gateway's tail row loses requests/s: every process shares the {cores} cores, which the closed loop keeps busy in both rows, so a row "
+      f"serves what its processor time per request allows. Per answered request (its turns added up; /proc, utime + stime): the "
+      f"gateway **{gw_h:.0f} µs** healthy, **{gw_t:.0f} µs** with the tail; the five stubs {st_h:.0f} µs and {st_t:.0f} µs. The tail "
+      f"row sent a hedge for {100 * late:.2f} % of requests, and {int(tail_row[9]):,} of its {int(tail_row[8]):,} hedges won (the others "
+      f"lost to a first attempt that answered after the delay). Each hedge ends in one cancelled attempt, the loser: HttpClient "
+      f"cancels it by closing its HTTP/1.1 connection (the next call opens a new one) and reports it as an exception through its "
+      f"handlers. The tail row costs the gateway {gw_t - gw_h:.0f} µs more per request and the stubs {st_t - st_h:.0f} µs: spread over "
+      f"its hedged reads, about **{(gw_t - gw_h) / max(late, 1e-9) / 1000:.1f} ms** each in the gateway and "
+      f"{(st_t - st_h) / max(late, 1e-9) / 1000:.1f} ms in the stubs.")
 hedged, plain = [float(v) for v in hedged_rps.split()], [float(v) for v in plain_rps.split()]
 print()
 print(f"What hedged reads cost a healthy service, the two gateways in turn, {len(hedged)} x 10 s each (before the rows above): "
