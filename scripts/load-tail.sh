@@ -52,9 +52,10 @@ h = b.get("hedges") or {}
 print(h.get("sent", 0), h.get("won", 0))'
 }
 
-cpu_ms() { # pid...: the processor time they have used so far, in ms (utime + stime, in clock ticks of 10 ms)
+TICK_MS=$((1000 / $(getconf CLK_TCK)))
+cpu_ms() { # pid...: the processor time they have used so far, in ms (utime + stime, in clock ticks)
   local total=0 pid
-  for pid in "$@"; do total=$((total + $(awk '{print ($14 + $15) * 10}' "/proc/$pid/stat"))); done
+  for pid in "$@"; do total=$((total + $(awk -v tick="$TICK_MS" '{print ($14 + $15) * tick}' "/proc/$pid/stat"))); done
   echo "$total"
 }
 
@@ -167,16 +168,16 @@ for label, rps, turn_rps, p99_s, wrk_p99, live, answers, attempts, hedges, won, 
     print(f"| {label} | {float(rps):,.0f} | {rps_x} | {p99:.1f} ms | {p99_x} | {wrk_p99.replace(' ', ', ')} | {share:.2f} % ({int(live):,} of {int(answers):,}) | {per_request:.3f} | {int(hedges):,} ({hedge_share:.2f} %) | {met} |")
 # Where the tail row's requests/s go: every process shares the machine's cores, and the rows run them all flat out (a
 # closed loop: vmstat shows no idle time in either), so a row serves what its processor time per request allows.
-healthy_row, tail_row = rows[0], rows[1]
-def per_request(row, column):
-    return 1000 * int(row[column]) / max(1, int(row[6]))  # microseconds of processor time per answered request
-gw_h, gw_t, st_h, st_t = per_request(healthy_row, 10), per_request(tail_row, 10), per_request(healthy_row, 11), per_request(tail_row, 11)
-late = int(tail_row[8]) / max(1, int(tail_row[6]))
+def costs(row): # the gateway's and the stubs' processor time per answered request (µs), hedges per request, hedges, won
+    label, rps, turn_rps, p99_s, wrk_p99, live, answers, attempts, hedges, won, gateway_cpu, stub_cpu = row
+    n = max(1, int(answers))
+    return 1000 * int(gateway_cpu) / n, 1000 * int(stub_cpu) / n, int(hedges) / n, int(hedges), int(won)
+(gw_h, st_h, _, _, _), (gw_t, st_t, late, sent, won) = costs(rows[0]), costs(rows[1])  # the hedged gateway's two rows
 print()
 print(f"Where the hedged gateway's tail row loses requests/s: every process shares the {cores} cores, which the closed loop keeps busy in both rows, so a row "
       f"serves what its processor time per request allows. Per answered request (its turns added up; /proc, utime + stime): the "
       f"gateway **{gw_h:.0f} µs** healthy, **{gw_t:.0f} µs** with the tail; the five stubs {st_h:.0f} µs and {st_t:.0f} µs. The tail "
-      f"row sent a hedge for {100 * late:.2f} % of requests, and {int(tail_row[9]):,} of its {int(tail_row[8]):,} hedges won (the others "
+      f"row sent a hedge for {100 * late:.2f} % of requests, and {won:,} of its {sent:,} hedges won (the others "
       f"lost to a first attempt that answered after the delay). Each hedge ends in one cancelled attempt, the loser: HttpClient "
       f"cancels it by closing its HTTP/1.1 connection (the next call opens a new one) and reports it as an exception through its "
       f"handlers. The tail row costs the gateway {gw_t - gw_h:.0f} µs more per request and the stubs {st_t - st_h:.0f} µs: spread over "

@@ -98,8 +98,7 @@ internal struct ConcurrencyLimit
         _window = default;
         if (window.Dropped)
         {
-            Set(limit * Backoff, "drop", now);
-            _cutAt = now;
+            Cut(limit * Backoff, "drop", now);
             return;
         }
 
@@ -119,8 +118,7 @@ internal struct ConcurrencyLimit
             // instance serves at once (Little's law again: its throughput times its usual latency) plus Alpha: the
             // calls admitted before a cut still queue for a while, and are no reason to cut below that.
             var serving = throughput * usual / 1000;
-            Set(Math.Max(Math.Max(limit / 2, limit - (queued - Alpha)), serving + Alpha), "latency", now);
-            _cutAt = now;
+            Cut(Math.Max(Math.Max(limit / 2, limit - (queued - Alpha)), serving + Alpha), "latency", now);
         }
         else if (window.MaxInFlight > limit / 2)
         {
@@ -144,6 +142,13 @@ internal struct ConcurrencyLimit
     // leap past it and queue again; a burst after a quiet spell, with no cut lately, still finds room fast.
     private readonly double Regrowth(double limit, TimeSpan now) =>
         _cutAt is { } cut && now - cut < BaselineWindow ? Math.Max(0.5, Math.Log10(limit)) : Math.Sqrt(limit);
+
+    // A drop or a queue: the limit comes down, and for a BaselineWindow it regrows gently (Regrowth).
+    private void Cut(double limit, string reason, TimeSpan now)
+    {
+        Set(limit, reason, now);
+        _cutAt = now;
+    }
 
     private void Set(double limit, string reason, TimeSpan now)
     {
