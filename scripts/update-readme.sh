@@ -6,6 +6,7 @@
 #   scripts/load.sh                 # Tests/artifacts/load.md (and, through load-instances.sh, load-instances.md)
 #   scripts/load-overload.sh        # Tests/artifacts/load-overload.md
 #   scripts/load-tail.sh            # Tests/artifacts/load-tail.md
+#   scripts/profile.sh tail         # Tests/artifacts/profile-tail.md (and profile.sh pipeline: profile-pipeline.md)
 #   scripts/load-compare.sh COMMIT  # Tests/artifacts/load-compare.md
 #   scripts/load-ledger.sh COMMIT   # Tests/artifacts/ledger-load.md
 #   scripts/edges.sh                # Tests/artifacts/edges.md
@@ -62,6 +63,8 @@ replace $RESULTS load Tests/artifacts/load.md '`scripts/load.sh`'
 replace $RESULTS load-instances Tests/artifacts/load-instances.md '`scripts/load-instances.sh`'
 replace $RESULTS load-overload Tests/artifacts/load-overload.md '`scripts/load-overload.sh`'
 replace $RESULTS load-tail Tests/artifacts/load-tail.md '`scripts/load-tail.sh`'
+replace $RESULTS profile-tail Tests/artifacts/profile-tail.md '`scripts/profile.sh tail`'
+replace $RESULTS profile-pipeline Tests/artifacts/profile-pipeline.md '`scripts/profile.sh pipeline`'
 replace $RESULTS load-compare Tests/artifacts/load-compare.md '`scripts/load-compare.sh`'
 replace $RESULTS edges Tests/artifacts/edges.md '`scripts/edges.sh`'
 replace $RESULTS mutations Tests/artifacts/mutations.md '`scripts/mutate.sh`'

@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""Where the processor time goes, from `perf script -F pid,tid,comm,ip,sym,dso` of .NET processes that ran with
+DOTNET_PerfMapEnabled=1 (their jitted frames named from /tmp/perf-PID.map). Called by scripts/profile.sh:
+
+  profile.py pipeline OURS.txt OURS_NS STANDARD.txt STANDARD_NS
+      One GET through the two HttpClient pipelines of HttpClientPipelineBenchmarks, layer by layer: each sample of the
+      benchmark's workload belongs to the innermost layer on its stack (a strategy, a handler), scaled to the mean
+      BenchmarkDotNet measured in the same run. The call completes synchronously (its handler answers at once), so a
+      sample's stack is the whole call, outermost layer first.
+
+  profile.py tail HEALTHY.txt TAIL.txt GATEWAY_PID STUB_PIDS HEALTHY_REQUESTS TAIL_REQUESTS HEDGES HZ
+      The hedged gateway's healthy and tail rows of scripts/load-tail.sh: the processor time per answered request of the
+      gateway and of the stubs, split by cause. A sample belongs to the first cause found from its leaf up; the rest is
+      "everything else" (the calls themselves, the extra attempts among them). A stack here is cut at each await, so
+      only causes that run to completion in one go (building a stack trace's text, throwing, opening a connection) are
+      told apart.
+"""
+import collections
+import re
+import sys
+
+
+def samples(path):
+    """Each sample of a perf script file: (process id, frames from the leaf up), generic arguments and tiers dropped."""
+    pid, frames = None, []
+    with open(path, errors="replace") as lines:
+        for line in lines:
+            if not line.strip():
+                if pid is not None:
+                    yield pid, frames
+                pid, frames = None, []
+            elif not line[0].isspace():
+                found = re.search(r"(\d+)/\d+\s*$", line)
+                pid = int(found.group(1)) if found else -1
+            else:
+                found = re.match(r"\s*[0-9a-f]+ (.*) \((.*)\)$", line)
+                if found:
+                    symbol = re.sub(r"\[(Optimized|Tier|QuickJitted|Instrumented|PreJIT)[A-Za-z0-9]*\]", "", found.group(1))
+                    frames.append(symbol if symbol != "[unknown]" else "?" + found.group(2).rsplit("/", 1)[-1])
+    if pid is not None:
+        yield pid, frames
+
+
+HANDLER = "the resilience handler (ours also picks the service's pipeline by key)"
+# The layers of one call, by a piece of their frames' names; Polly's plumbing between two strategies belongs to the outer.
+LAYERS = [
+    ("HttpClient", "HttpClient+<<SendAsync>"),
+    ("the factory's logging scope handler", "LoggingScopeHttpMessageHandler"),
+    (HANDLER, "ResilienceHandler+<SendAsync>"),
+    ("retry (ours: with the retry budget)", "RetryResilienceStrategy"),
+    ("hedged reads, disarmed (ours)", "HedgedReadStrategy"),
+    ("rate limiter (ours: the adaptive limit)", "RateLimiterResilienceStrategy"),
+    ("timeout (the standard handler has two)", "TimeoutResilienceStrategy"),
+    ("Polly's circuit breaker", "CircuitBreakerResilienceStrategy"),
+    ("the attempt (ours: breaker, instance choice, discovery)", "CircuitBreakerAttempt"),
+    ("the whole-body read (ours)", "WholeResponseStrategy"),
+    ("service discovery's resolving handler", "ResolvingHttpDelegatingHandler"),
+    ("the handler below the pipeline", "ResilienceHandler+<>c"),
+    ("the factory's logging handler", "LoggingHttpMessageHandler+"),
+]
+OUTER = {"HttpClient", "the factory's logging scope handler", HANDLER}
+
+
+def layer_of(frames):
+    layer = "the benchmark's loop"
+    for frame in reversed(frames):
+        named = next((name for name, piece in LAYERS if piece in frame), None)
+        if named:
+            layer = named
+        elif "Polly.Utils.Pipeline" in frame and layer in OUTER:
+            layer = HANDLER
+    return layer
+
+
+def pipeline(ours, ours_ns, standard, standard_ns):
+    shares = []
+    for path, mean in ((ours, float(ours_ns)), (standard, float(standard_ns))):
+        counts = collections.Counter(layer_of(f) for _, f in samples(path) if any("Workload" in x for x in f))
+        total = sum(counts.values())
+        shares.append({layer: mean * n / total for layer, n in counts.items()})
+    print("| layer | ServiceDefaultsPipeline | StandardResilienceHandler |")
+    print("|---|---:|---:|")
+    names = [name for name, _ in LAYERS if any(name in s for s in shares)] + ["the benchmark's loop"]
+    for name in dict.fromkeys(names):
+        print(f"| {name} | {shares[0].get(name, 0):,.0f} ns | {shares[1].get(name, 0):,.0f} ns |")
+    print(f"| **the call** | **{float(ours_ns):,.0f} ns** | **{float(standard_ns):,.0f} ns** |")
+
+
+CAUSES = [
+    ("an exception's stack trace as text", ["StackTrace::ToString", "StackFrameHelper", "SetCurrentStackTrace", "Exception::ToString",
+                                            "Exception::get_StackTrace"]),
+    ("an exception thrown and caught", ["EH::", "DispatchEx", "ExceptionDispatchInfo::Throw", "IL_Throw", "ThrowException", "RhThrow"]),
+    ("a connection opened", ["ConnectAsync", "ConnectToTcpHost", "CreateHttp11Connection", "InjectNewHttp11Connection",
+                             "SocketConnectionListener", "SocketConnection::Start", "Socket::Accept"]),
+    ("a connection closed", ["SafeSocketHandle::CloseHandle", "Socket::Dispose", "HttpConnection::Dispose", "SocketConnection::Shutdown",
+                             "SocketConnection+<DisposeAsync>", "CancelConnectionClosedToken", "Socket::Shutdown"]),
+]
+
+
+def cause_of(frames):
+    for frame in frames:
+        for cause, pieces in CAUSES:
+            if any(piece in frame for piece in pieces):
+                return cause
+    return "everything else"
+
+
+def tail(healthy, late, gateway, stubs, healthy_requests, tail_requests, hedges, hz):
+    gateway, stubs = int(gateway), {int(p) for p in stubs.split(",")}
+    per_sample_us = 1e6 / float(hz)
+    rows = {}
+    for label, path, requests in (("healthy", healthy, int(healthy_requests)), ("tail", late, int(tail_requests))):
+        counts = collections.Counter()
+        for pid, frames in samples(path):
+            side = "gateway" if pid == gateway else "stubs" if pid in stubs else None
+            if side:
+                counts[(side, cause_of(frames))] += 1
+        rows[label] = {key: n * per_sample_us / requests for key, n in counts.items()}
+    hedged = int(hedges) / int(tail_requests)
+    print("| process: cause | healthy row, µs per request | tail row, µs per request | extra per hedged read |")
+    print("|---|---:|---:|---:|")
+    for side in ("gateway", "stubs"):
+        for cause in [c for c, _ in CAUSES] + ["everything else", "all"]:
+            def us(label):
+                row = rows[label]
+                return sum(v for (s, c), v in row.items() if s == side and (cause == "all" or c == cause))
+            h, t = us("healthy"), us("tail")
+            name = f"**{side}: all**" if cause == "all" else f"{side}: {cause}"
+            print(f"| {name} | {h:,.1f} | {t:,.1f} | {(t - h) / max(hedged, 1e-9):,.0f} µs |")
+
+
+if __name__ == "__main__":
+    {"pipeline": pipeline, "tail": tail}[sys.argv[1]](*sys.argv[2:])
