@@ -50,8 +50,8 @@ if [ "$WHAT" = pipeline ]; then
   {
     echo "Where one GET's time goes, layer by layer (\`scripts/profile.sh pipeline\`): \`HttpClientPipelineBenchmarks\`'s two pipelines under perf,"
     echo "each sample of the benchmark's workload given to the innermost layer on its stack and scaled to the mean BenchmarkDotNet"
-    echo "measured in the same runs (two runs each, in turns, 10 iterations, every method jitted, perf attached: the means are higher"
-    echo "than the quoted ones)."
+    echo "measured in the same runs (two runs each, in turns, 10 iterations, every method jitted, perf attached: read the shares, not"
+    echo "the means, which are not the default job's in [Benchmarks/README.md](Benchmarks/README.md))."
     echo "The handler answers at once, so each call completes synchronously and a sample's stack is the whole call."
     echo
     python3 scripts/profile.py pipeline "$LOGS/ServiceDefaultsPipeline.txt" "${MEAN[ServiceDefaultsPipeline]}" \
