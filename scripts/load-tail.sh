@@ -166,17 +166,20 @@ for label, rps, turn_rps, p99_s, wrk_p99, live, answers, attempts, hedges, won, 
         rps_x, p99_x = f"{r:.2f}x ({each})", f"{p:.2f}x"
         met = ("met" if p <= 3 and r >= 0.8 and int(live) == int(answers) and per_request <= 1.10 else "**missed**") if label.startswith("hedged") else "(the cost without hedging)"
     print(f"| {label} | {float(rps):,.0f} | {rps_x} | {p99:.1f} ms | {p99_x} | {wrk_p99.replace(' ', ', ')} | {share:.2f} % ({int(live):,} of {int(answers):,}) | {per_request:.3f} | {int(hedges):,} ({hedge_share:.2f} %) | {met} |")
-# Where the tail row's requests/s go: every process shares the machine's cores, and the rows run them all flat out (a
-# closed loop: vmstat shows no idle time in either), so a row serves what its processor time per request allows.
+# Where the tail row's time goes: every process shares the machine's cores, and the rows run them all flat out (a closed
+# loop: vmstat shows no idle time in either), so a process's time per request rises whenever its requests/s fall,
+# whatever the cause (one gateway's went from 205 to 492 µs between two 5 s turns of the same load, ad hoc).
 def costs(row): # the gateway's and the stubs' processor time per answered request (µs), hedges per request, hedges, won
     label, rps, turn_rps, p99_s, wrk_p99, live, answers, attempts, hedges, won, gateway_cpu, stub_cpu = row
     n = max(1, int(answers))
     return 1000 * int(gateway_cpu) / n, 1000 * int(stub_cpu) / n, int(hedges) / n, int(hedges), int(won)
 (gw_h, st_h, _, _, _), (gw_t, st_t, late, sent, won) = costs(rows[0]), costs(rows[1])  # the hedged gateway's two rows
 print()
-print(f"Where the hedged gateway's tail row loses requests/s: every process shares the {cores} cores, which the closed loop keeps busy in both rows, so a row "
-      f"serves what its processor time per request allows. Per answered request (its turns added up; /proc, utime + stime): the "
-      f"gateway **{gw_h:.0f} µs** healthy, **{gw_t:.0f} µs** with the tail; the five stubs {st_h:.0f} µs and {st_t:.0f} µs. The tail "
+print(f"Where the hedged gateway's tail row's time goes. Per answered request (its turns added up; /proc, utime + stime): the "
+      f"gateway **{gw_h:.0f} µs** healthy, **{gw_t:.0f} µs** with the tail; the five stubs {st_h:.0f} µs and {st_t:.0f} µs. Every process "
+      f"shares the {cores} cores, which the closed loop keeps busy in both rows, so a process's time per request rises whenever its "
+      f"requests/s fall, whatever the cause: this says where the time went, not by itself what held the row back "
+      f"(`scripts/profile.sh tail` names the part that the hedges' cancellations cost). The tail "
       f"row sent a hedge for {100 * late:.2f} % of requests, and {won:,} of its {sent:,} hedges won (the others "
       f"lost to a first attempt that answered after the delay). Each hedge ends in one cancelled attempt, the loser: HttpClient "
       f"cancels it by closing its HTTP/1.1 connection (the next call opens a new one) and reports it as an exception through its "
