@@ -80,7 +80,7 @@ print(sum(1 for c in b["stateChanges"] if c["to"] == "Open"))')
 }
 
 healthy_start() { # every instance healthy, the breakers reset, 3 s of load
-  for port in "${PAYMENT_PORTS[@]}"; do mode "$port" '{"mode":"none"}'; done
+  payment_modes '{"mode":"none"}'
   reset_breakers
   wrk -t$THREADS -c$CONNECTIONS -d3s --timeout 10s "$URL" >/dev/null
 }
@@ -120,18 +120,18 @@ measure "all three healthy, again" ""
 # Every instance slow (1.5 s): slowness that is the service's, so its slow-call rule opens the breaker, as a brownout
 # of one instance does.
 time_to_open() { # fault-body: sets it on every instance under load, prints the seconds until the breaker reads Open
-  for port in "${PAYMENT_PORTS[@]}"; do mode "$port" '{"mode":"none"}'; done
+  payment_modes '{"mode":"none"}'
   reset_breakers
   wrk -t$THREADS -c$CONNECTIONS -d30s --timeout 10s "$URL" >/dev/null &
   local loader=$! start state
   sleep 2
   start=$(date +%s.%N)
-  for port in "${PAYMENT_PORTS[@]}"; do mode "$port" "$1"; done
+  payment_modes "$1"
   for _ in $(seq 1 500); do [ "$(breaker_state)" = Open ] && break; sleep 0.05; done
   state=$(breaker_state)
   python3 -c 'import sys; print(f"{float(sys.argv[2]) - float(sys.argv[1]):.2f}")' "$start" "$(date +%s.%N)"
   kill "$loader" 2>/dev/null; wait "$loader" 2>/dev/null || true
-  for port in "${PAYMENT_PORTS[@]}"; do mode "$port" '{"mode":"none"}'; done
+  payment_modes '{"mode":"none"}'
   [ "$state" = Open ] || { echo "payment-service's breaker did not open with every instance $1 (it read $state)" >&2; exit 1; }
 }
 ALL_SLOW_OPEN=$(time_to_open '{"mode":"slow","delayMs":1500}')

@@ -73,13 +73,13 @@ healthy "healthy"
 RUNS=()
 spike() { # label gateway-port
   local label=$1 port=$2 before out
-  for p in "${PAYMENT_PORTS[@]}"; do mode "$p" "$CAPACITY"; done
+  payment_modes "$CAPACITY"
   curl -sf -X POST "http://127.0.0.1:$port/circuit-breakers/payment-service/reset" -H "X-Admin-Key: $ADMIN_KEY" >/dev/null
   before=$(opens "$port")
   echo "  $label: $PHASES (requests/s x seconds)..."
   out=$(node scripts/open-loop.mjs "http://127.0.0.1:$port/user-dashboard/42" "$PHASES" "http://127.0.0.1:$port/circuit-breakers")
   RUNS+=("$label|$(( $(opens "$port") - before ))|$out")
-  for p in "${PAYMENT_PORTS[@]}"; do mode "$p" '{"mode":"none"}'; done
+  payment_modes '{"mode":"none"}'
 }
 spike "without the limit and the budget" $PLAIN_PORT
 spike "as shipped: adaptive limit, retry budget" $BASE_PORT

@@ -45,14 +45,6 @@ business() { # the business requests every payment instance has received so far,
   echo "$total"
 }
 
-hedges() { # gateway port: the hedges its payment-service breaker has sent and those that won, so far
-  curl -sf "http://127.0.0.1:$1/circuit-breakers" | python3 -c '
-import json, sys
-b = next(b for b in json.load(sys.stdin)["breakers"] if b["name"] == "payment-service")
-h = b.get("hedges") or {}
-print(h.get("sent", 0), h.get("won", 0))'
-}
-
 TICK_MS=$((1000 / $(getconf CLK_TCK)))
 cpu_ms() { # pid...: the processor time they have used so far, in ms (utime + stime, in clock ticks)
   local total=0 pid
@@ -92,16 +84,15 @@ hey_p99() { # gateway-port: hey's p99, in seconds, of every request as it was
   hey -z ${HEY}s -c $CONNECTIONS "http://127.0.0.1:$1/user-dashboard/42" | awk '$1 == "99%" {print $3}'
 }
 
-tail_mode() { local port; for port in "${PAYMENT_PORTS[@]}"; do mode "$port" "$1"; done; }
 
 # Both paths warm before anything is measured: the healthy one, and the tail's (the hedging, the losers' cancels), which
 # the first tail turn otherwise pays for as the runtime compiles it (that turn ran 0.05x to 0.08x below the others).
 echo "Warming up (15 s a gateway healthy, 10 s with the tail)..."
 for gateway_port in $BASE_PORT $PLAIN_PORT; do
   wrk -t$THREADS -c$CONNECTIONS -d15s --timeout 10s "http://127.0.0.1:$gateway_port/user-dashboard/42" >/dev/null
-  tail_mode "$TAIL"
+  payment_modes "$TAIL"
   wrk -t$THREADS -c$CONNECTIONS -d10s --timeout 10s "http://127.0.0.1:$gateway_port/user-dashboard/42" >/dev/null
-  tail_mode '{"mode":"none"}'
+  payment_modes '{"mode":"none"}'
 done
 # What hedged reads cost a healthy service: the two gateways in turn, three times, 10 s each (rows apart drift).
 echo "Healthy, the two gateways in turn (3 x 10 s each)..."
@@ -117,11 +108,11 @@ for gateway in "$BASE_PORT|hedged reads (HedgeDelay auto)" "$PLAIN_PORT|no hedgi
   gateway_port=${gateway%%|*}; name=${gateway#*|}
   healthy="$name: no tail"; late="$name: 3 % of calls 1 s late, every instance"
   for _ in $(seq 1 "$TURNS"); do
-    tail_mode '{"mode":"none"}'; turn "$gateway_port" "$healthy"
-    tail_mode "$TAIL"; turn "$gateway_port" "$late"
+    payment_modes '{"mode":"none"}'; turn "$gateway_port" "$healthy"
+    payment_modes "$TAIL"; turn "$gateway_port" "$late"
   done
-  tail_mode '{"mode":"none"}'; healthy_p99=$(hey_p99 "$gateway_port")
-  tail_mode "$TAIL"; late_p99=$(hey_p99 "$gateway_port")
+  payment_modes '{"mode":"none"}'; healthy_p99=$(hey_p99 "$gateway_port")
+  payment_modes "$TAIL"; late_p99=$(hey_p99 "$gateway_port")
   for row in "$healthy|$healthy_p99" "$late|$late_p99"; do
     label=${row%%|*}; p99=${row#*|}
     rps=$(python3 -c "import sys; t = [float(v) for v in sys.argv[1:]]; print(sum(t) / len(t))" ${TURN_RPS[$label]})
@@ -129,7 +120,7 @@ for gateway in "$BASE_PORT|hedged reads (HedgeDelay auto)" "$PLAIN_PORT|no hedgi
     echo "  $label: $rps rps, p99 ${p99}s (wrk: ${WRK_P99[$label]}), payments live ${LIVE[$label]} of ${ANSWERS[$label]}, ${ATTEMPTS[$label]} attempts, ${HEDGES[$label]} hedges"
   done
 done
-tail_mode '{"mode":"none"}'
+payment_modes '{"mode":"none"}'
 
 mkdir -p Tests/artifacts
 python3 - "$TURNS" "$TURN" "$HEY" "$CONNECTIONS" "$(nproc)" "${HEDGED_RPS[*]}" "${PLAIN_RPS[*]}" "${ROWS[@]}" <<'PY' | tee Tests/artifacts/load-tail.md

@@ -94,3 +94,19 @@ LUA
 mode() { # port body
   curl -sf -X PUT "http://127.0.0.1:$1/failure-mode" -H "X-Admin-Key: $ADMIN_KEY" -H 'Content-Type: application/json' -d "$2" >/dev/null
 }
+
+# Sets the failure mode of every payment-service instance (PAYMENT_PORTS).
+payment_modes() { # body
+  local port
+  for port in "${PAYMENT_PORTS[@]}"; do mode "$port" "$1"; done
+}
+
+# The hedges a gateway's payment-service breaker has sent and those that won, so far: "sent won".
+hedges() { # gateway port
+  curl -sf "http://127.0.0.1:$1/circuit-breakers" | python3 -c '
+import json, sys
+b = next(b for b in json.load(sys.stdin)["breakers"] if b["name"] == "payment-service")
+h = b.get("hedges") or {}
+print(h.get("sent", 0), h.get("won", 0))'
+}
+

@@ -41,19 +41,23 @@ def samples(path):
         yield pid, frames
 
 
+# The layers ours adds or changes, by name: what the pipeline report adds up at its end.
 HANDLER = "the resilience handler (ours also picks the service's pipeline by key)"
+RETRY = "retry (ours: with the retry budget)"
+HEDGED = "hedged reads, disarmed (ours)"
+BODY = "the whole-body read (ours)"
 # The layers of one call, by a piece of their frames' names; Polly's plumbing between two strategies belongs to the outer.
 LAYERS = [
     ("HttpClient", "HttpClient+<<SendAsync>"),
     ("the factory's logging scope handler", "LoggingScopeHttpMessageHandler"),
     (HANDLER, "ResilienceHandler+<SendAsync>"),
-    ("retry (ours: with the retry budget)", "RetryResilienceStrategy"),
-    ("hedged reads, disarmed (ours)", "HedgedReadStrategy"),
+    (RETRY, "RetryResilienceStrategy"),
+    (HEDGED, "HedgedReadStrategy"),
     ("rate limiter (ours: the adaptive limit)", "RateLimiterResilienceStrategy"),
     ("timeout (the standard handler has two)", "TimeoutResilienceStrategy"),
     ("Polly's circuit breaker", "CircuitBreakerResilienceStrategy"),
     ("the attempt (ours: breaker, instance choice, discovery)", "CircuitBreakerAttempt"),
-    ("the whole-body read (ours)", "WholeResponseStrategy"),
+    (BODY, "WholeResponseStrategy"),
     ("service discovery's resolving handler", "ResolvingHttpDelegatingHandler"),
     ("the handler below the pipeline", "ResilienceHandler+<>c"),
     ("the factory's logging handler", "LoggingHttpMessageHandler+"),
@@ -86,8 +90,8 @@ def pipeline(ours, ours_ns, standard, standard_ns):
     print(f"| **the call** | **{float(ours_ns):,.0f} ns** | **{float(standard_ns):,.0f} ns** |")
     ours, standard = shares
     difference = lambda name: ours.get(name, 0) - standard.get(name, 0)
-    added = {"the service's pipeline picked by key": difference(HANDLER), "the retry budget": difference(LAYERS[3][0]),
-             "the disarmed hedged-read strategy": ours.get(LAYERS[4][0], 0), "the whole-body read": ours.get(LAYERS[9][0], 0)}
+    added = {"the service's pipeline picked by key": difference(HANDLER), "the retry budget": difference(RETRY),
+             "the disarmed hedged-read strategy": ours.get(HEDGED, 0), "the whole-body read": ours.get(BODY, 0)}
     target = 0.9 * float(standard_ns)
     print()
     print(f"Ours / standard in this run: **{float(ours_ns) / float(standard_ns):.2f}x**. What ours does that the standard handler does not costs "

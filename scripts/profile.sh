@@ -26,7 +26,7 @@ mkdir -p Tests/artifacts
 
 record() { # out-name perf-target-args...: perf samples with call stacks into $LOGS/out-name.txt, as perf script prints them
   local name=$1; shift
-  perf record -q -F $HZ -g -o "$LOGS/$name.data" "$@" >/dev/null 2>&1
+  perf record -q -F $HZ -g -o "$LOGS/$name.data" "$@" >"$LOGS/$name.perf.log" 2>&1 || { echo "perf record failed:"; cat "$LOGS/$name.perf.log"; exit 1; }
   perf script -i "$LOGS/$name.data" -F pid,tid,comm,ip,sym,dso 2>/dev/null >"$LOGS/$name.txt"
 }
 
@@ -67,10 +67,6 @@ BASE_PORT=3900
 PAYMENT_PORTS=($((BASE_PORT + 3)) $((BASE_PORT + 13)) $((BASE_PORT + 23)))
 TAIL='{"mode":"slow","delayMs":1000,"rate":0.03}'
 URL="http://127.0.0.1:$BASE_PORT/user-dashboard/42"
-tail_mode() { local port; for port in "${PAYMENT_PORTS[@]}"; do mode "$port" "$1"; done; }
-hedges_sent() { curl -sf "http://127.0.0.1:$BASE_PORT/circuit-breakers" | python3 -c '
-import json, sys
-print(next(b for b in json.load(sys.stdin)["breakers"] if b["name"] == "payment-service").get("hedges", {}).get("sent", 0))'; }
 
 echo "Starting user-, order- and three payment-service instances and the gateway on 127.0.0.1:$BASE_PORT-$((BASE_PORT + 23))..."
 start_three_payment_system
@@ -79,25 +75,26 @@ start Gateway $BASE_PORT "${SERVICES[@]}"
 GATEWAY=${PIDS[-1]}
 echo "Warming up (15 s healthy, 10 s with the tail)..."
 wrk -t2 -c32 -d15s "$URL" >/dev/null
-tail_mode "$TAIL"; wrk -t2 -c32 -d10s "$URL" >/dev/null
+payment_modes "$TAIL"; wrk -t2 -c32 -d10s "$URL" >/dev/null
 
 # The two rows in turns, healthy then tail, three times 5 s each, added up: rows measured one after the other drift on
 # this machine (scripts/load-tail.sh says by how much), turns share the drift.
 declare -A REQUESTS=([healthy]=0 [tail]=0) HEDGES=([healthy]=0 [tail]=0)
 for turn in 1 2 3; do
   for row in healthy tail; do
-    [ $row = tail ] && tail_mode "$TAIL" || tail_mode '{"mode":"none"}'
+    [ $row = tail ] && payment_modes "$TAIL" || payment_modes '{"mode":"none"}'
     echo "Profiling the $row row, turn $turn (5 s, 32 connections)..."
-    before=$(hedges_sent)
+    read -r before _ < <(hedges $BASE_PORT)
     wrk -t2 -c32 -d5s --timeout 10s "$URL" >"$LOGS/wrk.txt" &
     record "$row-$turn" -a -- sleep 5 # the whole machine: attaching to processes races with their threads coming and going
     wait $!
     cat "$LOGS/$row-$turn.txt" >>"$LOGS/$row.txt"
     REQUESTS[$row]=$(( REQUESTS[$row] + $(awk '/requests in/ {print $1}' "$LOGS/wrk.txt") ))
-    HEDGES[$row]=$(( HEDGES[$row] + $(hedges_sent) - before ))
+    read -r after _ < <(hedges $BASE_PORT)
+    HEDGES[$row]=$(( HEDGES[$row] + after - before ))
   done
 done
-tail_mode '{"mode":"none"}'
+payment_modes '{"mode":"none"}'
 {
   echo "Where the hedged gateway's tail row loses requests/s (\`scripts/profile.sh tail\`): the healthy and tail rows of"
   echo "\`scripts/load-tail.sh\` (32 connections, in turns, 3 x 5 s each) with the gateway and the five stubs under perf, every method jitted:"
