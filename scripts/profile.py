@@ -6,7 +6,7 @@ DOTNET_PerfMapEnabled=1 (their jitted frames named from /tmp/perf-PID.map). Call
       One GET through the two HttpClient pipelines of HttpClientPipelineBenchmarks, layer by layer: each sample of the
       benchmark's workload belongs to the innermost layer on its stack (a strategy, a handler), scaled to the mean
       BenchmarkDotNet measured in the same run. The call completes synchronously (its handler answers at once), so a
-      sample's stack is the whole call, outermost layer first.
+      sample's stack is the whole call, outermost layer first. Then, across the layers, the time spent reading the clock.
 
   profile.py tail HEALTHY.txt TAIL.txt GATEWAY_PID STUB_PIDS HEALTHY_REQUESTS TAIL_REQUESTS HEDGES HZ
       The hedged gateway's healthy and tail rows of scripts/load-tail.sh: the processor time per answered request of the
@@ -77,11 +77,13 @@ def layer_of(frames):
 
 
 def pipeline(ours, ours_ns, standard, standard_ns):
-    shares = []
+    shares, clock = [], []
     for path, mean in ((ours, float(ours_ns)), (standard, float(standard_ns))):
-        counts = collections.Counter(layer_of(f) for _, f in samples(path) if any("Workload" in x for x in f))
-        total = sum(counts.values())
-        shares.append({layer: mean * n / total for layer, n in counts.items()})
+        workload = [f for _, f in samples(path) if any("Workload" in x for x in f)]
+        counts = collections.Counter(layer_of(f) for f in workload)
+        shares.append({layer: mean * n / len(workload) for layer, n in counts.items()})
+        # Across the layers: the samples in the clock's system call, whichever layer read it.
+        clock.append(mean * sum(any("clock_gettime" in x for x in f) for f in workload) / len(workload))
     print("| layer | ServiceDefaultsPipeline | StandardResilienceHandler |")
     print("|---|---:|---:|")
     names = [name for name, _ in LAYERS if any(name in s for s in shares)] + ["the benchmark's loop"]
@@ -98,6 +100,9 @@ def pipeline(ours, ours_ns, standard, standard_ns):
           + ", ".join(f"{name} {ns:,.0f} ns" for name, ns in added.items())
           + f" (the first two by their layers' difference): **{sum(added.values()):,.0f} ns** in all. 0.9x of the standard handler "
           + f"is {target:,.0f} ns, {float(ours_ns) - target:,.0f} ns less than ours.")
+    print()
+    print(f"Across the layers, reading the clock (`clock_gettime`: every `TimeProvider` and `Stopwatch` reading) takes "
+          + f"**{clock[0]:,.0f} ns** of ours and **{clock[1]:,.0f} ns** of the standard handler's.")
 
 
 CAUSES = [
