@@ -161,5 +161,5 @@ for row in healthy:
     overloaded, live, total = map(int, counts.split())
     shipped = label == shipped_label
     met = ("met" if overloaded == 0 else "**missed**") if shipped and when == "healthy" else ""
-    print(f"| {when} | {label} | {float(rps):,.0f} | {p99} | {live:,} of {total:,} | {overloaded} | {met} |")
+    print(f"| {when} | {label} | {float(rps):,.0f} | {p99} | {live:,} of {total:,} | {overloaded:,} | {met} |")
 PY
