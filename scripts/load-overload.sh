@@ -70,12 +70,14 @@ function done(summary, latency, requests)
 end
 LUA
 HEALTHY=()
-healthy() { # label: every gateway, 15 s each, the shipped one first
-  local out port
-  for port in "${GATEWAYS[@]}"; do
-    out=$(wrk -t2 -c64 -d15s --timeout 10s --latency -s "$LOGS/overloaded.lua" "http://127.0.0.1:$port/user-dashboard/42")
-    HEALTHY+=("$1|${LABEL[$port]}|$(awk '/Requests\/sec/ {print $2}' <<<"$out")|$(awk '$1 == "99%" {print $2}' <<<"$out")|$(awk '/^COUNTS/ {print $2, $3, $4}' <<<"$out")")
-  done
+healthy_row() { # when gateway-port connections seconds: one closed-loop row of wrk, added to HEALTHY
+  local out
+  out=$(wrk -t2 -c"$3" -d"$4"s --timeout 10s --latency -s "$LOGS/overloaded.lua" "http://127.0.0.1:$2/user-dashboard/42")
+  HEALTHY+=("$1|${LABEL[$2]}|$(awk '/Requests\/sec/ {print $2}' <<<"$out")|$(awk '$1 == "99%" {print $2}' <<<"$out")|$(awk '/^COUNTS/ {print $2, $3, $4}' <<<"$out")")
+}
+healthy() { # when: every gateway, 15 s each, the shipped one first
+  local port
+  for port in "${GATEWAYS[@]}"; do healthy_row "$1" "$port" 64 15; done
 }
 echo "  healthy, 64 connections..."
 healthy "healthy"
@@ -100,11 +102,10 @@ healthy "healthy, at once after the spike"
 # What a limit pays for cutting fast: a healthy burst after a quiet spell, when the limit has learnt the quiet. (A limit
 # that cut at the surge's first sign would meet the spike's p99; in ad-hoc runs every such rule turned these away.)
 burst() { # connections: every gateway, each after 30 s at 20 requests/s, the shipped one first
-  local out port
+  local port
   for port in "${GATEWAYS[@]}"; do
     node scripts/open-loop.mjs "http://127.0.0.1:$port/user-dashboard/42" "20x30" >/dev/null
-    out=$(wrk -t2 -c"$1" -d3s --timeout 10s --latency -s "$LOGS/overloaded.lua" "http://127.0.0.1:$port/user-dashboard/42")
-    HEALTHY+=("a 3 s burst of $1 connections after 30 s at 20/s|${LABEL[$port]}|$(awk '/Requests\/sec/ {print $2}' <<<"$out")|$(awk '$1 == "99%" {print $2}' <<<"$out")|$(awk '/^COUNTS/ {print $2, $3, $4}' <<<"$out")")
+    healthy_row "a 3 s burst of $1 connections after 30 s at 20/s" "$port" "$1" 3
   done
 }
 echo "  bursts after a quiet spell, 16 and 64 connections..."

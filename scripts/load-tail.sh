@@ -4,11 +4,12 @@
 # side by side in one run: through a gateway with hedged reads (its shipped configuration, HedgeDelay auto) and through
 # one without (HedgeDelay 0), both on the same instances.
 # A gateway's two rows are measured in turns, healthy then tail, TURNS times (5 s each with wrk): rows measured one
-# after the other drift on this machine (the same healthy row has run at 3,700 and at 5,900 requests/s within the hour),
-# turns share the drift. Eight turns by default: one turn's tail-to-healthy ratio spread from 0.65x to 1.13x in ad-hoc
-# runs, so the average of three still moved by about 0.07 from run to run, as much as the target's margin. wrk counts the requests/s, the payments sections that were live, the attempts that reached
-# payment-service per dashboard request (the instances' business requests while measured, over the answers) and the
-# hedges sent, added up over the row's turns; hey gives the p99 of the requests as they were, in a pass of its own per row
+# after the other drift on this machine (the same healthy row has run at 3,700 and at 5,900 requests/s within the
+# hour), turns share the drift. Eight turns by default: one turn's tail-to-healthy ratio spread from 0.65x to 1.13x in
+# ad-hoc runs, so the average of three still moved by about 0.07 from run to run, as much as the target's margin. wrk
+# counts the requests/s, the payments sections that were live, the attempts that reached payment-service per dashboard
+# request (the instances' business requests while measured, over the answers) and the hedges sent, added up over the
+# row's turns; hey gives the p99 of the requests as they were, in a pass of its own per row
 # (wrk's own p99 is shown beside it: wrk 4 adds made-up samples for every slow answer, see need_hey in processes.sh).
 # The row says whether it meets the targets: the tail row with hedges at most 3x the p99 and at least 0.8x the
 # requests/s of its healthy row, every section live, at most 1.10 attempts per request; the healthy row with hedges

@@ -109,4 +109,3 @@ b = next(b for b in json.load(sys.stdin)["breakers"] if b["name"] == "payment-se
 h = b.get("hedges") or {}
 print(h.get("sent", 0), h.get("won", 0))'
 }
-
