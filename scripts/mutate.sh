@@ -177,6 +177,7 @@ MUTATIONS=(
   "the key not unique in the ledger|PaymentService/Ledger/LedgerSql.cs|PRIMARY KEY (user_id, idempotency_key)|PRIMARY KEY (user_id, idempotency_key, id)|FullyQualifiedName~Ledger"
   "a key reused for another amount replayed|PaymentService/Ledger/PaymentLedger.cs|: stored.Payment.Amount != amount \x7c\x7c stored.Payment.Currency != currency ? PaymentTaken.Conflict|: false ? PaymentTaken.Conflict|FullyQualifiedName~Ledger"
   "a request's own payment answered as a replay|PaymentService/Ledger/PaymentLedger.cs|: requestId is { Length: > 0 } && stored.RequestId == requestId ? PaymentTaken.Created|: false ? PaymentTaken.Created|FullyQualifiedName~Ledger"
+  "a ledger locked at start stops the process|PaymentService/Ledger/LedgerStores.cs|when (locked.SqliteErrorCode is SqliteBusy or SqliteLocked)|when (false)|FullyQualifiedName~LedgerProcessTests"
   "the oldest payments listed first|PaymentService/Ledger/LedgerSql.cs|ORDER BY created_at DESC, id DESC|ORDER BY created_at ASC, id ASC|FullyQualifiedName~Ledger"
   "the amount rounded in the store|PaymentService/Ledger/StoredPayment.cs|amount.ToString(CultureInfo.InvariantCulture)|Math.Round(amount).ToString(CultureInfo.InvariantCulture)|FullyQualifiedName~Ledger"
   "a store failure escapes as an exception|PaymentService/Ledger/LedgerStore.cs|catch (Exception exception) when (IsStoreFailure(exception) && !cancellationToken.IsCancellationRequested)|catch (Exception exception) when (exception is null)|FullyQualifiedName~Ledger"

@@ -14,6 +14,9 @@ public static class LedgerStores
     /// <summary>How long a SQLite write waits for another instance's lock before the request is answered 503.</summary>
     public const string BusyTimeout = "Ledger:BusyTimeout";
 
+    private const int SqliteBusy = 5; // SQLITE_BUSY: another connection holds the lock
+    private const int SqliteLocked = 6; // SQLITE_LOCKED: a table is locked
+
     /// <summary>The store configuration asks for. A malformed connection string or busy timeout throws, naming the setting.</summary>
     public static LedgerStore FromConfiguration(IConfiguration configuration, string contentRoot)
     {
@@ -86,8 +89,8 @@ public static class LedgerStores
 
     /// <summary>
     /// Opens the ledger before the first request: a SQLite file that is not a database, or cannot be opened, stops the
-    /// process naming <c>Ledger:Path</c> and the file. PostgreSQL not answering yet is no reason to stop (on a cluster it
-    /// may start after this pod): requests are answered 503 until it is.
+    /// process naming <c>Ledger:Path</c> and the file. PostgreSQL not answering yet (on a cluster it may start after this
+    /// pod), or a SQLite file another process has locked, is no reason to stop: requests are answered 503 until it is.
     /// </summary>
     public static async Task OpenLedgerAsync(this WebApplication app)
     {
@@ -95,6 +98,15 @@ public static class LedgerStores
         try
         {
             await store.EnsureSchemaAsync(app.Lifetime.ApplicationStopping);
+        }
+        catch (SqliteException locked) when (locked.SqliteErrorCode is SqliteBusy or SqliteLocked)
+        {
+            // Another process holds the file (an instance starting beside this one, creating the same schema): the file
+            // can be used, only not yet. The schema is created at the first use that can, as for a PostgreSQL not up yet.
+            app.Logger.LogWarning(
+                "The ledger at {Location} is locked by another process ({Reason}); payments are answered 503 until it is not.",
+                store.Location,
+                locked.Message);
         }
         catch (SqliteException failed)
         {

@@ -4,8 +4,8 @@ namespace CircuitDemo.IntegrationTests.Ledger;
 
 /// <summary>
 /// PaymentService processes on one SQLite ledger file: the same key sent to two processes at once pays once; the file
-/// locked under load answers 503 with Retry-After and writes nothing, then takes payments again; a ledger setting that
-/// cannot work stops the process at start with a message that names it.
+/// locked under load answers 503 with Retry-After and writes nothing, then takes payments again; locked at start, it stops
+/// nothing; a ledger setting that cannot work stops the process at start with a message that names it.
 /// </summary>
 [Collection(PlainProcesses.Name)]
 public sealed class LedgerProcessTests : IDisposable
@@ -54,6 +54,31 @@ public sealed class LedgerProcessTests : IDisposable
         {
             await DisposeAllAsync(processes);
         }
+    }
+
+    [Fact]
+    public async Task AFileLockedAtStart_DoesNotStopTheProcess_ItAnswers503UntilTheLockGoes_ThenTakesPayments()
+    {
+        // Another process holds the file while this one starts (as an instance starting beside it, creating the schema).
+        await using var holder = new SqliteConnection($"Data Source={_path};Pooling=False");
+        await holder.OpenAsync();
+        await using var begin = holder.CreateCommand();
+        begin.CommandText = "BEGIN EXCLUSIVE";
+        await begin.ExecuteNonQueryAsync();
+
+        await using var process = await ServiceProcess.StartAliveAsync(new Projects.PaymentService(), LedgerProcesses.Sqlite(_path));
+        using var client = process.Client();
+        using (var locked = await LedgerProcesses.PayAsync(client, "locked-at-start", "while-locked"))
+        {
+            await ProblemAssert.IsAsync(locked, 503);
+        }
+
+        await using var commit = holder.CreateCommand();
+        commit.CommandText = "COMMIT";
+        await commit.ExecuteNonQueryAsync();
+
+        using var taken = await LedgerProcesses.PayAsync(client, "locked-at-start", "after-the-lock");
+        Assert.Equal(HttpStatusCode.Created, taken.StatusCode);
     }
 
     [Fact]
