@@ -24,7 +24,7 @@ internal static class DnsPods
     /// <summary>Starts <paramref name="count"/> PaymentService processes, as pods (<see cref="PodsOf"/>).</summary>
     public static async Task<(ServiceProcess[] Processes, TestDnsServer.Pod[] Pods)> StartAsync(int count)
     {
-        var processes = await Task.WhenAll(Enumerable.Range(0, count).Select(_ => ServiceProcess.StartAliveAsync(new Projects.PaymentService(), new Dictionary<string, string>())));
+        var processes = await ServiceProcess.StartAllAliveAsync(count, new Projects.PaymentService(), new Dictionary<string, string>());
         return (processes, PodsOf(processes));
     }
 

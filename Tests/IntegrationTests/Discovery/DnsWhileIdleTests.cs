@@ -20,7 +20,7 @@ public sealed class DnsWhileIdleTests
     {
         // As on a cluster at night: two pods listed, the gateway idle while DNS stops answering, then calls again.
         await using var dns = new TestDnsServer();
-        var processes = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => ServiceProcess.StartAliveAsync(new Projects.PaymentService(), new Dictionary<string, string>())));
+        var processes = await ServiceProcess.StartAllAliveAsync(3, new Projects.PaymentService(), new Dictionary<string, string>());
         try
         {
             var pods = processes.Select((process, i) => new TestDnsServer.Pod(

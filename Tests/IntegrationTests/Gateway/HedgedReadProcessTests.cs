@@ -18,7 +18,7 @@ public sealed class HedgedReadProcessTests
         await using var user = await ServiceProcess.StartAliveAsync(new Projects.UserService(), new Dictionary<string, string>());
         await using var order = await ServiceProcess.StartAliveAsync(new Projects.OrderService(), new Dictionary<string, string>());
         var ledger = new Dictionary<string, string> { [Settings.EnvironmentVariable(Settings.LedgerPath)] = TestLedgers.NewSqlitePath() };
-        var payments = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => ServiceProcess.StartAliveAsync(new Projects.PaymentService(), ledger)));
+        var payments = await ServiceProcess.StartAllAliveAsync(3, new Projects.PaymentService(), ledger);
         await using var first = payments[0];
         await using var second = payments[1];
         await using var third = payments[2];

@@ -77,11 +77,44 @@ internal sealed class ServiceProcess : IAsyncDisposable
     public static Task<ServiceProcess> StartAliveAsync(IReadOnlyDictionary<string, string> environment) =>
         StartAliveAsync(new Projects.Gateway(), environment);
 
-    /// <summary>Starts <paramref name="project"/> and waits until it answers <c>/alive</c>.</summary>
+    /// <summary>Starts <paramref name="count"/> processes of <paramref name="project"/> at once, each answering <c>/alive</c>; when
+    /// one does not, the others are stopped before its failure is thrown.</summary>
+    public static async Task<ServiceProcess[]> StartAllAliveAsync(int count, IProjectMetadata project, IReadOnlyDictionary<string, string> environment)
+    {
+        var starting = Enumerable.Range(0, count).Select(_ => StartAliveAsync(project, environment)).ToList();
+        try
+        {
+            return await Task.WhenAll(starting);
+        }
+        catch
+        {
+            foreach (var alive in starting.Where(s => s.IsCompletedSuccessfully))
+            {
+                await alive.Result.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Starts <paramref name="project"/> and waits until it answers <c>/alive</c>; one that does not is stopped.</summary>
     public static async Task<ServiceProcess> StartAliveAsync(IProjectMetadata project, IReadOnlyDictionary<string, string> environment)
     {
         var started = Start(project, environment);
-        var name = Path.GetFileNameWithoutExtension(project.ProjectPath);
+        try
+        {
+            await WaitAliveAsync(started, Path.GetFileNameWithoutExtension(project.ProjectPath));
+            return started;
+        }
+        catch
+        {
+            await started.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task WaitAliveAsync(ServiceProcess started, string name)
+    {
         using var client = started.Client();
         await Eventually.UntilAsync(
             async () =>
@@ -103,7 +136,6 @@ internal sealed class ServiceProcess : IAsyncDisposable
             alive => alive,
             $"{name} to answer /alive",
             TestTimeouts.Startup);
-        return started;
     }
 
     public HttpClient Client() => new() { BaseAddress = Url, Timeout = TestTimeouts.Step };

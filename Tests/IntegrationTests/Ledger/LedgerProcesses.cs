@@ -9,8 +9,8 @@ namespace CircuitDemo.IntegrationTests.Ledger;
 internal static class LedgerProcesses
 {
     /// <summary>Starts <paramref name="count"/> PaymentService processes on the ledger <paramref name="ledger"/> names.</summary>
-    public static async Task<ServiceProcess[]> StartAsync(int count, IReadOnlyDictionary<string, string> ledger) =>
-        await Task.WhenAll(Enumerable.Range(0, count).Select(_ => ServiceProcess.StartAliveAsync(new Projects.PaymentService(), ledger)));
+    public static Task<ServiceProcess[]> StartAsync(int count, IReadOnlyDictionary<string, string> ledger) =>
+        ServiceProcess.StartAllAliveAsync(count, new Projects.PaymentService(), ledger);
 
     public static Dictionary<string, string> Sqlite(string path) => new()
     {
