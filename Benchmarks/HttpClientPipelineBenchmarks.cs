@@ -64,7 +64,8 @@ public class HttpClientPipelineBenchmarks
         _standard = factory.CreateClient("standard");
         _standardHedging = factory.CreateClient("standard-hedging");
 #pragma warning disable EXTEXP0001 // the resilience handler ServiceDefaults uses, over a pipeline holding the breaker alone
-        _breakerOnly = new HttpClient(new ResilienceHandler(new ResiliencePipelineBuilder<HttpResponseMessage>().AddCircuitDemoBreaker(_services).Build())
+        var breakerOnly = new ResiliencePipelineBuilder<HttpResponseMessage>().AddCircuitDemoBreaker(_services).Build();
+        _breakerOnly = new HttpClient(new ResilienceHandler(breakerOnly)
         {
             InnerHandler = new InstantHandler(),
         });
