@@ -53,7 +53,7 @@ public partial class CircuitDemoApp
         {
             $"CircuitBreaker:Services:{service}:OpenDuration={OpenDuration}",
             $"CircuitBreaker:Services:{service}:AttemptTimeout={(service == ServiceNames.Payment ? PaymentAttemptTimeout : AttemptTimeout)}",
-            $"CircuitBreaker:Services:{service}:SlowCallDuration={SlowCallDuration}",
+            $"CircuitBreaker:Services:{service}:SlowCallDuration={(service == ServiceNames.Payment ? PaymentSlowCallDuration : SlowCallDuration)}",
         }),
 
         // Payments under faults open the write breaker often; a short open duration keeps that test to seconds (and

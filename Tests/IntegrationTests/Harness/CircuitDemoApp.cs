@@ -35,16 +35,21 @@ public partial class CircuitDemoApp : IAsyncLifetime
     {
     }
 
-    protected CircuitDemoApp(bool dashboard, TimeSpan openDuration, int paymentInstances = 1, TimeSpan? paymentAttemptTimeout = null)
+    protected CircuitDemoApp(
+        bool dashboard, TimeSpan openDuration, int paymentInstances = 1, TimeSpan? paymentAttemptTimeout = null, TimeSpan? paymentSlowCall = null)
     {
         _dashboard = dashboard;
         OpenDuration = openDuration;
         PaymentInstances = paymentInstances;
         PaymentAttemptTimeout = paymentAttemptTimeout ?? AttemptTimeout;
+        PaymentSlowCallDuration = paymentSlowCall ?? SlowCallDuration;
     }
 
-    /// <summary>payment-service's read attempt timeout here (its slow-call duration stays <see cref="SlowCallDuration"/>).</summary>
+    /// <summary>payment-service's read attempt timeout here.</summary>
     public TimeSpan PaymentAttemptTimeout { get; }
+
+    /// <summary>payment-service's read slow-call duration here (<see cref="SlowCallDuration"/> unless the system says otherwise).</summary>
+    public TimeSpan PaymentSlowCallDuration { get; }
 
     /// <summary>How many instances of payment-service run here (<c>Stubs:payment-service:Instances</c>); one of each other stub.</summary>
     public int PaymentInstances { get; }

@@ -3,11 +3,19 @@ namespace CircuitDemo.IntegrationTests;
 
 /// <summary>
 /// The system the fault matrix runs on: an open duration of half a second, which each of the 36 cases waits out once
-/// (their time to close). The payments under faults, the brownout and the chaos soak run here too. No dashboard: no
-/// telemetry for every service to export and the dashboard to take in, which under the soak's traffic is a processor's
-/// worth.
+/// (their time to close). The payments under faults, the brownout, the capacity test and the chaos soak run here too. No
+/// dashboard: no telemetry for every service to export and the dashboard to take in, which under the soak's traffic is a
+/// processor's worth. payment-service's attempt timeout is two seconds here and its slow-call duration one, half of it
+/// as in the shipped configuration: the capacity test queues twenty calls to it at first, each waiting up to 400 ms.
+/// With the other stubs' second and half a second, a busy machine's stall (or a system just started) timed two of them
+/// out or made half of them slow, and the breaker opened for what the machine did, not the overload.
 /// </summary>
-public sealed class FaultMatrixApp() : CircuitDemoApp(dashboard: false, TimeSpan.FromMilliseconds(500));
+public sealed class FaultMatrixApp()
+    : CircuitDemoApp(dashboard: false, TimeSpan.FromMilliseconds(500), paymentAttemptTimeout: PaymentTimeout, paymentSlowCall: PaymentTimeout / 2)
+{
+    /// <summary>payment-service's read attempt timeout here, the longest of the system's.</summary>
+    public static readonly TimeSpan PaymentTimeout = TimeSpan.FromSeconds(2);
+}
 
 /// <summary>
 /// The system with three instances of payment-service (<c>Stubs:payment-service:Instances</c> = 3), for one bad
