@@ -19,8 +19,8 @@ public sealed class CapacityTests(FaultMatrixApp system) : IAsyncLifetime
     private const int Capacity = 50;
     private static readonly TimeSpan Duration = TimeSpan.FromSeconds(3);
 
-    // Half the capacity first, as load-overload.sh begins: run alone, this test met a system just started, whose first
-    // hundred dashboards a second were slow with no overload at all (its code not yet compiled past the first tier).
+    // Half the capacity first, as load-overload.sh begins: run alone, this test met a system just started, whose
+    // payment calls at two hundred dashboards a second timed out with no overload at all (its code not yet warm).
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(2);
 
     public Task InitializeAsync() => system.ResetAsync();
