@@ -45,7 +45,7 @@ public sealed class PodsFoundByDnsTests
             await DnsPods.UntilListedAsync(client, pods.Take(2), TimeSpan.Zero);
             Assert.Contains("keeping the last good list of 2 endpoints", gateway.Output);
 
-            var (sections, notLive) = await traffic.StopAsync();
+            var (sections, notLive, explained) = await traffic.StopAsync();
 
             // A pod is addressed by its name from DNS: the failure mode goes to payment-service-1 and to no other pod.
             using var simulate = new HttpRequestMessage(HttpMethod.Post, $"/simulate-failure/{ServiceNames.Payment}-1") { Content = JsonContent.Create(new { mode = "error" }) };
@@ -53,7 +53,9 @@ public sealed class PodsFoundByDnsTests
             (await client.SendAsync(simulate)).EnsureSuccessStatusCode();
             Assert.Equal((FailureKind.None, FailureKind.Error), (await ModeOfAsync(processes[0]), await ModeOfAsync(processes[1])));
 
-            Assert.True(notLive.Count == 0, $"Of {sections} payments sections, {notLive.Count} were not live: {string.Join(", ", notLive.Distinct())}.");
+            Assert.True(
+                notLive.Count == 0,
+                $"Of {sections} payments sections, {notLive.Count} were not live: {string.Join(", ", notLive.Distinct())}.\n{explained}");
             TestReport.Text("dns-discovery", $"- DNS discovery (refresh period {DnsPods.RefreshPeriod.TotalSeconds:0} s): 3 → 5 pods listed by the gateway " +
                 $"{scaledOut.TotalSeconds:0.0} s after DNS changed, 5 → 2 after {scaledIn.TotalSeconds:0.0} s; {sections} payments sections " +
                 $"through both changes, the removed pods' stop and an empty answer (the last good list kept), every one live.\n");
@@ -97,6 +99,7 @@ public sealed class PodsFoundByDnsTests
     {
         private readonly CancellationTokenSource _stopping = new();
         private readonly List<string> _notLive = [];
+        private readonly List<string> _explained = [];
         private Task _running = Task.CompletedTask;
         private int _sections;
 
@@ -116,18 +119,20 @@ public sealed class PodsFoundByDnsTests
                 var dashboard = await gateway.GetFromJsonAsync<DashboardView>($"{Paths.UserDashboard}/user-{i % 12 + 1}", StrictJson.Options);
                 if (dashboard!.Sources.Payments != FallbackReasons.Live)
                 {
+                    // Why, while the breaker's last calls still hold it: which instance, how long, counted as what.
                     _notLive.Add(dashboard.Sources.Payments);
+                    _explained.Add(await gateway.GetStringAsync(Paths.BreakerExplanation(ServiceNames.Payment)));
                 }
 
                 Interlocked.Increment(ref _sections);
             }
         }
 
-        public async Task<(int Sections, IReadOnlyList<string> NotLive)> StopAsync()
+        public async Task<(int Sections, IReadOnlyList<string> NotLive, string Explained)> StopAsync()
         {
             await _stopping.CancelAsync();
             await _running;
-            return (Sections, _notLive);
+            return (Sections, _notLive, string.Join("\n", _explained));
         }
 
         public async ValueTask DisposeAsync()
