@@ -18,19 +18,24 @@ public sealed class DiscoveryWaitTests
     public async Task AFirstAnswerAnHourLate_EndsTheCallAtTheAttemptTimeout_AsATimeout_ThePermitGivenBack()
     {
         var clock = new FakeTimeProvider(TestBreakers.Start);
-        using var pipeline = new ClientPipeline(
+        var late = new LateBy("inventory", clock);
+        await using var pipeline = new ClientPipeline(
             clock,
             new()
             {
                 ["CircuitBreaker:Services:inventory:Enabled"] = "true",
                 ["CircuitBreaker:Services:inventory:AttemptTimeout"] = AttemptTimeout.ToString(),
             },
-            services: services => services.AddSingleton<IServiceEndpointProviderFactory>(new LateBy("inventory", clock)));
+            services: services => services.AddSingleton<IServiceEndpointProviderFactory>(late));
 
         try
         {
             var call = pipeline.Client.GetAsync("http://inventory/items/1");
             Assert.Equal(1, pipeline.Status("inventory").InFlightRequests); // admitted, and waiting on service discovery
+
+            // Service discovery asks on a thread of its own: the clock moves only once the lookup waits on it, so that the
+            // hour below ends it, and the call's wait is on a lookup that is really under way.
+            await late.Asked.WaitAsync(TimeSpan.FromSeconds(10));
             clock.Advance(AttemptTimeout - TimeSpan.FromMilliseconds(1));
             Assert.False(call.IsCompleted);
             clock.Advance(TimeSpan.FromMilliseconds(1));
@@ -50,16 +55,26 @@ public sealed class DiscoveryWaitTests
     {
         public static readonly TimeSpan Delay = TimeSpan.FromHours(1);
 
+        private readonly TimeProvider _clock = clock;
+        private readonly TaskCompletionSource _asked = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Completes once the service has been asked for, its hour's wait on the clock.</summary>
+        public Task Asked => _asked.Task;
+
         public bool TryCreateProvider(ServiceEndpointQuery query, [NotNullWhen(true)] out IServiceEndpointProvider? provider)
         {
-            provider = query.ServiceName == service ? new Late(clock) : null;
+            provider = query.ServiceName == service ? new Late(this) : null;
             return provider is not null;
         }
 
-        private sealed class Late(TimeProvider clock) : IServiceEndpointProvider
+        private sealed class Late(LateBy factory) : IServiceEndpointProvider
         {
-            public async ValueTask PopulateAsync(IServiceEndpointBuilder endpoints, CancellationToken cancellationToken) =>
-                await Task.Delay(Delay, clock, cancellationToken);
+            public async ValueTask PopulateAsync(IServiceEndpointBuilder endpoints, CancellationToken cancellationToken)
+            {
+                var late = Task.Delay(Delay, factory._clock, cancellationToken);
+                factory._asked.TrySetResult();
+                await late;
+            }
 
             public ValueTask DisposeAsync() => ValueTask.CompletedTask;
         }

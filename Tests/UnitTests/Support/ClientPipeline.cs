@@ -11,7 +11,7 @@ namespace CircuitDemo.UnitTests.Support;
 /// network, and on the given clock. Breakers for user-, order- and payment-service: threshold 5 by default,
 /// payment-service's attempt timeout 2.5 s, no hedged reads unless a test sets <c>HedgeDelay</c>.
 /// </summary>
-internal sealed class ClientPipeline : IDisposable
+internal sealed class ClientPipeline : IDisposable, IAsyncDisposable
 {
     private const string ClientName = "test";
     private readonly ServiceProvider _services;
@@ -118,8 +118,11 @@ internal sealed class ClientPipeline : IDisposable
     public static HttpResponseMessage Json(string json) =>
         new(HttpStatusCode.OK) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
 
-    // Service discovery's resolver disposes only asynchronously.
+    // Service discovery's resolver disposes only asynchronously: an async test awaits it (await using), and blocks no
+    // thread of the test runner's on it.
     public void Dispose() => _services.DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    public ValueTask DisposeAsync() => _services.DisposeAsync();
 
     // Collects what the client's configuration adds, without building a client.
     private sealed class InspectingHandlerBuilder(IServiceProvider services) : HttpMessageHandlerBuilder
