@@ -12,7 +12,9 @@ namespace CircuitDemo.Resilience.Overload;
 /// <see cref="Alpha"/>, at most by half, never below what the instance serves at once plus Alpha;</item>
 /// <item>in use (more than half of it in flight) with no queue, or one shorter than <see cref="Alpha"/>, it grows by its
 /// square root (Gradient2's queue allowance); for a <see cref="BaselineWindow"/> after a cut, by its logarithm (Vegas's
-/// increase), at least half a call, so that it creeps back toward the queue it just left, as TCP does after a loss;</item>
+/// increase), at least half a call, so that it creeps back toward the queue it just left, as TCP does after a loss;
+/// filled by a window whose answers account for every call in flight, <see cref="SlowStartAfter"/> or longer after
+/// a cut, it doubles, as TCP's slow start does, so that a burst after a quiet spell is let through within a few windows;</item>
 /// <item>far above its use (more than twice the most in flight lately), it decays toward twice that, never below the
 /// initial limit.</item>
 /// </list>
@@ -47,6 +49,9 @@ internal struct ConcurrencyLimit
 
     /// <summary>The usual latency is the fastest call of the last one or two of these; the use, the most in flight.</summary>
     public static readonly TimeSpan BaselineWindow = TimeSpan.FromSeconds(3);
+
+    /// <summary>A filled limit doubles only this long after its last cut: a queue seen lately is near.</summary>
+    public static readonly TimeSpan SlowStartAfter = TimeSpan.FromSeconds(10);
 
     /// <summary>The limit moves at most once a window: this long, and at least <see cref="WindowCalls"/> calls.</summary>
     public static readonly TimeSpan WindowTime = TimeSpan.FromMilliseconds(100);
@@ -125,7 +130,10 @@ internal struct ConcurrencyLimit
             // In use, and no queue (or a short one): it grows, by its square root, or gently just after a cut.
             if (!standing || queued < Alpha)
             {
-                Set(limit + Regrowth(limit, now), "room", now);
+                // Filled, every call let in accounted for by those that came back (Little's law: the window's
+                // throughput times its latency is most of its calls in flight), so none is waiting unseen yet.
+                var filled = window.MaxInFlight >= (int)limit && throughput * window.Average / 1000 >= window.MaxInFlight / 2.0;
+                Set(limit + Regrowth(limit, filled, now), "room", now);
             }
         }
         else if (limit > Math.Max(2 * used, Initial))
@@ -137,11 +145,13 @@ internal struct ConcurrencyLimit
         }
     }
 
-    // Room: the limit's square root (Gradient2's queue allowance); for a BaselineWindow after a cut, its logarithm (Vegas's
-    // increase), at least half a call. Near the queue it just left, a square root (three calls at a limit of ten) would
-    // leap past it and queue again; a burst after a quiet spell, with no cut lately, still finds room fast.
-    private readonly double Regrowth(double limit, TimeSpan now) =>
-        _cutAt is { } cut && now - cut < BaselineWindow ? Math.Max(0.5, Math.Log10(limit)) : Math.Sqrt(limit);
+    // Room: the limit's square root (Gradient2's queue allowance), or the limit itself when the window filled it (a slow
+    // start, as TCP's: every call it let in was wanted, and none waited); for a BaselineWindow after a cut, its logarithm
+    // (Vegas's increase), at least half a call. Near the queue it just left, a square root (three calls at a limit of ten)
+    // would leap past it and queue again; a burst after a quiet spell, with no cut lately, doubles it a window.
+    private readonly double Regrowth(double limit, bool filled, TimeSpan now) =>
+        _cutAt is { } cut && now - cut < BaselineWindow ? Math.Max(0.5, Math.Log10(limit))
+        : filled && (_cutAt is not { } last || now - last >= SlowStartAfter) ? limit : Math.Sqrt(limit);
 
     // A drop or a queue: the limit comes down, and for a BaselineWindow it regrows gently (Regrowth).
     private void Cut(double limit, string reason, TimeSpan now)
