@@ -74,7 +74,9 @@ internal struct ConcurrencyLimit
     /// <summary>The instance's usual latency, in milliseconds: its fastest call lately; 0 before its first window closed.</summary>
     public readonly double Baseline => _fastest.Value;
 
-    /// <summary>Why the limit last changed (<c>drop</c>, <c>latency</c>, <c>room</c> or <c>unused</c>); null until it has.</summary>
+    /// <summary>
+    /// Why the limit last changed (<c>drop</c>, <c>latency</c>, <c>room</c>, <c>slow start</c> or <c>unused</c>); null until it has.
+    /// </summary>
     public string? LastChange { get; private set; }
 
     /// <summary>When it last changed, on the records' monotonic clock.</summary>
@@ -130,10 +132,11 @@ internal struct ConcurrencyLimit
             // In use, and no queue (or a short one): it grows, by its square root, or gently just after a cut.
             if (!standing || queued < Alpha)
             {
-                // Filled, every call let in accounted for by those that came back (Little's law: the window's
-                // throughput times its latency is most of its calls in flight), so none is waiting unseen yet.
+                // Filled, and every call let in accounted for by those that came back (Little's law: the window's
+                // throughput times its latency is most of its calls in flight), so none is waiting unseen yet: doubled.
                 var filled = window.MaxInFlight >= (int)limit && throughput * window.Average / 1000 >= window.MaxInFlight / 2.0;
-                Set(limit + Regrowth(limit, filled, now), "room", now);
+                var (grown, reason) = filled && SlowStart(now) ? (2 * limit, "slow start") : (limit + Regrowth(limit, now), "room");
+                Set(grown, reason, now);
             }
         }
         else if (limit > Math.Max(2 * used, Initial))
@@ -145,13 +148,15 @@ internal struct ConcurrencyLimit
         }
     }
 
-    // Room: the limit's square root (Gradient2's queue allowance), or the limit itself when the window filled it (a slow
-    // start, as TCP's: every call it let in was wanted, and none waited); for a BaselineWindow after a cut, its logarithm
-    // (Vegas's increase), at least half a call. Near the queue it just left, a square root (three calls at a limit of ten)
-    // would leap past it and queue again; a burst after a quiet spell, with no cut lately, doubles it a window.
-    private readonly double Regrowth(double limit, bool filled, TimeSpan now) =>
-        _cutAt is { } cut && now - cut < BaselineWindow ? Math.Max(0.5, Math.Log10(limit))
-        : filled && (_cutAt is not { } last || now - last >= SlowStartAfter) ? limit : Math.Sqrt(limit);
+    // Room: the limit's square root (Gradient2's queue allowance); for a BaselineWindow after a cut, its logarithm (Vegas's
+    // increase), at least half a call. Near the queue it just left, a square root (three calls at a limit of ten) would
+    // leap past it and queue again.
+    private readonly double Regrowth(double limit, TimeSpan now) =>
+        _cutAt is { } cut && now - cut < BaselineWindow ? Math.Max(0.5, Math.Log10(limit)) : Math.Sqrt(limit);
+
+    // A slow start, as TCP's, doubles a filled limit: every call it let in was wanted and none waited, so a burst after a
+    // quiet spell is let through within a few windows. Not for SlowStartAfter after a cut: the queue it left is near.
+    private readonly bool SlowStart(TimeSpan now) => _cutAt is not { } cut || now - cut >= SlowStartAfter;
 
     // A drop or a queue: the limit comes down, and for a BaselineWindow it regrows gently (Regrowth).
     private void Cut(double limit, string reason, TimeSpan now)

@@ -52,7 +52,7 @@ public sealed class ConcurrencyLimitGrowthTests
         // A hundred calls over 100 ms, 20 ms each: twenty in flight, as many as the limit, all of them coming back.
         _windows.Window(inFlight: ConcurrencyLimit.Initial, fastest: 20, others: 20, calls: 100);
 
-        Assert.Equal((2 * ConcurrencyLimit.Initial, "room"), (_windows.Limit.Value, _windows.Limit.LastChange));
+        Assert.Equal((2 * ConcurrencyLimit.Initial, "slow start"), (_windows.Limit.Value, _windows.Limit.LastChange));
 
         _windows.Window(inFlight: 2 * ConcurrencyLimit.Initial, fastest: 20, others: 20, calls: 200);
         Assert.Equal(4 * ConcurrencyLimit.Initial, _windows.Limit.Value);
@@ -65,7 +65,7 @@ public sealed class ConcurrencyLimitGrowthTests
         // waiting in the instance, and their answers have not shown it yet.
         _windows.Window(inFlight: ConcurrencyLimit.Initial, fastest: 20, others: 20);
 
-        Assert.Equal((int)(ConcurrencyLimit.Initial + Math.Sqrt(ConcurrencyLimit.Initial)), _windows.Limit.Value);
+        Assert.Equal(((int)(ConcurrencyLimit.Initial + Math.Sqrt(ConcurrencyLimit.Initial)), "room"), (_windows.Limit.Value, _windows.Limit.LastChange));
     }
 
     [Fact]
