@@ -16,13 +16,15 @@ public sealed class DashboardBrowserTests(CircuitDemoApp system) : IAsyncLifetim
 {
     private static readonly float UiTimeoutMs = (float)TimeSpan.FromSeconds(30).TotalMilliseconds;
     private static readonly float OpenWithinMs = (float)TimeSpan.FromSeconds(5).TotalMilliseconds;
+    private static readonly float MenuWithinMs = (float)TestTimeouts.Step.TotalMilliseconds;
     private static readonly string PaymentBreakerRow = BreakerNames.RowName(ServiceNames.Payment);
 
     public Task InitializeAsync() => system.ResetAsync();
 
     // Chooses Explain in the row's menu and waits until the AppHost has run the command (its log says so), however long
-    // a loaded machine takes: the dialog is awaited after that. A click the page had not wired yet reaches no command;
-    // then, and only then, the menu is opened again (at most twice more).
+    // a loaded machine takes: the dialog is awaited after that. A click the page had not wired yet, or one on a row the
+    // grid was drawing again (its state changes every second here), opens no menu or reaches no command; then, and only
+    // then, the menu is opened again (at most twice more).
     private async Task ExplainAsync(IPage page, string breaker)
     {
         var row = BreakerNames.RowName(breaker);
@@ -31,9 +33,9 @@ public sealed class DashboardBrowserTests(CircuitDemoApp system) : IAsyncLifetim
         for (var attempt = 1; ; attempt++)
         {
             await Row(page, row).Locator("fluent-button").Last.ClickAsync();
-            await page.GetByRole(AriaRole.Menuitem).Filter(new() { HasText = "Explain" }).ClickAsync();
             try
             {
+                await page.GetByRole(AriaRole.Menuitem).Filter(new() { HasText = "Explain" }).ClickAsync(new() { Timeout = MenuWithinMs });
                 await Eventually.UntilAsync(
                     () => Task.FromResult(system.Logs.Count(r => r.Message.StartsWith(explained, StringComparison.Ordinal))),
                     count => count > before,
